@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+# nagi: build the kernel, boot it under QEMU, test it. `make help` lists targets.
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+OBJDUMP := $(CROSS)objdump
+NM      := $(CROSS)nm
+QEMU    ?= qemu-system-riscv64
+GDB     ?= gdb-multiarch
+PYTHON  ?= python3
+
+SMP      ?= 4
+MEM      ?= 256M
+BOOTARGS ?=
+B        := build
+
+# Each folder's sources; the kernel image is all of them.
+ARCH_SRCS   := $(wildcard arch/riscv/*.S arch/riscv/*.c)
+KERNEL_SRCS := $(wildcard kernel/*.c)
+DRIVER_SRCS := $(wildcard drivers/*.c)
+LIB_SRCS    := $(wildcard lib/*.c)
+KTEST_SRCS  := $(wildcard tests/kernel/*.c)
+KSRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(KTEST_SRCS)
+KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
+
+# gcc 12 wants _zicsr_zifencei for CSR and fence.i instructions. No floating
+# point in the kernel: lp64, and the soft-float libgcc to match (design.md).
+ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
+CFLAGS := $(ARCHFLAGS) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
+	-fno-common -MD -I.
+LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
+LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
+
+QEMUOPTS = -machine virt -bios default -smp $(SMP) -m $(MEM) \
+	-kernel $(B)/kernel.elf -append "$(BOOTARGS)"
+
+.PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format
+
+all: $(B)/kernel.elf
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+# kernel.asm (source interleaved) and kernel.sym are for reading along.
+$(B)/kernel.elf: $(KOBJS) linker.ld
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(KOBJS) $(LIBGCC) -o $@
+	@$(OBJDUMP) -S $@ > $(B)/kernel.asm
+	@$(NM) -n $@ > $(B)/kernel.sym
+	@echo "  built $@"
+
+run qemu: $(B)/kernel.elf
+	@echo "nagi: $(SMP) harts, $(MEM). Leave QEMU with Ctrl-a x."
+	$(QEMU) $(QEMUOPTS) -nographic
+
+# QEMU waits for gdb; gdb talks to it over a pipe (no TCP port to clash).
+gdb qemu-gdb: $(B)/kernel.elf
+	$(GDB) -q -nx -ex 'set pagination off' -ex 'file $(B)/kernel.elf' \
+	  -ex 'target remote | exec $(QEMU) $(QEMUOPTS) -display none -serial file:$(B)/console.log -monitor none -gdb stdio -S' \
+	  -x tools/gdb/nagi.gdb
+
+# Host unit tests, built with the sanitizers against the host libc.
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(filter-out tests/unit/stubs.c,$(wildcard tests/unit/*_test.c)))
+HOSTCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DNAGI_HOSTED -I. \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_DEPS_printf_test := lib/printf.c lib/string.c
+UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
+UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c
+
+.SECONDEXPANSION:
+$(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
+	@mkdir -p $(@D)
+	@gcc $(HOSTCFLAGS) $(filter %.c,$^) -o $@
+
+# DTBs that QEMU itself writes, for the DTB parser's tests.
+# (-append needs -kernel; any kernel will do, QEMU exits before running it.)
+$(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
+	@mkdir -p $(@D)
+	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null
+
+test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb
+test-boot: $(B)/kernel.elf
+
+test: deps
+	@$(MAKE) --no-print-directory all test-unit
+	@$(PYTHON) tests/run.py
+
+deps:
+	@sh tools/deps.sh
+
+format:
+	@clang-format -i $(filter %.c %.h,$(KSRCS) $(wildcard */*.h */*/*.h tests/unit/*.c))
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo "make deps      install the toolchain, QEMU, OpenSBI, gdb (apt-get)"
+	@echo "make run       build and boot nagi (SMP=$(SMP) MEM=$(MEM) BOOTARGS='...')"
+	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
+	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
+	@echo "make clean     remove $(B)/"
+
+-include $(KOBJS:.o=.d)

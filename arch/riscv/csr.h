@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* Supervisor CSRs: named accessors and bit constants, never magic numbers. */
+#pragma once
+
+/* sstatus */
+#define SSTATUS_SIE (1UL << 1)  /* interrupts enabled in S-mode */
+#define SSTATUS_SPIE (1UL << 5) /* SIE before the trap */
+#define SSTATUS_SPP (1UL << 8)  /* previous mode: 1 = S, 0 = U */
+#define SSTATUS_SUM (1UL << 18) /* S-mode may touch U pages */
+
+/* sie / sip bits, by interrupt cause */
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define SIE_SSIE (1UL << IRQ_S_SOFT)
+#define SIE_STIE (1UL << IRQ_S_TIMER)
+#define SIE_SEIE (1UL << IRQ_S_EXT)
+
+/* scause: the top bit says interrupt; the rest is the cause code. */
+#define SCAUSE_INTR (1UL << 63)
+#define EXC_INSN_MISALIGNED 0
+#define EXC_INSN_ACCESS 1
+#define EXC_ILLEGAL_INSN 2
+#define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_U 8
+#define EXC_ECALL_S 9
+#define EXC_INSN_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
+#define NR_EXC 16
+#define NR_IRQ 16
+
+#define CSR_STIMECMP 0x14d /* Sstc; older assemblers lack the name */
+
+#ifndef __ASSEMBLER__
+#define csr_read(csr)                                              \
+	({                                                         \
+		unsigned long __v;                                 \
+		__asm__ volatile("csrr %0, " #csr : "=r"(__v)::"memory"); \
+		__v;                                               \
+	})
+#define csr_write(csr, val) \
+	__asm__ volatile("csrw " #csr ", %0" ::"rK"((unsigned long)(val)) : "memory")
+#define csr_set(csr, bits) \
+	__asm__ volatile("csrs " #csr ", %0" ::"rK"((unsigned long)(bits)) : "memory")
+#define csr_clear(csr, bits) \
+	__asm__ volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(bits)) : "memory")
+/* csr_swap - write val, return the old value, in one instruction. */
+#define csr_swap(csr, val)                                                       \
+	({                                                                       \
+		unsigned long __v = (unsigned long)(val);                        \
+		__asm__ volatile("csrrw %0, " #csr ", %0" : "+r"(__v)::"memory"); \
+		__v;                                                             \
+	})
+#endif

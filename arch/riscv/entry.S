@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot entry: OpenSBI jumps here in S-mode with a0 = hartid, a1 = DTB.
+ *
+ * Every hart enters at _start: the boot hart OpenSBI picked (at random),
+ * and every hart the kernel starts with SBI HSM (start address _start too).
+ * OpenSBI 1.1's hart_start can also let a started hart in here a second
+ * time with the boot arguments, so the first hart to claim boot_claimed
+ * boots the kernel and every other hart takes its job from its slot in
+ * hart_entry_sp[], which the boot hart writes before calling hart_start.
+ * A hart with no slot (not started by us, or id too large) parks in wfi.
+ * Clobbers everything; nothing is running yet.
+ */
+#include "boot.h"
+#include "csr.h"
+
+	.section .text.entry
+	.globl _start
+_start:
+	/* 1. No interrupts, and "in the kernel" for trap_entry. */
+	csrw	sie, zero
+	csrw	sscratch, zero
+	la	t0, trap_entry
+	csrw	stvec, t0
+
+	/* 2. One winner boots: claim the flag atomically (it lives in .data,
+	 *    which the loader initialised; .bss is not yet cleared). */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, secondary
+
+	/* 3. The winner: its stack is slot a0 of hart_stacks (in .bss, unused
+	 *    until we call C, so clearing .bss under it is harmless). */
+	li	t0, BOOT_HART_SLOTS
+	bgeu	a0, t0, park
+	la	t0, __bss_start
+	la	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, (t0)
+	addi	t0, t0, 8
+	j	1b
+2:	la	sp, hart_stacks
+	addi	t0, a0, 1
+	li	t1, BOOT_STACK_SIZE
+	mul	t0, t0, t1
+	add	sp, sp, t0
+	mv	s0, zero		/* frame-pointer chain ends here */
+	call	kmain			/* kmain(hartid, dtb) never returns */
+	j	park
+
+secondary:
+	/* 4. A started hart: its stack top is in its slot; none means park. */
+	li	t0, BOOT_HART_SLOTS
+	bgeu	a0, t0, park
+	la	t0, hart_entry_sp
+	slli	t1, a0, 3
+	add	t0, t0, t1
+	ld	sp, (t0)
+	beqz	sp, park
+	fence	r, rw			/* see the slot's data before using it */
+	mv	s0, zero
+	call	hart_secondary_main	/* hart_secondary_main(hartid) */
+
+park:
+	wfi
+	j	park
+
+	.section .data
+	.balign 4
+boot_claimed:
+	.word	0
+
+	/* Boot stacks, one per hart id; kernel threads get their own later. */
+	.section .bss.stack
+	.balign 16
+	.globl hart_stacks
+hart_stacks:
+	.space	BOOT_STACK_SIZE * BOOT_HART_SLOTS

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Calls into OpenSBI (M-mode) for what S-mode cannot do itself. */
+#pragma once
+#include "../../lib/types.h"
+
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494D45
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464E43
+#define SBI_EXT_HSM 0x48534D
+#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_PMU 0x504D55
+#define SBI_EXT_DBCN 0x4442434E
+#define SBI_EXT_LEGACY_PUTCHAR 0x01
+
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+
+/* sbi_init - read the SBI version and probe the extensions nagi uses. */
+void sbi_init(void);
+/* sbi_print_info - one banner line: version, implementation, extensions. */
+void sbi_print_info(void);
+/* sbi_has - was extension ext found by sbi_init? */
+bool sbi_has(long ext);
+/* sbi_hart_start - start hart at addr with a1 = opaque; returns 0 or -E*. */
+int sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque);
+/* sbi_hart_status - SBI_HSM_* state of a hart, or -E*. */
+int sbi_hart_status(unsigned long hartid);
+/* sbi_send_ipi - raise SSIP on the harts in mask (bit i = hart base + i). */
+int sbi_send_ipi(unsigned long mask, unsigned long base);
+/* sbi_set_timer - program the next timer interrupt (absolute time). */
+int sbi_set_timer(uint64_t when);
+/* sbi_shutdown - power off through SRST (exit status is lost: QEMU exits 0). */
+void sbi_shutdown(void) __attribute__((noreturn));
+/* sbi_console_putchar - legacy console, used before the UART is set up. */
+void sbi_console_putchar(int c);

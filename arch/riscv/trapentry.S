@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trap entry and exit: the only way into the kernel after boot.
+ *
+ * Contract. stvec points at trap_entry in direct mode, so every trap and
+ * interrupt lands here with interrupts disabled by the hardware.
+ *   - In the kernel, sscratch is 0 and tp is this hart's struct hart.
+ *   - In user mode, sscratch holds this hart's struct hart and tp is the
+ *     user's; HART_KSP(hart) is the top of the running thread's kernel stack.
+ * The frame (struct trapframe, trapframe.h) is built on the kernel stack and
+ * passed to trap_handler(frame) in C. Returning from C, trap_return restores
+ * the frame and executes sret. Nothing but the frame is clobbered.
+ */
+#include "trapframe.h"
+#include "csr.h"
+
+	.section .text
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	/* 1. Find the kernel's tp: swap it in from sscratch. A zero means the
+	 *    trap came from the kernel, whose tp is already right. */
+	csrrw	tp, sscratch, tp
+	bnez	tp, 1f
+	csrr	tp, sscratch		/* from S: sscratch held our own tp */
+	sd	sp, HART_SCRATCH(tp)
+	j	2f
+1:	sd	sp, HART_SCRATCH(tp)	/* from U: park the user sp ... */
+	ld	sp, HART_KSP(tp)	/* ... and take the thread's kernel stack */
+
+	/* 2. Save every general register into a new frame. */
+2:	addi	sp, sp, -TF_SIZE
+	sd	ra, TF_RA(sp)
+	sd	gp, TF_GP(sp)
+	sd	t0, TF_T0(sp)
+	sd	t1, TF_T1(sp)
+	sd	t2, TF_T2(sp)
+	sd	s0, TF_S0(sp)
+	sd	s1, TF_S1(sp)
+	sd	a0, TF_A0(sp)
+	sd	a1, TF_A1(sp)
+	sd	a2, TF_A2(sp)
+	sd	a3, TF_A3(sp)
+	sd	a4, TF_A4(sp)
+	sd	a5, TF_A5(sp)
+	sd	a6, TF_A6(sp)
+	sd	a7, TF_A7(sp)
+	sd	s2, TF_S2(sp)
+	sd	s3, TF_S3(sp)
+	sd	s4, TF_S4(sp)
+	sd	s5, TF_S5(sp)
+	sd	s6, TF_S6(sp)
+	sd	s7, TF_S7(sp)
+	sd	s8, TF_S8(sp)
+	sd	s9, TF_S9(sp)
+	sd	s10, TF_S10(sp)
+	sd	s11, TF_S11(sp)
+	sd	t3, TF_T3(sp)
+	sd	t4, TF_T4(sp)
+	sd	t5, TF_T5(sp)
+	sd	t6, TF_T6(sp)
+
+	/* 3. Save the interrupted sp and tp. Zeroing sscratch marks "in the
+	 *    kernel", so a nested trap takes the from-S path in step 1. */
+	ld	t0, HART_SCRATCH(tp)
+	sd	t0, TF_SP(sp)
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_TP(sp)
+
+	/* 4. Save the trap CSRs, then call C. The gp-relative accesses of
+	 *    user code never matter here: the kernel links without gp. */
+	csrr	t0, sepc
+	csrr	t1, sstatus
+	csrr	t2, scause
+	csrr	t3, stval
+	sd	t0, TF_SEPC(sp)
+	sd	t1, TF_SSTATUS(sp)
+	sd	t2, TF_SCAUSE(sp)
+	sd	t3, TF_STVAL(sp)
+	mv	s0, zero		/* end the frame-pointer chain for backtraces */
+	mv	a0, sp
+	call	trap_handler
+
+	/* trap_return(frame in sp): also where a new thread first enters user mode. */
+	.globl trap_return
+trap_return:
+	/* 5. Restore sepc and sstatus (SIE is clear: C returned with it off).
+	 *    Going back to U, re-arm sscratch and note where this thread's
+	 *    kernel stack top is for the next trap. */
+	ld	t0, TF_SEPC(sp)
+	ld	t1, TF_SSTATUS(sp)
+	csrw	sepc, t0
+	csrw	sstatus, t1
+	andi	t1, t1, SSTATUS_SPP
+	bnez	t1, 3f
+	addi	t0, sp, TF_SIZE
+	sd	t0, HART_KSP(tp)
+	csrw	sscratch, tp
+	ld	tp, TF_TP(sp)		/* user tp; the kernel keeps its own */
+
+	/* 6. Restore the general registers, sp last, and return. */
+3:	ld	ra, TF_RA(sp)
+	ld	gp, TF_GP(sp)
+	ld	t0, TF_T0(sp)
+	ld	t1, TF_T1(sp)
+	ld	t2, TF_T2(sp)
+	ld	s0, TF_S0(sp)
+	ld	s1, TF_S1(sp)
+	ld	a0, TF_A0(sp)
+	ld	a1, TF_A1(sp)
+	ld	a2, TF_A2(sp)
+	ld	a3, TF_A3(sp)
+	ld	a4, TF_A4(sp)
+	ld	a5, TF_A5(sp)
+	ld	a6, TF_A6(sp)
+	ld	a7, TF_A7(sp)
+	ld	s2, TF_S2(sp)
+	ld	s3, TF_S3(sp)
+	ld	s4, TF_S4(sp)
+	ld	s5, TF_S5(sp)
+	ld	s6, TF_S6(sp)
+	ld	s7, TF_S7(sp)
+	ld	s8, TF_S8(sp)
+	ld	s9, TF_S9(sp)
+	ld	s10, TF_S10(sp)
+	ld	s11, TF_S11(sp)
+	ld	t3, TF_T3(sp)
+	ld	t4, TF_T4(sp)
+	ld	t5, TF_T5(sp)
+	ld	t6, TF_T6(sp)
+	ld	sp, TF_SP(sp)
+	sret

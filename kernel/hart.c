@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// Harts: starting them, their idle loop, and running work on a chosen hart.
+#include "hart.h"
+#include "ipi.h"
+#include "printk.h"
+#include "spinlock.h"
+#include "../arch/riscv/boot.h"
+#include "../drivers/plic.h"
+#include "../drivers/timer.h"
+#include "../lib/errno.h"
+
+struct hart harts[MAX_HARTS];
+static struct spinlock call_lock = SPINLOCK_INIT("hart_call");
+
+void hart_secondary_main(unsigned long id);
+
+const char *hart_role_name(enum hart_role role)
+{
+	switch (role) {
+	case ROLE_GENERAL: return "general";
+	default: return "none";
+	}
+}
+
+/*
+ * hart_local_init - what every hart does for itself once it runs C: trap
+ * vector, PLIC threshold, first timer tick, interrupt enables. Then it is
+ * online, with interrupts on.
+ */
+void hart_local_init(void)
+{
+	arch_trap_init();
+	plic_hart_init();
+	timer_hart_start();
+	arch_irq_init();
+	__atomic_store_n(&this_hart()->online, true, __ATOMIC_RELEASE);
+	arch_intr_on();
+}
+
+void hart_secondary_main(unsigned long id)
+{
+	arch_set_this_hart(&harts[id]);
+	hart_local_init();
+	hart_idle();
+}
+
+static bool wait_online(int id, uint64_t timeout_us)
+{
+	uint64_t end = arch_time() + timeout_us * timer_ticks_per_us();
+	while (!__atomic_load_n(&harts[id].online, __ATOMIC_ACQUIRE))
+		if (arch_time() > end)
+			return false;
+	return true;
+}
+
+void hart_start_all(void)
+{
+	for (int i = 0; i < machine.nharts; i++) {
+		int id = machine.hartids[i], err;
+		if (id == hart_id())
+			continue;
+		harts[id].id = id;
+		harts[id].role = ROLE_GENERAL;
+		err = arch_start_hart(id, hart_stacks[id] + BOOT_STACK_SIZE);
+		if (err || !wait_online(id, 1000000)) {
+			kprintf("nagi: hart %d did not start (%d)\n", id, err);
+			harts[id].role = ROLE_NONE;
+			continue;
+		}
+		kprintf("nagi: hart %d started (role: %s)\n", id, hart_role_name(harts[id].role));
+	}
+}
+
+int hart_online_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < MAX_HARTS; i++)
+		n += harts[i].online;
+	return n;
+}
+
+int hart_post(int id, void (*fn)(void *), void *arg)
+{
+	struct hart *h = &harts[id];
+	if (id < 0 || id >= MAX_HARTS || !h->online)
+		return -ENXIO;
+	spin_lock(&call_lock);
+	while (h->call_fn) /* one job at a time per hart */
+		arch_relax();
+	h->call_arg = arg;
+	__atomic_store_n(&h->call_fn, fn, __ATOMIC_RELEASE);
+	spin_unlock(&call_lock);
+	return ipi_send(id, IPI_CALL);
+}
+
+void hart_join(int id)
+{
+	while (__atomic_load_n(&harts[id].call_fn, __ATOMIC_ACQUIRE))
+		arch_relax();
+}
+
+int hart_call(int id, void (*fn)(void *), void *arg)
+{
+	int err;
+	if (id == hart_id()) {
+		fn(arg);
+		return 0;
+	}
+	err = hart_post(id, fn, arg);
+	if (!err)
+		hart_join(id);
+	return err;
+}
+
+void hart_idle(void)
+{
+	struct hart *h = this_hart();
+	for (;;) {
+		void (*fn)(void *);
+		/* Check for work with interrupts off, so an IPI that posts it
+		 * between the check and wfi still ends the wfi. */
+		arch_intr_off();
+		fn = __atomic_load_n(&h->call_fn, __ATOMIC_ACQUIRE);
+		if (fn) {
+			arch_intr_on();
+			fn(h->call_arg);
+			__atomic_store_n(&h->call_fn, NULL, __ATOMIC_RELEASE);
+			continue;
+		}
+		arch_wait();
+		arch_intr_on(); /* take whatever woke us */
+	}
+}

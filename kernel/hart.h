@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-hart state, reached through arch_this_hart() (tp on RISC-V). */
+#pragma once
+#include "../arch/riscv/arch.h"
+#include "../arch/riscv/trapframe.h"
+#include "intrstat.h"
+#include "machine.h"
+
+enum hart_role {
+	ROLE_NONE,    /* not present or not started */
+	ROLE_GENERAL, /* runs the scheduler: user and kernel threads */
+};
+
+struct hart {
+	struct arch_hart arch; /* first: trapentry.S reaches it through tp */
+	int id;
+	enum hart_role role;
+	volatile bool online;      /* set by the hart itself once it runs C */
+	int intr_depth;            /* nesting of intr_push() */
+	bool intr_was_on;          /* interrupt state before the outermost push */
+	volatile uint64_t ipi_pending; /* bit per enum ipi_reason */
+	void (*volatile call_fn)(void *); /* hart_call() work, run by this hart */
+	void *call_arg;
+	volatile uint64_t ticks;   /* timer interrupts taken */
+	struct trap_expect *expect; /* ktest: a trap this hart expects */
+	uint64_t stat[NR_STAT];    /* trap counters, see intrstat.h */
+} __attribute__((aligned(64)));
+
+extern struct hart harts[MAX_HARTS];
+
+static inline struct hart *this_hart(void) { return arch_this_hart(); }
+static inline int hart_id(void) { return arch_this_hart()->id; }
+
+/* intr_push/intr_pop - disable interrupts, nesting; pop restores the state
+ * the outermost push saw. Used by spinlocks. */
+void intr_push(void);
+void intr_pop(void);
+
+/* hart_role_name - "general", ... for the banner and statistics. */
+const char *hart_role_name(enum hart_role role);
+/* hart_start_all - start every other hart with SBI HSM and wait until each
+ * is online (or report the one that did not come). Boot hart only. */
+void hart_start_all(void);
+/* hart_call - run fn(arg) on hart id from its idle loop and wait for it.
+ * Returns 0, or -ENXIO if that hart is not online. Sleeps by spinning. */
+int hart_call(int id, void (*fn)(void *), void *arg);
+/* hart_post - start fn(arg) on hart id without waiting (it must be idle
+ * soon); hart_join - wait until that hart has finished it. */
+int hart_post(int id, void (*fn)(void *), void *arg);
+void hart_join(int id);
+/* hart_local_init - per-hart trap, timer and interrupt set-up; goes online. */
+void hart_local_init(void);
+/* hart_idle - the loop of a hart with nothing to run: serves hart_call
+ * work, sleeps in wfi otherwise. Never returns. */
+void hart_idle(void) __attribute__((noreturn));
+/* hart_online_count - harts that reached C and are running. */
+int hart_online_count(void);

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+// IPIs: post a reason bit in the target's struct hart, then interrupt it.
+#include "ipi.h"
+#include "hart.h"
+#include "printk.h"
+#include "../lib/errno.h"
+
+static const char *const names[NR_IPI] = {
+	[IPI_RESCHED] = "Rescheduling interrupts", [IPI_CALL] = "Function call interrupts",
+	[IPI_STOP] = "CPU stop interrupts",        [IPI_TLB] = "TLB shootdowns",
+	[IPI_PMEM] = "pmem completions",           [IPI_TEST] = "Test interrupts",
+};
+
+int ipi_send(int id, enum ipi_reason reason)
+{
+	if (id < 0 || id >= MAX_HARTS || harts[id].role == ROLE_NONE)
+		return -ENXIO;
+	/* The reason is visible before the interrupt that announces it. */
+	__atomic_fetch_or(&harts[id].ipi_pending, 1UL << reason, __ATOMIC_RELEASE);
+	return arch_ipi_send(id);
+}
+
+void ipi_handle(void)
+{
+	struct hart *h = this_hart();
+	uint64_t pending;
+
+	/* Acknowledge first: a reason posted after the swap re-raises SSIP. */
+	arch_ipi_clear();
+	pending = __atomic_exchange_n(&h->ipi_pending, 0, __ATOMIC_ACQUIRE);
+	for (int r = 0; r < NR_IPI; r++) {
+		if (!(pending & (1UL << r)))
+			continue;
+		intrstat_inc(STAT_IPI + r);
+		if (r == IPI_STOP) {
+			h->online = false;
+			for (;;)
+				arch_wait();
+		}
+		/* RESCHED, CALL, TEST: waking the hart is the whole job here;
+		 * its loop checks for the work. */
+	}
+}
+
+const char *ipi_name(int reason)
+{
+	return reason >= 0 && reason < NR_IPI && names[reason] ? names[reason] : "IPI";
+}

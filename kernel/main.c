@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// kmain: the boot hart brings the machine up, from the DTB to the banner.
+#include "bootargs.h"
+#include "hart.h"
+#include "ktest.h"
+#include "monitor.h"
+#include "page.h"
+#include "power.h"
+#include "printk.h"
+#include "../arch/riscv/sbi.h"
+#include "../drivers/finisher.h"
+#include "../drivers/plic.h"
+#include "../drivers/timer.h"
+#include "../drivers/uart16550.h"
+
+void kmain(unsigned long hartid, void *dtb);
+void crash_now(const char *how);
+
+/* Free every page of RAM after the kernel image, except firmware and DTB. */
+static void memory_init(void)
+{
+	extern char __kernel_end[];
+	struct mem_range skip[MAX_RESERVED + 1];
+	int n = machine.nreserved;
+
+	for (int i = 0; i < n; i++)
+		skip[i] = machine.reserved[i];
+	skip[n++] = (struct mem_range){ machine.dtb_base, machine.dtb_size };
+	page_init(machine.mem_base, machine.mem_size);
+	page_add_range((uint64_t)__kernel_end, machine_mem_end(), skip, n);
+}
+
+static void banner(void)
+{
+	kprintf("nagi: memory 0x%lx-0x%lx (%lu MiB), %lu pages free\n", machine.mem_base,
+		machine_mem_end(), machine.mem_size >> 20, page_free_count());
+	for (int i = 0; i < machine.nreserved; i++)
+		kprintf("nagi: reserved 0x%lx-0x%lx (firmware)\n", machine.reserved[i].base,
+			machine.reserved[i].base + machine.reserved[i].size);
+	kprintf("nagi: timebase %lu Hz, timer via %s, %u Hz tick\n", machine.timebase,
+		timer_mode(), timer_hz());
+	sbi_print_info();
+	kprintf("nagi: bootargs \"%s\"\n", machine.bootargs);
+	kprintf("nagi: hart %d is the boot hart (role: %s)\n", hart_id(),
+		hart_role_name(this_hart()->role));
+}
+
+void kmain(unsigned long hartid, void *dtb)
+{
+	struct hart *h = &harts[hartid];
+
+	h->id = (int)hartid;
+	h->role = ROLE_GENERAL;
+	arch_set_this_hart(h);
+	if (machine_parse(dtb, &machine)) {
+		kprintf("nagi: the device tree at %p is unusable; stopping\n", dtb);
+		sbi_shutdown();
+	}
+	sbi_init();
+	finisher_init(machine.finisher_base);
+	plic_init(&machine);
+	uart_init(&machine, h->id);
+	kprintf("\nnagi: booting on hart %d, %d harts in the device tree\n", h->id, machine.nharts);
+	bootargs_parse(machine.bootargs);
+	memory_init();
+	timer_init(machine.timebase, bootarg_ulong("hz", 100), machine.sstc);
+	banner();
+	hart_local_init();
+	hart_start_all();
+	kprintf("nagi: %d harts online. Leave QEMU with Ctrl-a x.\n", hart_online_count());
+
+	if (bootarg_get("help"))
+		bootargs_help();
+	if (bootarg_get("ktest"))
+		ktest_run(bootarg_get("ktest"));
+	if (bootarg_get("crash"))
+		crash_now(bootarg_get("crash"));
+	monitor_run();
+}

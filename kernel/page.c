@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+// Physical pages on a free list, with a bitmap that catches double frees.
+#include "page.h"
+#include "printk.h"
+#include "spinlock.h"
+#include "../lib/string.h"
+
+#define MAX_PAGES (1UL << 20) /* 4 GiB of RAM */
+
+struct free_page {
+	struct free_page *next;
+};
+
+static struct {
+	struct spinlock lock;
+	struct free_page *head;
+	uint64_t base, npages, nfree, total;
+	uint64_t isfree[MAX_PAGES / 64]; /* bit set: the page is on the list */
+} mem = { .lock = SPINLOCK_INIT("page") };
+
+void page_init(uint64_t base, uint64_t size)
+{
+	mem.base = ALIGN_DOWN(base, PAGE_SIZE);
+	mem.npages = MIN(size / PAGE_SIZE, MAX_PAGES);
+	mem.head = NULL;
+	mem.nfree = mem.total = 0;
+	memset(mem.isfree, 0, sizeof(mem.isfree));
+}
+
+/* The page's index, or -1 if p is not a managed page address. */
+static long page_index(uint64_t p)
+{
+	if (p & (PAGE_SIZE - 1) || p < mem.base || (p - mem.base) / PAGE_SIZE >= mem.npages)
+		return -1;
+	return (p - mem.base) / PAGE_SIZE;
+}
+
+static void push(uint64_t p, long i)
+{
+	struct free_page *fp = (struct free_page *)p;
+	fp->next = mem.head;
+	mem.head = fp;
+	mem.isfree[i / 64] |= 1UL << (i % 64);
+	mem.nfree++;
+}
+
+static bool overlaps(uint64_t p, const struct mem_range *skip, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p < skip[i].base + skip[i].size && skip[i].base < p + PAGE_SIZE)
+			return true;
+	return false;
+}
+
+void page_add_range(uint64_t start, uint64_t end, const struct mem_range *skip, int n)
+{
+	spin_lock(&mem.lock);
+	for (uint64_t p = ALIGN_UP(start, PAGE_SIZE); p + PAGE_SIZE <= end; p += PAGE_SIZE) {
+		long i = page_index(p);
+		if (i < 0 || overlaps(p, skip, n) || (mem.isfree[i / 64] & (1UL << (i % 64))))
+			continue;
+		push(p, i);
+		mem.total++;
+	}
+	spin_unlock(&mem.lock);
+}
+
+void *page_alloc(void)
+{
+	struct free_page *fp;
+	spin_lock(&mem.lock);
+	fp = mem.head;
+	if (fp) {
+		long i = page_index((uint64_t)fp);
+		mem.head = fp->next;
+		mem.isfree[i / 64] &= ~(1UL << (i % 64));
+		mem.nfree--;
+	}
+	spin_unlock(&mem.lock);
+	if (fp)
+		memset(fp, 0, PAGE_SIZE);
+	return fp;
+}
+
+void page_free(void *page)
+{
+	long i = page_index((uint64_t)page);
+	if (i < 0)
+		panic("page_free: %p is not a page of ours", page);
+	spin_lock(&mem.lock);
+	if (mem.isfree[i / 64] & (1UL << (i % 64)))
+		panic("page_free: %p freed twice", page);
+	memset(page, 0x5a, PAGE_SIZE); /* make use-after-free visible */
+	push((uint64_t)page, i);
+	spin_unlock(&mem.lock);
+}
+
+uint64_t page_free_count(void)
+{
+	return __atomic_load_n(&mem.nfree, __ATOMIC_RELAXED);
+}
+
+uint64_t page_total(void)
+{
+	return mem.total;
+}

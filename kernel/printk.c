@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// kprintf over the console, and panic: print, backtrace, stop every hart.
+#include "printk.h"
+#include "bootargs.h"
+#include "console.h"
+#include "hart.h"
+#include "ipi.h"
+#include "power.h"
+#include "spinlock.h"
+#include "../lib/printf.h"
+
+volatile int panicking;
+static struct spinlock print_lock = SPINLOCK_INIT("printk");
+
+static void put(int c, void *ctx)
+{
+	UNUSED(ctx);
+	console_putc(c);
+}
+
+int vkprintf(const char *fmt, va_list ap)
+{
+	int n;
+	if (panicking) /* the lock may be held by a hart that will never let go */
+		return vformat(put, NULL, fmt, ap);
+	spin_lock(&print_lock);
+	n = vformat(put, NULL, fmt, ap);
+	spin_unlock(&print_lock);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vkprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Stop the other harts, then exit QEMU or halt. */
+static void __attribute__((noreturn)) die(void)
+{
+	for (int i = 0; i < MAX_HARTS; i++)
+		if (harts[i].online && i != hart_id())
+			ipi_send(i, IPI_STOP);
+	if (bootarg_is("panic", "halt")) {
+		kprintf("panic: halted (panic=halt); leave QEMU with Ctrl-a x\n");
+		for (;;)
+			arch_wait();
+	}
+	power_off(POWER_EXIT_PANIC);
+}
+
+/* A second hart panicking while the first prints just stops. */
+static void claim_panic(void)
+{
+	arch_intr_off();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			arch_wait();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	claim_panic();
+	kprintf("\npanic on hart %d: ", hart_id());
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	arch_backtrace(arch_frame_address());
+	die();
+}
+
+void panic_trap(const struct trapframe *tf)
+{
+	claim_panic();
+	kprintf("\npanic on hart %d: unexpected trap in the kernel\n", hart_id());
+	arch_trap_dump(tf);
+	die();
+}
