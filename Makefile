@@ -70,7 +70,7 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DNAGI_HOSTED -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_DEPS_printf_test := lib/printf.c lib/string.c
 UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
-UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c
+UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
@@ -81,7 +81,7 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
 # (-append needs -kernel; any kernel will do, QEMU exits before running it.)
 $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
-	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null
+	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
 test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb
 test-boot: $(B)/kernel.elf

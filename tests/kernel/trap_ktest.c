@@ -5,11 +5,13 @@
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
 
-/* Arm an expected trap, run the faulting statement, disarm. */
+/* Arm an expected trap, run the faulting statement, disarm. The barriers
+ * keep the compiler from moving the fault outside the armed window. */
 #define PROVOKE(ex, stmt)                          \
 	do {                                       \
 		(ex)->hit = false;                 \
 		this_hart()->expect = (ex);        \
+		__asm__ volatile("" ::: "memory"); \
 		stmt;                              \
 		__asm__ volatile("" ::: "memory"); \
 		this_hart()->expect = NULL;        \
@@ -29,7 +31,7 @@ KTEST(trap_breakpoint)
 KTEST(trap_illegal_instruction)
 {
 	struct trap_expect ex = { 0 };
-	PROVOKE(&ex, __asm__ volatile(".word 0"));
+	PROVOKE(&ex, __asm__ volatile(".hword 0")); /* 16 zero bits: defined illegal */
 	KEXPECT(ex.hit);
 	KEXPECT(ex.scause == EXC_ILLEGAL_INSN);
 	return 0;

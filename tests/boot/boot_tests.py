@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""Boot tests: boot nagi under QEMU and check what it prints, as a user would."""
+import re
+import time
+
+from qemu import Qemu
+
+TESTS = []
+
+
+def boot_test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def boot(name, **kw):
+    q = Qemu(name, **kw)
+    q.expect(r"nagi: \d+ harts online", timeout=60)
+    return q
+
+
+def banner_case(smp):
+    def test():
+        q = Qemu("boot-smp%d" % smp, smp=smp)
+        try:
+            m = q.expect(r"nagi: (\d+) harts online", timeout=60)
+            elapsed = time.monotonic() - q.start_time
+            check(int(m.group(1)) == smp, "%s harts online, wanted %d" % (m.group(1), smp))
+            boot_hart = int(q.expect(r"hart (\d+) is the boot hart").group(1))
+            started = set(int(h) for h in re.findall(r"hart (\d+) started \(role: \w+\)", q.output))
+            check(started == set(range(smp)) - {boot_hart},
+                  "started harts %s, boot hart %d" % (sorted(started), boot_hart))
+            q.expect(r"memory 0x80000000-0x90000000 \(256 MiB\)")
+            q.expect(r"timebase 10000000 Hz")
+            q.expect(r"nagi> ")
+            q.send("poweroff\r")
+            check(q.wait(30) == 0, "poweroff should exit QEMU with status 0")
+            return "banner after %.2f s" % elapsed
+        finally:
+            q.close()
+    test.__name__ = "boot_smp%d_banner_and_poweroff" % smp
+    return test
+
+
+for n in (1, 2, 4, 8):
+    boot_test(banner_case(n))
+
+
+@boot_test
+def monitor_counts_uart_interrupts():
+    q = boot("monitor-intr")
+    try:
+        q.expect(r"nagi> ")
+        q.send("intr\r")
+        m = q.expect(r"^\s*10:((?:\s+\d+)+)\s+PLIC\s+uart0", timeout=10)
+        counts = [int(x) for x in m.group(1).split()]
+        check(sum(counts) >= 5, "uart0 interrupts %s: expected one per typed byte" % counts)
+        m = q.expect(r"^\s*TIM:((?:\s+\d+)+)\s+Timer interrupts", timeout=10)
+        check(all(int(x) > 0 for x in m.group(1).split()), "a hart without timer ticks")
+        q.send("poweroff\r")
+        check(q.wait(30) == 0, "poweroff exit status")
+    finally:
+        q.close()
+
+
+@boot_test
+def unknown_bootarg_is_warned_by_name():
+    q = boot("bootargs-unknown", bootargs="frobnicate=3 hz=abc")
+    try:
+        q.expect(r"unknown argument 'frobnicate'")
+        q.expect(r"hz=abc is not a number")
+    finally:
+        q.close()
+
+
+def crash_case(kind, patterns):
+    def test():
+        q = Qemu("crash-" + kind, bootargs="crash=" + kind, limit=60)
+        try:
+            status = q.wait(60)
+            for p in patterns:
+                check(re.search(p, q.output, re.M), "dump lacks /%s/" % p)
+            check(status == 2, "exit status %s, wanted 2 (panic)" % status)
+        finally:
+            q.close()
+    test.__name__ = "crash_%s_dumps_and_fails" % kind
+    return test
+
+
+DUMP = [r"panic on hart \d+: unexpected trap in the kernel", r"sepc\s+0x[0-9a-f]{16}",
+        r"insn\s+0x", r"ra  0x[0-9a-f]{16}", r"backtrace", r"#0 0x"]
+boot_test(crash_case("load", DUMP + [r"cause\s+Load access fault \(scause 0x5\)",
+                                     r"stval 0x0000000000000008"]))
+boot_test(crash_case("store", DUMP + [r"cause\s+Store/AMO access fault \(scause 0x7\)"]))
+boot_test(crash_case("illegal", DUMP + [r"cause\s+Illegal instruction \(scause 0x2\)"]))
+boot_test(crash_case("ebreak", DUMP + [r"cause\s+Breakpoint \(scause 0x3\)"]))
+boot_test(crash_case("lock", [r"panic on hart \d+: spin_lock: crash: already held", r"backtrace"]))
+boot_test(crash_case("panic", [r"panic on hart \d+: crash=panic asked for it"]))
+
+
+def ktest_suite(report):
+    """The in-kernel suite: one boot, one result per test line it prints."""
+    q = Qemu("ktest", smp=4, bootargs="ktest", limit=180)
+    try:
+        try:
+            q.expect(r"uart_rx_interrupt: press a key", timeout=120)
+            q.send("k")
+            status = q.wait(120)
+        except Exception as e:  # a hang or crash still reports what ran
+            status = "killed (%s)" % e
+        names = re.findall(r"^ktest: (\w+) (ok|FAILED)$", q.output, re.M)
+        for name, verdict in names:
+            report("ktest " + name, verdict == "ok", "")
+        m = re.search(r"^ktest: (\d+) passed, (\d+) failed", q.output, re.M)
+        report("ktest suite exits 0 with totals", bool(m) and status == 0 and not int(m.group(2)),
+               "status %s" % status)
+    finally:
+        q.close()

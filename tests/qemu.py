@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: MIT
+"""Drive one QEMU run of nagi: send input, wait for output, always time out."""
+import os
+import re
+import subprocess
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KERNEL = os.path.join(ROOT, "build", "kernel.elf")
+LOGDIR = os.path.join(ROOT, "build", "test-logs")
+
+
+class Timeout(Exception):
+    pass
+
+
+class Qemu:
+    """A nagi boot under QEMU with its console on a pipe.
+
+    Every wait has a deadline and the whole run has one (limit), after which
+    QEMU is killed: a test can fail, but it can never hang CI.
+    """
+
+    def __init__(self, name, smp=4, mem="256M", bootargs="", limit=120, extra=()):
+        self.name = name
+        self.output = ""
+        self.lock = threading.Lock()
+        self.start_time = time.monotonic()
+        self.deadline = self.start_time + limit
+        cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+               "-smp", str(smp), "-m", mem, "-kernel", KERNEL,
+               "-append", bootargs, "-display", "none", "-serial", "stdio",
+               "-monitor", "none", *extra]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                break
+            with self.lock:
+                self.output += data.decode("utf-8", "replace").replace("\r", "")
+
+    def expect(self, pattern, timeout=30):
+        """Wait for a regex in the output; return its match or raise Timeout."""
+        end = min(time.monotonic() + timeout, self.deadline)
+        while True:
+            with self.lock:
+                m = re.search(pattern, self.output, re.M)
+            if m:
+                return m
+            if time.monotonic() > end or self.proc.poll() is not None and not self.reader.is_alive():
+                raise Timeout("no /%s/ within %ss" % (pattern, timeout))
+            time.sleep(0.05)
+
+    def send(self, text):
+        """Type text on the console, a byte at a time like a person would."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(0.002)
+
+    def wait(self, timeout=60):
+        """Wait for QEMU to exit; kill it at the deadline. Returns the status."""
+        try:
+            return self.proc.wait(timeout=max(0.1, min(timeout, self.deadline - time.monotonic())))
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise Timeout("QEMU still running after %ss" % timeout)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def close(self):
+        self.kill()
+        self.reader.join(timeout=5)
+        os.makedirs(LOGDIR, exist_ok=True)
+        with open(os.path.join(LOGDIR, self.name + ".log"), "w") as f:
+            f.write(self.output)

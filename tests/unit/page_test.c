@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// The page allocator's bookkeeping, over a block of host memory.
+#include "kernel/page.h"
+#include "stubs.h"
+#include "unit.h"
+#include <string.h>
+
+#define NPAGES 64
+static uint8_t *ram;
+
+static void setup(void)
+{
+	page_init((uint64_t)ram, NPAGES * PAGE_SIZE);
+}
+
+static void test_add_skips_reserved(void)
+{
+	struct mem_range skip[] = {
+		{ (uint64_t)ram + 4 * PAGE_SIZE, 2 * PAGE_SIZE },  /* pages 4, 5 */
+		{ (uint64_t)ram + 10 * PAGE_SIZE + 1, 1 },          /* byte in page 10 */
+	};
+	setup();
+	page_add_range((uint64_t)ram + 100, (uint64_t)ram + NPAGES * PAGE_SIZE, skip, 2);
+	/* Page 0 is partial (start+100), pages 4, 5 and 10 are reserved. */
+	CHECK(page_total() == NPAGES - 4);
+	CHECK(page_free_count() == NPAGES - 4);
+	for (int i = 0; i < NPAGES - 4; i++) {
+		uint8_t *p = page_alloc();
+		CHECK(p != NULL);
+		if (!p)
+			break;
+		long idx = (p - ram) / (long)PAGE_SIZE;
+		CHECK(idx != 0 && idx != 4 && idx != 5 && idx != 10);
+		CHECK(((uint64_t)p & (PAGE_SIZE - 1)) == 0);
+	}
+	CHECK(page_alloc() == NULL);
+	CHECK(page_free_count() == 0);
+}
+
+static void test_alloc_is_zeroed_and_reused(void)
+{
+	setup();
+	page_add_range((uint64_t)ram, (uint64_t)ram + 2 * PAGE_SIZE, NULL, 0);
+	uint8_t *a = page_alloc();
+	memset(a, 0xab, PAGE_SIZE);
+	page_free(a);
+	CHECK(a[8] == 0x5a && a[PAGE_SIZE - 1] == 0x5a); /* poisoned past the list link */
+	uint8_t *b = page_alloc();
+	CHECK(b == a); /* LIFO reuse */
+	CHECK(b[0] == 0 && b[PAGE_SIZE - 1] == 0);
+}
+
+static void test_bad_frees_panic(void)
+{
+	setup();
+	page_add_range((uint64_t)ram, (uint64_t)ram + 4 * PAGE_SIZE, NULL, 0);
+	uint8_t *a = page_alloc();
+	page_free(a);
+	CHECK(EXPECT_PANIC(page_free(a)));
+	CHECK(strstr(panic_message, "twice") != NULL);
+	CHECK(EXPECT_PANIC(page_free(ram + 1)));
+	CHECK(EXPECT_PANIC(page_free(ram + NPAGES * PAGE_SIZE)));
+	CHECK(EXPECT_PANIC(page_free(ram - PAGE_SIZE)));
+	CHECK(page_free_count() == 4);
+}
+
+static void test_add_twice_counts_once(void)
+{
+	setup();
+	page_add_range((uint64_t)ram, (uint64_t)ram + 8 * PAGE_SIZE, NULL, 0);
+	page_add_range((uint64_t)ram, (uint64_t)ram + 8 * PAGE_SIZE, NULL, 0);
+	CHECK(page_free_count() == 8);
+}
+
+int main(void)
+{
+	ram = aligned_alloc(PAGE_SIZE, NPAGES * PAGE_SIZE);
+	RUN(test_add_skips_reserved);
+	RUN(test_alloc_is_zeroed_and_reused);
+	RUN(test_bad_frees_panic);
+	RUN(test_add_twice_counts_once);
+	free(ram);
+	UNIT_EXIT();
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Host stand-ins for spinlocks, kprintf and panic (see stubs.c). */
+#pragma once
+#include <setjmp.h>
+#include <stdlib.h>
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+
+/* While set, panic() longjmps here instead of aborting. */
+extern jmp_buf *panic_jump;
+extern char panic_message[256];
+
+/* EXPECT_PANIC(stmt) - true if stmt panicked. */
+#define EXPECT_PANIC(stmt)                       \
+	({                                       \
+		jmp_buf jb;                      \
+		bool panicked = false;           \
+		panic_jump = &jb;                \
+		if (setjmp(jb) == 0)             \
+			stmt;                    \
+		else                             \
+			panicked = true;         \
+		panic_jump = NULL;               \
+		panicked;                        \
+	})
