@@ -21,7 +21,14 @@ DRIVER_SRCS := $(wildcard drivers/*.c)
 LIB_SRCS    := $(wildcard lib/*.c)
 KTEST_SRCS  := $(wildcard tests/kernel/*.c)
 KSRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(KTEST_SRCS)
-KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS)))
+KOBJS := $(patsubst %,$(B)/%.o,$(basename $(KSRCS))) $(B)/bootfs.o
+LIBOBJS := $(patsubst %,$(B)/%.o,$(basename $(LIB_SRCS)))
+
+# User space: the library, then one program per file in user/bin and user/tests.
+ULIB_SRCS := $(wildcard user/lib/*.S user/lib/*.c)
+ULIB_OBJS := $(patsubst %,$(B)/%.o,$(basename $(ULIB_SRCS)))
+UPROG_SRCS := $(wildcard user/bin/*.c user/tests/*.c)
+UPROGS := $(patsubst user/%.c,$(B)/user/%,$(UPROG_SRCS))
 
 # gcc 12 wants _zicsr_zifencei for CSR and fence.i instructions. No floating
 # point in the kernel: lp64, and the soft-float libgcc to match (design.md).
@@ -35,6 +42,9 @@ LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
 QEMUOPTS = -machine virt -bios default -smp $(SMP) -m $(MEM) \
 	-kernel $(B)/kernel.elf -append "$(BOOTARGS)"
 
+# Keep user objects: make would otherwise delete them as intermediates.
+.SECONDARY:
+
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format
 
 all: $(B)/kernel.elf
@@ -45,6 +55,18 @@ $(B)/%.o: %.c
 
 $(B)/%.o: %.S
 	@mkdir -p $(@D)
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+# User programs are linked at 0x40000000 (user/user.ld) and embedded in the
+# kernel as the boot file set until the file system exists.
+$(B)/user/%: $(B)/user/%.o $(ULIB_OBJS) $(LIBOBJS) user/user.ld
+	@$(CC) $(CFLAGS) -nostdlib -no-pie -T user/user.ld -Wl,--no-warn-rwx-segments \
+		$< $(ULIB_OBJS) $(LIBOBJS) $(LIBGCC) -o $@
+
+$(B)/bootfs.S: $(UPROGS) tools/mkbootfs.sh
+	@sh tools/mkbootfs.sh $(UPROGS) > $@
+
+$(B)/bootfs.o: $(B)/bootfs.S
 	@$(CC) $(CFLAGS) -c $< -o $@
 
 # kernel.asm (source interleaved) and kernel.sym are for reading along.
@@ -106,4 +128,4 @@ help:
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make clean     remove $(B)/"
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

@@ -26,6 +26,7 @@
 #define EFBIG 27   /* file too large */
 #define ENOSPC 28  /* no space left on device */
 #define ESPIPE 29  /* illegal seek */
+#define EROFS 30   /* read-only file system */
 #define EPIPE 32   /* broken pipe */
 #define ERANGE 34  /* result out of range */
 #define ENAMETOOLONG 36 /* name too long */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one list of system calls: SYSCALL(number, name, argument count).
+ * It generates the SYS_* numbers (lib/syscall.h), the kernel's handler
+ * table (kernel/syscall.c) and the user stubs (user/lib/syscall.S).
+ * Numbers 1-21 are xv6's, so xv6 lab material ports unchanged.
+ * No C here: assembly includes this file too.
+ */
+SYSCALL(1, fork, 0)          /* pid in the parent, 0 in the child */
+SYSCALL(2, exit, 1)          /* exit(status) */
+SYSCALL(3, wait, 1)          /* wait(int *status) -> pid */
+SYSCALL(4, pipe, 1)          /* pipe(int fds[2]) */
+SYSCALL(5, read, 3)          /* read(fd, buf, n) -> bytes */
+SYSCALL(6, kill, 1)          /* kill(pid) */
+SYSCALL(7, exec, 2)          /* exec(path, argv) */
+SYSCALL(8, fstat, 2)         /* fstat(fd, struct stat *) */
+SYSCALL(9, chdir, 1)         /* chdir(path) */
+SYSCALL(10, dup, 1)          /* dup(fd) -> new fd */
+SYSCALL(11, getpid, 0)
+SYSCALL(12, sbrk, 1)         /* sbrk(delta) -> old break */
+SYSCALL(13, sleep, 1)        /* sleep(ticks) */
+SYSCALL(14, uptime, 0)       /* ticks since boot */
+SYSCALL(15, open, 2)         /* open(path, O_* flags) -> fd */
+SYSCALL(16, write, 3)        /* write(fd, buf, n) -> bytes */
+SYSCALL(21, close, 1)        /* close(fd) */
+SYSCALL(22, thread_create, 3) /* thread_create(entry, arg, stack_top) -> tid */
+SYSCALL(23, thread_exit, 1)  /* thread_exit(value) */
+SYSCALL(24, thread_join, 2)  /* thread_join(tid, long *value) */
+SYSCALL(25, intrstat, 2)     /* intrstat(struct intr_table *, size) */
+SYSCALL(26, setpgid, 2)      /* setpgid(pid, pgid): 0 means the caller */
+SYSCALL(27, fgset, 1)        /* fgset(pgid): the console's ^C target */
+SYSCALL(28, gettid, 0)
+SYSCALL(29, null, 0)         /* does nothing: the cost of a syscall */
+SYSCALL(30, hartid, 0)       /* the hart the caller runs on */

@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The gdb CI test: gdb-multiarch in batch mode boots build/kernel.elf under
+# QEMU (over a pipe), stops at trap_handler and checks scause and the
+# commands of tools/gdb/nagi.gdb (tests/gdb/trap.gdb). Builds nothing.
+# Exit 0 only if gdb printed "GDB-TEST PASS". Needs no terminal, gives up
+# after 60 s, and leaves no QEMU behind. docs/gdb.md explains.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+GDB=${GDB:-gdb-multiarch}
+TIMEOUT=${TIMEOUT:-60}
+
+fail() {
+	echo "GDB-TEST FAIL $*"
+	exit 1
+}
+
+[ -f build/kernel.elf ] || fail "build/kernel.elf not found: run make first"
+command -v "$GDB" >/dev/null 2>&1 || fail "$GDB not found (make deps)"
+command -v qemu-system-riscv64 >/dev/null 2>&1 || fail "qemu-system-riscv64 not found (make deps)"
+command -v timeout >/dev/null 2>&1 || fail "timeout (coreutils) not found"
+
+# gdb starts QEMU in a session of its own, so a timeout that kills gdb does
+# not reach it. Everything started from here carries this marker in its
+# environment; whatever still has it when gdb is gone is ours to end.
+marker="nagi-gdb-test.$$.$(date +%s)"
+log=$(mktemp "${TMPDIR:-/tmp}/nagi-gdb-test.XXXXXX") || exit 2
+
+leftovers() {
+	grep -lsxz "NAGI_GDB_TEST=$marker" /proc/[0-9]*/environ |
+		sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p' | grep -vx "$$"
+}
+
+cleanup() {
+	pids=$(leftovers)
+	if [ -n "$pids" ]; then
+		echo "gdb test: ending leftover processes $pids" | tr '\n' ' '; echo
+		kill $pids 2>/dev/null
+		sleep 1
+		pids=$(leftovers)
+		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+	fi
+	rm -f "$log"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+NAGI_GDB_TEST=$marker timeout -k 5 "$TIMEOUT" \
+	"$GDB" -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb </dev/null >"$log" 2>&1
+rc=$?
+cat "$log"
+
+# QEMU exits when gdb closes the pipe; give it a moment before cleanup looks.
+i=0
+while [ -n "$(leftovers)" ] && [ $i -lt 20 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+
+grep -q '^GDB-TEST PASS' "$log" && exit 0
+[ $rc -eq 124 ] || [ $rc -eq 137 ] && fail "timed out after ${TIMEOUT} s"
+grep -q '^GDB-TEST FAIL' "$log" || fail "no PASS line (gdb exit status $rc)"
+exit 1

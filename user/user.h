@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* The user API: system calls (stubs in lib/syscall.S) and the user library. */
+#pragma once
+#include "../lib/abi.h"
+#include "../lib/errno.h"
+#include "../lib/string.h"
+#include "../lib/types.h"
+#include <stdarg.h>
+
+/* System calls. Each returns a negative -E* on error. */
+int fork(void);
+void exit(int status) __attribute__((noreturn));
+int wait(int *status);
+int pipe(int fds[2]);
+long read(int fd, void *buf, unsigned long n);
+int kill(int pid);
+int exec(const char *path, char *const argv[]);
+int fstat(int fd, struct stat *st);
+int chdir(const char *path);
+int dup(int fd);
+int getpid(void);
+void *sbrk(long delta);  /* old break, or (void *)-errno */
+int sleep(long ticks);   /* 1 tick = 10 ms at the default hz=100 */
+long uptime(void);       /* ticks since boot */
+int open(const char *path, int flags);
+long write(int fd, const void *buf, unsigned long n);
+int close(int fd);
+int thread_create(void (*entry)(void *), void *arg, void *stack_top);
+void thread_exit(long value) __attribute__((noreturn));
+int thread_join(int tid, long *value);
+int intrstat(struct intr_table *t, unsigned long size);
+int setpgid(int pid, int pgid);
+int fgset(int pgid);
+int gettid(void);
+int null(void);
+int hartid(void);
+
+/* The user library (user/lib). */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vfprintf(int fd, const char *fmt, va_list ap);
+int snprintf(char *buf, unsigned long size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void *malloc(unsigned long n);
+void *calloc(unsigned long n, unsigned long size);
+void *realloc(void *p, unsigned long n);
+void free(void *p);
+int atoi(const char *s);
+char *gets(char *buf, int max); /* one line from fd 0, NUL-terminated; NULL at EOF */
+const char *strerror(int err);  /* "ENOENT" for -ENOENT or ENOENT */
+/* thread_spawn - start fn(arg) on a new thread with a malloc'd stack. */
+int thread_spawn(void (*fn)(void *), void *arg);
