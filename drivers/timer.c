@@ -2,6 +2,7 @@
 // Supervisor timer: periodic ticks through stimecmp (Sstc) or SBI set_timer.
 #include "timer.h"
 #include "../kernel/hart.h"
+#include "../kernel/sched.h"
 
 static struct {
 	uint64_t timebase, interval;
@@ -30,6 +31,7 @@ void timer_interrupt(void)
 	h->ticks++;
 	/* From now, not from the old deadline: a late tick must not cascade. */
 	arch_timer_set(arch_time() + timer.interval);
+	sched_tick();
 }
 
 uint64_t timer_ticks_per_us(void)

@@ -11,9 +11,12 @@ static const struct {
 	const char *key, *help;
 } known[] = {
 	{ "ktest", "run the in-kernel tests (ktest=NAME runs one) and exit" },
-	{ "crash", "fault on purpose after boot: load, store, illegal, ebreak, panic" },
+	{ "crash", "fault on purpose after boot: load store illegal ebreak lock stack panic" },
 	{ "panic", "panic=halt keeps QEMU running after a panic (default: exit 2)" },
 	{ "hz", "timer interrupts per second on each hart (default 100)" },
+	{ "init", "the first program (default: init)" },
+	{ "monitor", "run the kernel monitor instead of user space" },
+	{ "reserve", "harts that run only pinned threads, e.g. reserve=2,3" },
 	{ "help", "list these arguments" },
 };
 

@@ -3,6 +3,7 @@
 #include "hart.h"
 #include "printk.h"
 #include "spinlock.h"
+#include "thread.h"
 #include "../lib/string.h"
 
 void crash_now(const char *how);
@@ -10,6 +11,23 @@ void crash_now(const char *how);
 /* Below RAM and below every device of QEMU virt: nothing answers here.
  * A variable, so the compiler cannot prove the access wrong and drop it. */
 static volatile uintptr_t nowhere = 0x8;
+
+/* Recurse until the kernel stack's guard page stops us (the bound is
+ * far beyond any stack, and keeps the compiler from calling it infinite). */
+static int deep(int n)
+{
+	volatile char pad[256];
+	pad[0] = (char)n;
+	if (n > 1000000)
+		return 0;
+	return deep(n + 1) + pad[0];
+}
+
+static void overflow_thread(void *arg)
+{
+	UNUSED(arg);
+	deep(0);
+}
 
 void crash_now(const char *how)
 {
@@ -27,7 +45,10 @@ void crash_now(const char *how)
 	else if (strcmp(how, "lock") == 0) {
 		spin_lock(&lock);
 		spin_lock(&lock); /* recursive: caught, not a silent deadlock */
+	} else if (strcmp(how, "stack") == 0) {
+		kthread_create("overflow", overflow_thread, NULL, -1);
+		return; /* it runs once the scheduler starts */
 	} else if (strcmp(how, "panic") == 0)
 		panic("crash=panic asked for it");
-	kprintf("crash: '%s' is not a kind of crash (load store illegal ebreak lock panic)\n", how);
+	kprintf("crash: '%s' is not a kind of crash (load store illegal ebreak lock stack panic)\n", how);
 }

@@ -7,17 +7,41 @@
 #include "../arch/riscv/boot.h"
 #include "../drivers/plic.h"
 #include "../drivers/timer.h"
+#include "bootargs.h"
+#include "sched.h"
+#include "../arch/riscv/mmu.h"
 #include "../lib/errno.h"
+#include "../lib/string.h"
 
 struct hart harts[MAX_HARTS];
 static struct spinlock call_lock = SPINLOCK_INIT("hart_call");
 
 void hart_secondary_main(unsigned long id);
 
+enum hart_role hart_role_from_bootargs(int id)
+{
+	const char *list = bootarg_get("reserve"); /* reserve=2,3 */
+	for (const char *p = list; p && *p; p++) {
+		unsigned long n;
+		char num[8];
+		int len = 0;
+		while (p[len] && p[len] != ',' && len < 7)
+			num[len] = p[len], len++;
+		num[len] = 0;
+		if (parse_ulong(num, &n) == 0 && (int)n == id)
+			return ROLE_RESERVED;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return ROLE_GENERAL;
+}
+
 const char *hart_role_name(enum hart_role role)
 {
 	switch (role) {
 	case ROLE_GENERAL: return "general";
+	case ROLE_RESERVED: return "reserved for pinned threads";
 	default: return "none";
 	}
 }
@@ -29,6 +53,7 @@ const char *hart_role_name(enum hart_role role)
  */
 void hart_local_init(void)
 {
+	mmu_enable();
 	arch_trap_init();
 	plic_hart_init();
 	timer_hart_start();
@@ -41,7 +66,7 @@ void hart_secondary_main(unsigned long id)
 {
 	arch_set_this_hart(&harts[id]);
 	hart_local_init();
-	hart_idle();
+	sched_run();
 }
 
 static bool wait_online(int id, uint64_t timeout_us)
@@ -60,7 +85,7 @@ void hart_start_all(void)
 		if (id == hart_id())
 			continue;
 		harts[id].id = id;
-		harts[id].role = ROLE_GENERAL;
+		harts[id].role = hart_role_from_bootargs(id);
 		err = arch_start_hart(id, hart_stacks[id] + BOOT_STACK_SIZE);
 		if (err || !wait_online(id, 1000000)) {
 			kprintf("nagi: hart %d did not start (%d)\n", id, err);
@@ -110,24 +135,4 @@ int hart_call(int id, void (*fn)(void *), void *arg)
 	if (!err)
 		hart_join(id);
 	return err;
-}
-
-void hart_idle(void)
-{
-	struct hart *h = this_hart();
-	for (;;) {
-		void (*fn)(void *);
-		/* Check for work with interrupts off, so an IPI that posts it
-		 * between the check and wfi still ends the wfi. */
-		arch_intr_off();
-		fn = __atomic_load_n(&h->call_fn, __ATOMIC_ACQUIRE);
-		if (fn) {
-			arch_intr_on();
-			fn(h->call_arg);
-			__atomic_store_n(&h->call_fn, NULL, __ATOMIC_RELEASE);
-			continue;
-		}
-		arch_wait();
-		arch_intr_on(); /* take whatever woke us */
-	}
 }

@@ -2,6 +2,7 @@
 /* Per-hart state, reached through arch_this_hart() (tp on RISC-V). */
 #pragma once
 #include "../arch/riscv/arch.h"
+#include "../arch/riscv/context.h"
 #include "../arch/riscv/trapframe.h"
 #include "intrstat.h"
 #include "machine.h"
@@ -9,7 +10,10 @@
 enum hart_role {
 	ROLE_NONE,    /* not present or not started */
 	ROLE_GENERAL, /* runs the scheduler: user and kernel threads */
+	ROLE_RESERVED, /* runs only threads pinned to it (bootarg reserve=) */
 };
+
+struct thread;
 
 struct hart {
 	struct arch_hart arch; /* first: trapentry.S reaches it through tp */
@@ -23,6 +27,11 @@ struct hart {
 	void *call_arg;
 	volatile uint64_t ticks;   /* timer interrupts taken */
 	struct trap_expect *expect; /* ktest: a trap this hart expects */
+	struct thread *current;    /* running thread, NULL in the scheduler */
+	struct context sched_ctx;  /* the scheduler loop, switched to by sched() */
+	volatile bool idle;        /* in wfi with nothing to run (sched lock) */
+	volatile bool need_resched; /* a tick or IPI asks for a switch */
+	volatile uint64_t tlb_acks; /* TLB shootdowns served */
 	uint64_t stat[NR_STAT];    /* trap counters, see intrstat.h */
 } __attribute__((aligned(64)));
 
@@ -41,7 +50,7 @@ const char *hart_role_name(enum hart_role role);
 /* hart_start_all - start every other hart with SBI HSM and wait until each
  * is online (or report the one that did not come). Boot hart only. */
 void hart_start_all(void);
-/* hart_call - run fn(arg) on hart id from its idle loop and wait for it.
+/* hart_call - run fn(arg) on hart id from its scheduler loop, wait for it.
  * Returns 0, or -ENXIO if that hart is not online. Sleeps by spinning. */
 int hart_call(int id, void (*fn)(void *), void *arg);
 /* hart_post - start fn(arg) on hart id without waiting (it must be idle
@@ -50,8 +59,7 @@ int hart_post(int id, void (*fn)(void *), void *arg);
 void hart_join(int id);
 /* hart_local_init - per-hart trap, timer and interrupt set-up; goes online. */
 void hart_local_init(void);
-/* hart_idle - the loop of a hart with nothing to run: serves hart_call
- * work, sleeps in wfi otherwise. Never returns. */
-void hart_idle(void) __attribute__((noreturn));
+/* hart_role_from_bootargs - ROLE_RESERVED if bootarg reserve= names id. */
+enum hart_role hart_role_from_bootargs(int id);
 /* hart_online_count - harts that reached C and are running. */
 int hart_online_count(void);

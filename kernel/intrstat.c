@@ -5,7 +5,9 @@
 #include "ipi.h"
 #include "irq.h"
 #include "printk.h"
+#include "../lib/intr_table.h"
 #include "../lib/printf.h"
+#include "../lib/string.h"
 
 void intrstat_inc(int s)
 {
@@ -20,41 +22,58 @@ uint64_t intrstat_total(int s)
 	return sum;
 }
 
-static void row(const char *label, int s, const char *what, const char *detail)
+/* Append a row for counter s (skipped when full). */
+static void row(struct intr_table *t, const char *label, int s, const char *what,
+		const char *detail)
 {
-	kprintf("%5s:", label);
-	for (int i = 0; i < MAX_HARTS; i++)
+	struct intr_row *r;
+	if (t->nrows >= INTR_MAX_ROWS)
+		return;
+	r = &t->rows[t->nrows++];
+	nagi_snprintf(r->label, sizeof(r->label), "%s", label);
+	nagi_snprintf(r->desc, sizeof(r->desc), "%s%s%s", what, detail ? "  " : "",
+		      detail ? detail : "");
+	for (uint32_t h = 0; h < t->nharts; h++)
+		r->count[h] = harts[t->hartid[h]].stat[s];
+}
+
+void intrstat_snapshot(struct intr_table *t)
+{
+	char label[8];
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < MAX_HARTS && t->nharts < INTR_MAX_HARTS; i++)
 		if (harts[i].role != ROLE_NONE)
-			kprintf(" %10lu", harts[i].stat[s]);
-	kprintf("  %s%s%s\n", what, detail ? "  " : "", detail ? detail : "");
+			t->hartid[t->nharts++] = i;
+	/* Every row always, in a fixed order: tables taken before and after
+	 * a command can be subtracted row by row. */
+	for (int irq = 1; irq < NR_IRQ_STAT; irq++) {
+		if (!irq_name(irq))
+			continue;
+		nagi_snprintf(label, sizeof(label), "%d", irq);
+		row(t, label, STAT_IRQ + irq, irq_controller_name(), irq_name(irq));
+	}
+	row(t, "TIM", STAT_TIMER, "Timer interrupts", NULL);
+	for (int r = 0; r < NR_IPI; r++) {
+		nagi_snprintf(label, sizeof(label), "IPI%d", r);
+		row(t, label, STAT_IPI + r, ipi_name(r), NULL);
+	}
+	for (int c = 0; c < NR_EXC_STAT; c++) {
+		nagi_snprintf(label, sizeof(label), "EXC%d", c);
+		row(t, label, STAT_EXC + c, arch_cause_name(c), NULL);
+	}
+	row(t, "SYS", STAT_SYSCALL, "System calls", NULL);
+	row(t, "ERR", STAT_SPURIOUS, "Spurious interrupts", NULL);
+}
+
+static void put(int c, void *ctx)
+{
+	UNUSED(ctx);
+	kprintf("%c", c);
 }
 
 void intrstat_print(void)
 {
-	char label[8];
-	kprintf("      ");
-	for (int i = 0; i < MAX_HARTS; i++)
-		if (harts[i].role != ROLE_NONE)
-			kprintf("      HART%d", i);
-	kprintf("\n");
-	for (int irq = 1; irq < NR_IRQ_STAT; irq++) {
-		if (!intrstat_total(STAT_IRQ + irq) && !irq_name(irq))
-			continue;
-		nagi_snprintf(label, sizeof(label), "%d", irq);
-		row(label, STAT_IRQ + irq, irq_controller_name(), irq_name(irq));
-	}
-	row("TIM", STAT_TIMER, "Timer interrupts", NULL);
-	for (int r = 0; r < NR_IPI; r++) {
-		nagi_snprintf(label, sizeof(label), "IPI%d", r);
-		if (intrstat_total(STAT_IPI + r))
-			row(label, STAT_IPI + r, ipi_name(r), NULL);
-	}
-	for (int c = 0; c < NR_EXC_STAT; c++) {
-		nagi_snprintf(label, sizeof(label), "EXC%d", c);
-		if (intrstat_total(STAT_EXC + c))
-			row(label, STAT_EXC + c, arch_cause_name(c), NULL);
-	}
-	row("SYS", STAT_SYSCALL, "System calls", NULL);
-	if (intrstat_total(STAT_SPURIOUS))
-		row("ERR", STAT_SPURIOUS, "Spurious interrupts", NULL);
+	static struct intr_table t; /* too big for a stack; callers serialise */
+	intrstat_snapshot(&t);
+	intr_table_print(&t, false, put, NULL);
 }

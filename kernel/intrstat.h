@@ -22,6 +22,10 @@ enum stat_index {
 void intrstat_inc(int s);
 /* intrstat_total - the sum of counter s over all harts. */
 uint64_t intrstat_total(int s);
+struct intr_table;
+/* intrstat_snapshot - fill t (abi.h) with every counter: a column per
+ * started hart, a row per source, always the same rows in the same order. */
+void intrstat_snapshot(struct intr_table *t);
 /* intrstat_print - print the table: a row per source that has counted
  * anything, a column per online hart. Takes no lock; counters are racy. */
 void intrstat_print(void);

@@ -37,8 +37,14 @@ void ipi_handle(void)
 			for (;;)
 				arch_wait();
 		}
-		/* RESCHED, CALL, TEST: waking the hart is the whole job here;
-		 * its loop checks for the work. */
+		if (r == IPI_TLB) {
+			arch_tlb_flush();
+			__atomic_fetch_add(&h->tlb_acks, 1, __ATOMIC_RELEASE);
+		}
+		if (r == IPI_RESCHED && h->current)
+			h->need_resched = true;
+		/* CALL, TEST: waking the hart is the whole job here; its
+		 * scheduler loop checks for the work. */
 	}
 }
 

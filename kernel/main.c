@@ -7,6 +7,10 @@
 #include "page.h"
 #include "power.h"
 #include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "thread.h"
+#include "../arch/riscv/mmu.h"
 #include "../arch/riscv/sbi.h"
 #include "../drivers/finisher.h"
 #include "../drivers/plic.h"
@@ -15,6 +19,11 @@
 
 void kmain(unsigned long hartid, void *dtb);
 void crash_now(const char *how);
+
+static void ktest_thread(void *only)
+{
+	ktest_run(only);
+}
 
 /* Free every page of RAM after the kernel image, except firmware and DTB. */
 static void memory_init(void)
@@ -50,7 +59,6 @@ void kmain(unsigned long hartid, void *dtb)
 	struct hart *h = &harts[hartid];
 
 	h->id = (int)hartid;
-	h->role = ROLE_GENERAL;
 	arch_set_this_hart(h);
 	if (machine_parse(dtb, &machine)) {
 		kprintf("nagi: the device tree at %p is unusable; stopping\n", dtb);
@@ -62,7 +70,9 @@ void kmain(unsigned long hartid, void *dtb)
 	uart_init(&machine, h->id);
 	kprintf("\nnagi: booting on hart %d, %d harts in the device tree\n", h->id, machine.nharts);
 	bootargs_parse(machine.bootargs);
+	h->role = hart_role_from_bootargs(h->id);
 	memory_init();
+	mmu_kernel_init();
 	timer_init(machine.timebase, bootarg_ulong("hz", 100), machine.sstc);
 	banner();
 	hart_local_init();
@@ -71,9 +81,13 @@ void kmain(unsigned long hartid, void *dtb)
 
 	if (bootarg_get("help"))
 		bootargs_help();
-	if (bootarg_get("ktest"))
-		ktest_run(bootarg_get("ktest"));
 	if (bootarg_get("crash"))
 		crash_now(bootarg_get("crash"));
-	monitor_run();
+	if (bootarg_get("ktest"))
+		kthread_create("ktest", ktest_thread, (void *)bootarg_get("ktest"), h->id);
+	else if (bootarg_get("monitor"))
+		monitor_run();
+	else
+		proc_start_init(bootarg_get("init") ? bootarg_get("init") : "init");
+	sched_run();
 }

@@ -50,3 +50,5 @@ char *gets(char *buf, int max); /* one line from fd 0, NUL-terminated; NULL at E
 const char *strerror(int err);  /* "ENOENT" for -ENOENT or ENOENT */
 /* thread_spawn - start fn(arg) on a new thread with a malloc'd stack. */
 int thread_spawn(void (*fn)(void *), void *arg);
+/* thread_wait - thread_join, then free the stack of a thread_spawn'ed thread. */
+int thread_wait(int tid, long *value);

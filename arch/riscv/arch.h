@@ -62,5 +62,9 @@ static inline void arch_ipi_clear(void) { csr_clear(sip, SIE_SSIE); }
 int arch_start_hart(int hartid, void *stack_top);
 /* arch_trap_dump - print a frame: registers, cause by name, sepc, stval. */
 void arch_trap_dump(const struct trapframe *tf);
+/* arch_user_frame - a fresh frame that enters user mode at pc with sp, a0. */
+void arch_user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t a0);
+/* arch_tlb_flush - forget this hart's cached translations. */
+static inline void arch_tlb_flush(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
 /* arch_cause_name - the name of an exception or interrupt cause. */
 const char *arch_cause_name(uint64_t scause);

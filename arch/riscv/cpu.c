@@ -2,6 +2,7 @@
 // Per-hart machinery: starting harts, the timer, IPIs, interrupt enables.
 #include "arch.h"
 #include "boot.h"
+#include "mmu.h"
 #include "sbi.h"
 #include "../../kernel/machine.h"
 #include "../../kernel/printk.h"
@@ -51,7 +52,7 @@ void arch_backtrace(uint64_t fp)
 	for (int depth = 0; depth < 32; depth++) {
 		/* Each frame: ra at fp-8, the caller's fp at fp-16. Stop at
 		 * anything that cannot be a frame of ours. */
-		if (fp & 7 || fp < (uint64_t)__kernel_start || fp > machine_mem_end())
+		if (fp & 7 || !mmu_kernel_readable(fp - 16))
 			break;
 		uint64_t ra = ((uint64_t *)fp)[-1], next = ((uint64_t *)fp)[-2];
 		if (ra < (uint64_t)__kernel_start || ra >= (uint64_t)__kernel_end)

@@ -2,11 +2,18 @@
 /* Supervisor CSRs: named accessors and bit constants, never magic numbers. */
 #pragma once
 
+/* Constants usable from C and assembly alike (as has no UL suffix). */
+#ifdef __ASSEMBLER__
+#define _UL(x) x
+#else
+#define _UL(x) x##UL
+#endif
+
 /* sstatus */
-#define SSTATUS_SIE (1UL << 1)  /* interrupts enabled in S-mode */
-#define SSTATUS_SPIE (1UL << 5) /* SIE before the trap */
-#define SSTATUS_SPP (1UL << 8)  /* previous mode: 1 = S, 0 = U */
-#define SSTATUS_SUM (1UL << 18) /* S-mode may touch U pages */
+#define SSTATUS_SIE (_UL(1) << 1)  /* interrupts enabled in S-mode */
+#define SSTATUS_SPIE (_UL(1) << 5) /* SIE before the trap */
+#define SSTATUS_SPP (_UL(1) << 8)  /* previous mode: 1 = S, 0 = U */
+#define SSTATUS_SUM (_UL(1) << 18) /* S-mode may touch U pages */
 
 /* sie / sip bits, by interrupt cause */
 #define IRQ_S_SOFT 1
@@ -17,7 +24,7 @@
 #define SIE_SEIE (1UL << IRQ_S_EXT)
 
 /* scause: the top bit says interrupt; the rest is the cause code. */
-#define SCAUSE_INTR (1UL << 63)
+#define SCAUSE_INTR (_UL(1) << 63)
 #define EXC_INSN_MISALIGNED 0
 #define EXC_INSN_ACCESS 1
 #define EXC_ILLEGAL_INSN 2

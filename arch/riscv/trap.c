@@ -8,7 +8,12 @@
 #include "../../kernel/irq.h"
 #include "../../kernel/ktest.h"
 #include "../../kernel/printk.h"
+#include "../../kernel/proc.h"
+#include "../../kernel/sched.h"
+#include "../../kernel/syscall.h"
+#include "../../kernel/thread.h"
 #include "../../drivers/timer.h"
+#include "../../lib/string.h"
 
 /* One assert per field: trapentry.S uses the TF_* numbers, C the struct. */
 #define CHECK(field, off) _Static_assert(offsetof(struct trapframe, field) == off, #field)
@@ -24,6 +29,9 @@ CHECK(sstatus, TF_SSTATUS); CHECK(scause, TF_SCAUSE); CHECK(stval, TF_STVAL);
 _Static_assert(sizeof(struct trapframe) == TF_SIZE && TF_SIZE % 16 == 0, "frame size");
 _Static_assert(offsetof(struct hart, arch.kernel_sp) == HART_KSP, "HART_KSP");
 _Static_assert(offsetof(struct hart, arch.scratch) == HART_SCRATCH, "HART_SCRATCH");
+_Static_assert(offsetof(struct hart, arch.kstack_lo) == HART_KSTACK_LO, "HART_KSTACK_LO");
+_Static_assert(offsetof(struct hart, arch.t0) == HART_T0, "HART_T0");
+_Static_assert(offsetof(struct hart, arch.emerg_sp) == HART_EMERG_SP, "HART_EMERG_SP");
 
 extern char trap_entry[];
 void trap_handler(struct trapframe *tf);
@@ -61,6 +69,8 @@ const char *arch_cause_name(uint64_t scause)
 
 void arch_trap_init(void)
 {
+	static uint8_t spare_stacks[MAX_HARTS][4096] __attribute__((aligned(16)));
+	this_hart()->arch.emerg_sp = (uint64_t)spare_stacks[hart_id()] + 4096;
 	/* Direct mode (low bits 0): every trap enters at trap_entry. Vectored
 	 * mode breaks here: OpenSBI 1.1 redirects the exceptions it handles
 	 * first to stvec *including* the mode bit (docs/traps.md). */
@@ -85,11 +95,18 @@ static uint64_t insn_length(uint64_t pc)
 	return (*(const uint16_t *)pc & 3) == 3 ? 4 : 2;
 }
 
-/* An exception: expected by a test, or fatal. User faults arrive with the
- * process layer; until then nothing runs in U-mode. */
+/* An exception: a system call, a user fault (the process dies), a fault
+ * a kernel test expects, or a kernel bug (the full dump, then panic). */
 static void on_exception(struct trapframe *tf)
 {
 	struct trap_expect *ex = this_hart()->expect;
+	if (tf_from_user(tf)) {
+		if (tf->scause == EXC_ECALL_U)
+			syscall_from_trap(tf);
+		else
+			proc_user_fault(tf);
+		return;
+	}
 	if (ex && !tf_from_user(tf)) {
 		ex->scause = tf->scause;
 		ex->stval = tf->stval;
@@ -99,6 +116,10 @@ static void on_exception(struct trapframe *tf)
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}
+	uint64_t lo = this_hart()->arch.kstack_lo;
+	if (lo && tf->stval < lo && tf->stval >= lo - 4096)
+		kprintf("\nkernel stack overflow in thread %d (%s)\n", curthread()->tid,
+			curthread()->name);
 	panic_trap(tf);
 }
 
@@ -111,11 +132,30 @@ void trap_handler(struct trapframe *tf)
 			irq_vector[code](tf);
 		else
 			intrstat_inc(STAT_SPURIOUS);
-		return;
+	} else {
+		if (code < NR_EXC_STAT)
+			intrstat_inc(STAT_EXC + code);
+		on_exception(tf);
 	}
-	if (code < NR_EXC_STAT)
-		intrstat_inc(STAT_EXC + code);
-	on_exception(tf);
+	/* Leaving: user threads may be killed or preempted here; kernel
+	 * code only if it ran with interrupts on (so it held no lock). */
+	if (tf_from_user(tf)) {
+		arch_intr_on();
+		proc_return_to_user();
+	} else if (tf->sstatus & SSTATUS_SPIE) {
+		sched_preempt_point();
+	}
+	arch_intr_off(); /* trap_return restores sstatus with SIE clear */
+}
+
+void arch_user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t a0)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->sepc = pc;
+	tf->sp = sp;
+	tf->a0 = a0;
+	/* sret to U-mode (SPP 0) with interrupts on there (SPIE 1). */
+	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
 }
 
 void arch_trap_dump(const struct trapframe *tf)

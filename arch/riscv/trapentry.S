@@ -24,6 +24,16 @@ trap_entry:
 	bnez	tp, 1f
 	csrr	tp, sscratch		/* from S: sscratch held our own tp */
 	sd	sp, HART_SCRATCH(tp)
+	/* 1a. No room for a frame above the guard page: the kernel stack
+	 *     overflowed. Build the frame on this hart's spare stack, so the
+	 *     fault is reported instead of faulting again forever. */
+	sd	t0, HART_T0(tp)
+	ld	t0, HART_KSTACK_LO(tp)
+	beqz	t0, 4f			/* boot stacks have no guard */
+	addi	t0, t0, TF_SIZE
+	bgeu	sp, t0, 4f
+	ld	sp, HART_EMERG_SP(tp)
+4:	ld	t0, HART_T0(tp)
 	j	2f
 1:	sd	sp, HART_SCRATCH(tp)	/* from U: park the user sp ... */
 	ld	sp, HART_KSP(tp)	/* ... and take the thread's kernel stack */
@@ -81,7 +91,7 @@ trap_entry:
 	mv	a0, sp
 	call	trap_handler
 
-	/* trap_return(frame in sp): also where a new thread first enters user mode. */
+	/* trap_return(frame in sp) */
 	.globl trap_return
 trap_return:
 	/* 5. Restore sepc and sstatus (SIE is clear: C returned with it off).
@@ -130,3 +140,11 @@ trap_return:
 	ld	t6, TF_T6(sp)
 	ld	sp, TF_SP(sp)
 	sret
+
+	/* arch_enter_user(frame): a new user thread's first way out, through
+	 * the same exit as every trap. */
+	.globl arch_enter_user
+arch_enter_user:
+	csrci	sstatus, SSTATUS_SIE	/* sret turns them on again from SPIE */
+	mv	sp, a0
+	j	trap_return

@@ -26,7 +26,7 @@ def boot(name, **kw):
 
 def banner_case(smp):
     def test():
-        q = Qemu("boot-smp%d" % smp, smp=smp)
+        q = Qemu("boot-smp%d" % smp, smp=smp, bootargs="monitor")
         try:
             m = q.expect(r"nagi: (\d+) harts online", timeout=60)
             elapsed = time.monotonic() - q.start_time
@@ -53,7 +53,7 @@ for n in (1, 2, 4, 8):
 
 @boot_test
 def monitor_counts_uart_interrupts():
-    q = boot("monitor-intr")
+    q = boot("monitor-intr", bootargs="monitor")
     try:
         q.expect(r"nagi> ")
         q.send("intr\r")
@@ -70,7 +70,7 @@ def monitor_counts_uart_interrupts():
 
 @boot_test
 def unknown_bootarg_is_warned_by_name():
-    q = boot("bootargs-unknown", bootargs="frobnicate=3 hz=abc")
+    q = boot("bootargs-unknown", bootargs="monitor frobnicate=3 hz=abc")
     try:
         q.expect(r"unknown argument 'frobnicate'")
         q.expect(r"hz=abc is not a number")

@@ -3,8 +3,8 @@
 # The gdb CI test: gdb-multiarch in batch mode boots build/kernel.elf under
 # QEMU (over a pipe), stops at trap_handler and checks scause and the
 # commands of tools/gdb/nagi.gdb (tests/gdb/trap.gdb). Builds nothing.
-# Exit 0 only if gdb printed "GDB-TEST PASS". Needs no terminal, gives up
-# after 60 s, and leaves no QEMU behind. docs/gdb.md explains.
+# Exits 0 only if gdb printed "GDB-TEST PASS". Needs no terminal, gives up
+# after $TIMEOUT (60) seconds, and leaves no QEMU behind. See docs/gdb.md.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -21,11 +21,12 @@ command -v "$GDB" >/dev/null 2>&1 || fail "$GDB not found (make deps)"
 command -v qemu-system-riscv64 >/dev/null 2>&1 || fail "qemu-system-riscv64 not found (make deps)"
 command -v timeout >/dev/null 2>&1 || fail "timeout (coreutils) not found"
 
-# gdb starts QEMU in a session of its own, so a timeout that kills gdb does
-# not reach it. Everything started from here carries this marker in its
-# environment; whatever still has it when gdb is gone is ours to end.
+# gdb starts QEMU in a session of its own, so signals that end gdb do not
+# reach it. Everything started below carries this marker in its
+# environment: whatever still has it once gdb is done is ours to end.
 marker="nagi-gdb-test.$$.$(date +%s)"
 log=$(mktemp "${TMPDIR:-/tmp}/nagi-gdb-test.XXXXXX") || exit 2
+shown=0
 
 leftovers() {
 	grep -lsxz "NAGI_GDB_TEST=$marker" /proc/[0-9]*/environ |
@@ -33,25 +34,29 @@ leftovers() {
 }
 
 cleanup() {
+	[ $shown -eq 1 ] || cat "$log"
 	pids=$(leftovers)
 	if [ -n "$pids" ]; then
-		echo "gdb test: ending leftover processes $pids" | tr '\n' ' '; echo
+		echo "gdb test: ending leftover processes" $pids
 		kill $pids 2>/dev/null
 		sleep 1
 		pids=$(leftovers)
-		[ -n "$pids" ] && kill -9 $pids 2>/dev/null
+		[ -z "$pids" ] || kill -9 $pids 2>/dev/null
 	fi
 	rm -f "$log"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'echo "GDB-TEST FAIL interrupted"; exit 1' INT TERM HUP
 
-NAGI_GDB_TEST=$marker timeout -k 5 "$TIMEOUT" \
-	"$GDB" -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb </dev/null >"$log" 2>&1
+# In the background, so that a signal to this script is handled at once.
+NAGI_GDB_TEST=$marker timeout -k 2 "$TIMEOUT" \
+	"$GDB" -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb </dev/null >"$log" 2>&1 &
+wait $!
 rc=$?
 cat "$log"
+shown=1
 
-# QEMU exits when gdb closes the pipe; give it a moment before cleanup looks.
+# gdb's kill has ended QEMU; give a straggler a moment before cleanup acts.
 i=0
 while [ -n "$(leftovers)" ] && [ $i -lt 20 ]; do
 	sleep 0.1
@@ -59,6 +64,8 @@ while [ -n "$(leftovers)" ] && [ $i -lt 20 ]; do
 done
 
 grep -q '^GDB-TEST PASS' "$log" && exit 0
-[ $rc -eq 124 ] || [ $rc -eq 137 ] && fail "timed out after ${TIMEOUT} s"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	fail "timed out after $TIMEOUT s"
+fi
 grep -q '^GDB-TEST FAIL' "$log" || fail "no PASS line (gdb exit status $rc)"
 exit 1

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
 # The gdb CI test (tests/gdb/run.sh runs it; docs/gdb.md explains):
 #   gdb-multiarch -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb
-# Boots nagi halted under QEMU (talking over a pipe: no TCP port, and QEMU
-# ends with gdb), stops at the first trap_handler, checks scause and the
-# nagi.gdb commands, and prints one line: GDB-TEST PASS scause=0x... or
-# GDB-TEST FAIL ... . In batch mode a failing command ends the script
-# early; run.sh then reports the missing PASS line.
+# Boots nagi halted under QEMU (talking over a pipe: no TCP port), stops at
+# the first trap_handler, checks scause and the nagi.gdb commands, and
+# prints one line: GDB-TEST PASS scause=0x... or GDB-TEST FAIL ... . In
+# batch mode a failing command ends the script early; run.sh then reports
+# the missing PASS line.
 set pagination off
 set confirm off
 set width 0
@@ -97,5 +97,6 @@ if $t_ok
 else
   printf "GDB-TEST FAIL scause=0x%lx: %s\n", $t_sc, $t_why
 end
-# Quitting closes the pipe, and QEMU exits with it.
-quit
+# kill ends QEMU at once ("Terminated via GDBstub"); batch mode then quits.
+# (A bare quit detaches, and gdb waits about 5 s for QEMU to go.)
+kill

@@ -141,9 +141,19 @@ define trapframe
   if $argc == 5
     set $nagi_tf = (struct trapframe *)($arg0 $arg1 $arg2 $arg3 $arg4)
   end
+  set $nagi_tf_ok = 1
   if $argc > 5
     printf "trapframe: expression too long; set $x = ... first, then: trapframe $x\n"
-  else
+    set $nagi_tf_ok = 0
+  end
+  # In trapentry.S before trap_return, a0 is not necessarily the frame.
+  if $argc == 0 && (unsigned long long)$pc >= (unsigned long long)&trap_entry && (unsigned long long)$pc < (unsigned long long)&trap_return
+    printf "trapframe: pc is in trapentry.S (trap_entry..trap_return), where a0 need not be the frame.\n"
+    printf "Say which: \"trapframe $sp\" once \"addi sp, sp, -TF_SIZE\" has run (partly saved\n"
+    printf "before \"call trap_handler\"), or \"trapframe $a0\".\n"
+    set $nagi_tf_ok = 0
+  end
+  if $nagi_tf_ok
     set $nagi_ss = (unsigned long long)$nagi_tf->sstatus
     printf "trapframe at 0x%lx", (unsigned long long)$nagi_tf
     if $argc == 0
@@ -196,10 +206,10 @@ define harts
   set $nagi_n = sizeof(harts) / sizeof(harts[0])
   while $nagi_i < $nagi_n
     if harts[$nagi_i].role != 0
-      printf "hart %d  online %d  ticks %-8lu  thread %d  role ", harts[$nagi_i].id, harts[$nagi_i].online, harts[$nagi_i].ticks, $nagi_i + 1
+      printf "hart %d  online %d  ticks %-8lu  thread %-2d  ", harts[$nagi_i].id, harts[$nagi_i].online, harts[$nagi_i].ticks, $nagi_i + 1
       output harts[$nagi_i].role
       if (unsigned long long)$tp == (unsigned long long)&harts[$nagi_i]
-        printf "  <- $tp (this thread)"
+        printf "  <- $tp"
       end
       printf "\n"
     end
@@ -209,7 +219,8 @@ end
 document harts
 Print every hart in the global harts[] array whose role is not ROLE_NONE:
 id, online, timer ticks taken, the gdb thread that is that hart (QEMU's
-CPU#n is thread n+1), and role. The hart whose struct hart is in $tp is marked.
+CPU#n is thread n+1), and role. "<- $tp" marks the hart whose struct hart is
+in $tp: the selected thread's own hart, when it is stopped in the kernel.
 end
 
 define nagi-help
@@ -217,7 +228,7 @@ define nagi-help
   echo \  trapframe [ADDR]  print a struct trapframe (default: $a0 at trap_handler)\n
   echo \  scause [VALUE]    decode scause by name (default: the live $scause CSR)\n
   echo \  break-trap        break on trap_entry and trap_handler\n
-  echo \  harts             per-hart id, online, ticks, thread, role (role != none)\n
+  echo \  harts             per hart: id, online, timer ticks, gdb thread, role\n
   echo \  nagi-help         this list\n
   echo "help CMD" gives details. Harts are threads: info threads, thread N.\n
 end

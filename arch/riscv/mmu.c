@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// Sv39: three levels of 512 entries; va bits 38-30, 29-21, 20-12 index them.
+#include "mmu.h"
+#include "csr.h"
+#include "../../kernel/machine.h"
+#include "../../kernel/page.h"
+#include "../../kernel/printk.h"
+#include "../../kernel/spinlock.h"
+#include "../../lib/errno.h"
+#include "../../lib/string.h"
+
+#define PTE_V (1UL << 0)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_LEAF (MMU_R | MMU_W | MMU_X)
+#define PTE_PA(pte) (((pte) >> 10) << 12)
+#define PA_PTE(pa) (((pa) >> 12) << 10)
+#define VPN(va, level) (((va) >> (12 + 9 * (level))) & 511)
+#define SATP_SV39 (8UL << 60)
+#define SLOT_USER 1
+
+static pte_t *kernel_root;
+
+/* The PTE for va at level 0, making tables on the way if alloc. */
+static pte_t *walk(pte_t *root, uint64_t va, bool alloc)
+{
+	pte_t *table = root;
+	for (int level = 2; level > 0; level--) {
+		pte_t *pte = &table[VPN(va, level)];
+		if (*pte & PTE_V) {
+			if (*pte & PTE_LEAF)
+				return NULL; /* a huge page: not ours to split */
+			table = (pte_t *)PTE_PA(*pte);
+			continue;
+		}
+		if (!alloc || !(table = page_alloc()))
+			return NULL;
+		*pte = PA_PTE((uint64_t)table) | PTE_V;
+	}
+	return &table[VPN(va, 0)];
+}
+
+int mmu_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm)
+{
+	pte_t *pte = walk(root, va, true);
+	if (!pte)
+		return -ENOMEM;
+	if (*pte & PTE_V)
+		return -EEXIST;
+	/* A and D set up front: QEMU would fault to have them set otherwise. */
+	*pte = PA_PTE(pa) | perm | PTE_V | PTE_A | PTE_D | (perm & MMU_U ? 0 : PTE_G);
+	return 0;
+}
+
+uint64_t mmu_unmap(pte_t *root, uint64_t va)
+{
+	pte_t *pte = walk(root, va, false);
+	uint64_t pa;
+	if (!pte || !(*pte & PTE_V))
+		return 0;
+	pa = PTE_PA(*pte);
+	*pte = 0;
+	return pa;
+}
+
+uint64_t mmu_lookup(pte_t *root, uint64_t va, uint64_t perm)
+{
+	pte_t *pte = walk(root, va, false);
+	if (!pte || (*pte & (perm | PTE_V)) != (perm | PTE_V))
+		return 0;
+	return PTE_PA(*pte) | (va & (PAGE_SIZE - 1));
+}
+
+uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm)
+{
+	pte_t *pte = walk(root, va, false);
+	if (!pte || !(*pte & PTE_V))
+		return 0;
+	*perm = *pte & (PTE_LEAF | MMU_U);
+	return PTE_PA(*pte);
+}
+
+static void map_range(uint64_t start, uint64_t end, uint64_t perm)
+{
+	for (uint64_t a = ALIGN_DOWN(start, PAGE_SIZE); a < end; a += PAGE_SIZE)
+		if (mmu_map(kernel_root, a, a, perm))
+			panic("mmu_kernel_init: cannot map 0x%lx", a);
+}
+
+void mmu_kernel_init(void)
+{
+	extern char __kernel_start[], __text_end[];
+	kernel_root = page_alloc();
+	if (!kernel_root)
+		panic("mmu_kernel_init: no memory");
+	/* Devices (slot 0), one to one, no execute. */
+	map_range(machine.finisher_base, machine.finisher_base + PAGE_SIZE, MMU_R | MMU_W);
+	map_range(machine.uart_base, machine.uart_base + PAGE_SIZE, MMU_R | MMU_W);
+	map_range(machine.plic_base, machine.plic_base + 0x400000, MMU_R | MMU_W);
+	/* RAM (slot 2): the firmware's part too, so the page walk of a bad
+	 * address faults cleanly; text executable and read-only. */
+	map_range(machine.mem_base, (uint64_t)__kernel_start, MMU_R | MMU_W);
+	map_range((uint64_t)__kernel_start, (uint64_t)__text_end, MMU_R | MMU_X);
+	map_range((uint64_t)__text_end, machine_mem_end(), MMU_R | MMU_W);
+	/* Slot 3 needs its table now, so that every root shares it. */
+	if (!walk(kernel_root, KSTACK_BASE, true))
+		panic("mmu_kernel_init: no memory for the stack table");
+	mmu_enable();
+}
+
+void mmu_enable(void)
+{
+	mmu_switch(NULL);
+}
+
+pte_t *mmu_new_root(void)
+{
+	pte_t *root = page_alloc();
+	if (!root)
+		return NULL;
+	/* Share the kernel's level-1 tables: later kernel mappings in those
+	 * slots (new kernel stacks) appear in every address space. */
+	for (int i = 0; i < 512; i++)
+		if (i != SLOT_USER)
+			root[i] = kernel_root[i];
+	return root;
+}
+
+void mmu_free_root(pte_t *root)
+{
+	pte_t *l1 = root[SLOT_USER] & PTE_V ? (pte_t *)PTE_PA(root[SLOT_USER]) : NULL;
+	for (int i = 0; l1 && i < 512; i++)
+		if ((l1[i] & PTE_V) && !(l1[i] & PTE_LEAF))
+			page_free((void *)PTE_PA(l1[i]));
+	if (l1)
+		page_free(l1);
+	page_free(root);
+}
+
+void mmu_switch(pte_t *root)
+{
+	uint64_t pt = (uint64_t)(root ? root : kernel_root);
+	csr_write(satp, SATP_SV39 | (pt >> PAGE_SHIFT));
+	mmu_flush_tlb();
+}
+
+int mmu_kernel_map(uint64_t va, uint64_t pa)
+{
+	/* Harts creating threads at once may both need the same new table. */
+	static struct spinlock lock = SPINLOCK_INIT("mmu.kernel");
+	int err;
+	spin_lock(&lock);
+	err = mmu_map(kernel_root, va, pa, MMU_R | MMU_W);
+	spin_unlock(&lock);
+	return err;
+}
+
+bool mmu_kernel_readable(uint64_t va)
+{
+	if (!kernel_root) /* before paging: RAM is all there is */
+		return va >= machine.mem_base && va < machine_mem_end();
+	return mmu_lookup(kernel_root, va, MMU_R) != 0;
+}

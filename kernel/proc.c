@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+// Processes: the table, fork, exit and wait, kill, descriptors, pid 1.
+#include "proc.h"
+#include "hart.h"
+#include "ipi.h"
+#include "page.h"
+#include "power.h"
+#include "printk.h"
+#include "sched.h"
+#include "sched_lock.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "vm.h"
+#include "../lib/errno.h"
+#include "../lib/string.h"
+
+static struct proc procs[NPROC];
+/* The process tree: pids, parent links, states. Taken before p->lock. */
+static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
+static int next_pid = 1;
+static struct proc *initproc;
+
+struct proc *curproc(void)
+{
+	struct thread *t = curthread();
+	return t ? t->proc : NULL;
+}
+
+int proc_killed(void)
+{
+	struct proc *p = curproc();
+	return p && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
+
+/* A fresh process in P_ALIVE with no threads, vm or files; or NULL. */
+static struct proc *proc_alloc(const char *name)
+{
+	struct proc *p = NULL;
+	spin_lock(&tree_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_UNUSED) {
+			p = &procs[i];
+			p->state = P_ALIVE;
+			p->pid = next_pid++;
+			break;
+		}
+	spin_unlock(&tree_lock);
+	if (!p)
+		return NULL;
+	spin_init(&p->lock, "proc");
+	p->pgid = p->pid;
+	p->parent = NULL;
+	p->killed = 0;
+	p->exit_status = 0;
+	p->nthreads = 0;
+	p->vm = NULL;
+	memset(p->files, 0, sizeof(p->files));
+	nagi_strlcpy(p->cwd, "/", sizeof(p->cwd));
+	nagi_strlcpy(p->name, name, sizeof(p->name));
+	return p;
+}
+
+static void proc_free(struct proc *p)
+{
+	if (p->vm)
+		vm_destroy(p->vm);
+	p->vm = NULL;
+	p->state = P_UNUSED; /* tree_lock held by the caller, or never shared */
+}
+
+/* Interrupt every thread of p: sleepers wake (and see -EINTR), runners
+ * get an IPI so that they notice on their way back to user mode. */
+static void poke_threads(struct proc *p)
+{
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++) {
+		struct thread *t = &threads[i];
+		if (t->proc != p)
+			continue;
+		if (t->state == T_SLEEPING)
+			sched_wake_locked(t);
+		else if (t->state == T_RUNNING && t->hart != hart_id()) {
+			ipi_send(t->hart, IPI_RESCHED);
+		}
+	}
+	spin_unlock(&sched_lock);
+}
+
+/* Mark p dying with status unless it already is. */
+static void doom(struct proc *p, int status)
+{
+	spin_lock(&p->lock);
+	if (!p->killed) {
+		p->exit_status = status;
+		__atomic_store_n(&p->killed, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&p->lock);
+	poke_threads(p);
+}
+
+int proc_kill(int pid, int status)
+{
+	struct proc *target = NULL;
+	spin_lock(&tree_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_ALIVE && procs[i].pid == pid)
+			target = &procs[i];
+	spin_unlock(&tree_lock);
+	if (!target)
+		return -ESRCH;
+	doom(target, status);
+	return 0;
+}
+
+void proc_kill_group(int pgid, int status)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_ALIVE && procs[i].pgid == pgid && &procs[i] != initproc)
+			doom(&procs[i], status);
+}
+
+void proc_exit(int status)
+{
+	doom(curproc(), status & 0xff);
+	thread_exit(status);
+}
+
+/* The last thread is leaving: close files, free memory, become a zombie
+ * for the parent, hand children to init. Runs on p's last thread. */
+static void proc_teardown(struct proc *p)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (p->files[fd]) {
+			file_close(p->files[fd]);
+			p->files[fd] = NULL;
+		}
+	vm_activate(NULL); /* we are about to free the table we run on */
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++) /* zombie threads nobody joined */
+		if (threads[i].proc == p && threads[i].state == T_ZOMBIE)
+			thread_free(&threads[i]);
+	spin_unlock(&sched_lock);
+	spin_lock(&tree_lock);
+	vm_destroy(p->vm);
+	p->vm = NULL;
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED && procs[i].parent == p) {
+			procs[i].parent = initproc;
+			wakeup(initproc);
+		}
+	p->state = P_ZOMBIE;
+	if (p == initproc) {
+		kprintf("init exited with status %d; powering off\n", p->exit_status);
+		power_off(p->exit_status);
+	}
+	wakeup(p->parent);
+	spin_unlock(&tree_lock);
+}
+
+bool proc_thread_exiting(struct proc *p, long value)
+{
+	bool last;
+	spin_lock(&p->lock);
+	last = --p->nthreads == 0;
+	if (last && !p->killed)
+		p->exit_status = (int)value & 0xff; /* the last thread's value */
+	spin_unlock(&p->lock);
+	if (last)
+		proc_teardown(p);
+	return last;
+}
+
+long sys_wait(const struct sys_args *a)
+{
+	struct proc *me = curproc();
+	uint64_t ustatus = arg_uaddr(a, 0);
+	spin_lock(&tree_lock);
+	for (;;) {
+		bool children = false;
+		for (int i = 0; i < NPROC; i++) {
+			struct proc *c = &procs[i];
+			if (c->state == P_UNUSED || c->parent != me)
+				continue;
+			children = true;
+			if (c->state != P_ZOMBIE)
+				continue;
+			int pid = c->pid, status = c->exit_status;
+			if (ustatus && copyout(ustatus, &status, sizeof(status))) {
+				spin_unlock(&tree_lock);
+				return -EFAULT; /* the child stays for the next wait */
+			}
+			proc_free(c);
+			spin_unlock(&tree_lock);
+			return pid;
+		}
+		if (!children) {
+			spin_unlock(&tree_lock);
+			return -ECHILD;
+		}
+		if (sleep_on(me, &tree_lock)) {
+			spin_unlock(&tree_lock);
+			return -EINTR;
+		}
+	}
+}
+
+struct proc *proc_create_child(struct proc *parent)
+{
+	struct proc *c = proc_alloc(parent->name);
+	if (!c)
+		return NULL;
+	c->vm = vm_copy(parent->vm);
+	if (!c->vm) {
+		proc_abandon(c);
+		return NULL;
+	}
+	spin_lock(&parent->lock);
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (parent->files[fd])
+			c->files[fd] = file_dup(parent->files[fd]);
+	nagi_strlcpy(c->cwd, parent->cwd, sizeof(c->cwd));
+	c->pgid = parent->pgid;
+	spin_unlock(&parent->lock);
+	spin_lock(&tree_lock);
+	c->parent = parent; /* only now can wait() see it */
+	spin_unlock(&tree_lock);
+	return c;
+}
+
+void proc_abandon(struct proc *p)
+{
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (p->files[fd])
+			file_close(p->files[fd]);
+	spin_lock(&tree_lock);
+	proc_free(p);
+	spin_unlock(&tree_lock);
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	struct proc *me = curproc(), *p = NULL;
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	spin_lock(&tree_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_ALIVE && procs[i].pid == (pid ? pid : me->pid))
+			p = &procs[i];
+	if (p && p != me && p->parent != me)
+		p = NULL; /* only yourself or your children */
+	if (p)
+		p->pgid = pgid ? pgid : p->pid;
+	spin_unlock(&tree_lock);
+	return p ? 0 : -ESRCH;
+}
+
+struct file *fd_get(int fd)
+{
+	struct proc *p = curproc();
+	struct file *f;
+	if (fd < 0 || fd >= NOFILE)
+		return NULL;
+	spin_lock(&p->lock);
+	f = p->files[fd];
+	spin_unlock(&p->lock);
+	return f;
+}
+
+int fd_install(struct file *f)
+{
+	struct proc *p = curproc();
+	int fd;
+	spin_lock(&p->lock);
+	for (fd = 0; fd < NOFILE; fd++)
+		if (!p->files[fd]) {
+			p->files[fd] = f;
+			break;
+		}
+	spin_unlock(&p->lock);
+	return fd < NOFILE ? fd : -EMFILE;
+}
+
+void proc_start_init(const char *name)
+{
+	struct proc *p = proc_alloc(name);
+	struct thread *t = p ? thread_alloc(p, name) : NULL;
+	char *argv[] = { (char *)name, NULL };
+	int err;
+
+	if (!t || !(p->vm = vm_create()))
+		panic("proc_start_init: out of memory");
+	err = exec_program(p, t->tf, name, argv);
+	if (err) {
+		kprintf("nagi: cannot start init program '%s': %s\n", name, errno_name(err));
+		return;
+	}
+	initproc = p;
+	p->nthreads = 1;
+	sched_make_runnable(t);
+}
+
+void proc_user_fault(const struct trapframe *tf)
+{
+	struct proc *p = curproc();
+	const char *note = "";
+	if (tf->stval < p->vm->stack_lo && tf->stval >= p->vm->stack_lo - PAGE_SIZE)
+		note = " (stack overflow)";
+	kprintf("pid %d (%s): %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx%s; killed\n", p->pid,
+		p->name, arch_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval, note);
+	doom(p, EXIT_FAULT);
+	thread_exit(EXIT_FAULT);
+}
+
+void proc_return_to_user(void)
+{
+	if (proc_killed())
+		thread_exit(0);
+	sched_preempt_point();
+	if (proc_killed()) /* killed while it was preempted */
+		thread_exit(0);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* Processes: an address space, a descriptor table, a directory, threads. */
+#pragma once
+#include "file.h"
+#include "spinlock.h"
+#include "thread.h"
+
+#define NPROC 64
+
+enum proc_state { P_UNUSED, P_ALIVE, P_ZOMBIE };
+
+struct vm;
+
+struct proc {
+	struct spinlock lock;     /* protects everything below */
+	enum proc_state state;
+	int pid, pgid;
+	struct proc *parent;
+	int exit_status;          /* valid in P_ZOMBIE */
+	int killed;               /* 0, or the status to die with */
+	int nthreads;             /* threads not yet exited */
+	struct vm *vm;            /* the user address space */
+	struct file *files[NOFILE];
+	char cwd[32];
+	char name[16];
+};
+
+/* curproc - the process of the running thread, or NULL. */
+struct proc *curproc(void);
+/* proc_kill - make pid die with status at its next chance (sleeping
+ * threads are woken, running ones interrupted). 0 or -ESRCH. */
+int proc_kill(int pid, int status);
+/* proc_kill_group - proc_kill every process of group pgid except init. */
+void proc_kill_group(int pgid, int status);
+/* proc_killed - the status the current process must die with, or 0. */
+int proc_killed(void);
+/* proc_exit - end the current process with status (any thread may call). */
+void proc_exit(int status) __attribute__((noreturn));
+/* proc_start_init - create pid 1 running the program name. Boot hart. */
+void proc_start_init(const char *name);
+/* proc_create_child - fork's new process: a copy of parent's memory,
+ * descriptors, directory and group; no threads yet. NULL if out of memory. */
+struct proc *proc_create_child(struct proc *parent);
+/* proc_abandon - free a process that never ran (fork's failure path). */
+void proc_abandon(struct proc *p);
+/* proc_setpgid - setpgid(): pid 0 is the caller, pgid 0 is pid. */
+int proc_setpgid(int pid, int pgid);
+struct trapframe;
+/* proc_user_fault - report a user exception and kill the process with
+ * EXIT_FAULT. Never returns. */
+void proc_user_fault(const struct trapframe *tf) __attribute__((noreturn));
+/* proc_return_to_user - last stop before a trap returns to user mode:
+ * die if killed, yield if a tick asked for it. Interrupts on. */
+void proc_return_to_user(void);
+/* exec_program - replace p's memory with the program name (kernel/exec.c),
+ * arguments argv (kernel strings); sets up tf to enter it. 0 or -E*. */
+int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[]);
+/* fd_get - the file behind fd of the current process, or NULL. */
+struct file *fd_get(int fd);
+/* fd_install - put f in the lowest free slot: the fd, or -EMFILE. */
+int fd_install(struct file *f);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The scheduler: run queue, sleep/wakeup, preemption, hart affinity. */
+#pragma once
+#include "../lib/types.h"
+
+struct spinlock;
+struct thread;
+
+/*
+ * sleep_on - sleep on chan until a wakeup(chan). lk is held on entry,
+ * released while asleep (atomically with going to sleep: no lost wake-ups)
+ * and held again on return. Callers re-check their condition in a loop.
+ * Returns 0, or -EINTR if the calling process has been killed (checked
+ * before sleeping and after waking): the caller should give up.
+ */
+int sleep_on(void *chan, struct spinlock *lk);
+/* wakeup - make every thread sleeping on chan runnable. Any context. */
+void wakeup(void *chan);
+/* sched_yield - give up the hart; the thread stays runnable. */
+void sched_yield(void);
+/* sched_make_runnable - put a new or woken thread on the run queue. */
+void sched_make_runnable(struct thread *t);
+/* sched_run - this hart's scheduler loop: runs threads whose affinity
+ * allows this hart, serves hart_call work, sleeps in wfi. Never returns. */
+void sched_run(void) __attribute__((noreturn));
+/* sched_tick - the timer tick on this hart: ask for a preemption. */
+void sched_tick(void);
+/* sched_preempt_point - yield if a preemption is pending. Called on the
+ * way out of a trap whose interrupted code could be preempted. */
+void sched_preempt_point(void);
+/* ticks - timer ticks since boot, as uptime() reports them. */
+uint64_t sched_ticks(void);
+/* sched_sleep_ticks - sleep n ticks; -EINTR if killed meanwhile. */
+int sched_sleep_ticks(uint64_t n);

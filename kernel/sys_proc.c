@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// Process and thread system calls: fork, exit, kill, sbrk, sleep, threads...
+#include "hart.h"
+#include "ktest.h"
+#include "printk.h"
+#include "proc.h"
+#include "sched.h"
+#include "sched_lock.h"
+#include "syscall.h"
+#include "uaccess.h"
+#include "vm.h"
+#include "../lib/errno.h"
+#include "../lib/string.h"
+
+long sys_fork(const struct sys_args *a)
+{
+	struct proc *me = curproc(), *child = proc_create_child(me);
+	struct thread *t;
+	UNUSED(a);
+	if (!child)
+		return -EAGAIN;
+	t = thread_alloc(child, me->name);
+	if (!t) {
+		proc_abandon(child);
+		return -EAGAIN;
+	}
+	*t->tf = *curthread()->tf; /* sepc is already past the ecall */
+	tf_set_return(t->tf, 0);   /* the child sees 0 */
+	child->nthreads = 1;
+	sched_make_runnable(t);
+	return child->pid;
+}
+
+long sys_exit(const struct sys_args *a)
+{
+	proc_exit(arg_int(a, 0));
+}
+
+long sys_getpid(const struct sys_args *a)
+{
+	UNUSED(a);
+	return curproc()->pid;
+}
+
+long sys_kill(const struct sys_args *a)
+{
+	return proc_kill(arg_int(a, 0), EXIT_KILLED);
+}
+
+long sys_sbrk(const struct sys_args *a)
+{
+	return vm_sbrk(curproc()->vm, arg_long(a, 0));
+}
+
+long sys_sleep(const struct sys_args *a)
+{
+	long n = arg_long(a, 0);
+	if (n < 0)
+		return -EINVAL;
+	return sched_sleep_ticks(n);
+}
+
+long sys_uptime(const struct sys_args *a)
+{
+	UNUSED(a);
+	return (long)sched_ticks();
+}
+
+long sys_thread_create(const struct sys_args *a)
+{
+	struct proc *p = curproc();
+	uint64_t entry = arg_uaddr(a, 0), sp = arg_uaddr(a, 2);
+	struct thread *t;
+	if (entry < USER_BASE || entry >= USER_TOP || sp <= USER_BASE || sp > USER_TOP || sp % 16)
+		return -EINVAL;
+	t = thread_alloc(p, p->name);
+	if (!t)
+		return -EAGAIN;
+	arch_user_frame(t->tf, entry, sp, arg_uaddr(a, 1));
+	spin_lock(&p->lock);
+	p->nthreads++;
+	spin_unlock(&p->lock);
+	sched_make_runnable(t);
+	return t->tid;
+}
+
+long sys_thread_exit(const struct sys_args *a)
+{
+	thread_exit(arg_long(a, 0));
+}
+
+long sys_thread_join(const struct sys_args *a)
+{
+	int tid = arg_int(a, 0);
+	uint64_t uvalue = arg_uaddr(a, 1);
+	struct thread *t;
+	long value;
+	spin_lock(&sched_lock);
+	t = thread_by_tid(tid);
+	if (!t || t->proc != curproc() || t->joined) {
+		spin_unlock(&sched_lock);
+		return -ESRCH;
+	}
+	if (t == curthread()) {
+		spin_unlock(&sched_lock);
+		return -EINVAL;
+	}
+	t->joined = true;
+	while (t->state != T_ZOMBIE)
+		if (sleep_on(t, &sched_lock)) {
+			t->joined = false;
+			spin_unlock(&sched_lock);
+			return -EINTR;
+		}
+	value = t->exit_value;
+	thread_free(t);
+	spin_unlock(&sched_lock);
+	if (uvalue && copyout(uvalue, &value, sizeof(value)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_gettid(const struct sys_args *a)
+{
+	UNUSED(a);
+	return curthread()->tid;
+}
+
+long sys_setpgid(const struct sys_args *a)
+{
+	return proc_setpgid(arg_int(a, 0), arg_int(a, 1));
+}
+
+long sys_fgset(const struct sys_args *a)
+{
+	int pgid = arg_int(a, 0);
+	if (pgid < 0)
+		return -EINVAL;
+	console_set_foreground(pgid);
+	return 0;
+}
+
+long sys_null(const struct sys_args *a)
+{
+	UNUSED(a);
+	return 0;
+}
+
+long sys_hartid(const struct sys_args *a)
+{
+	UNUSED(a);
+	return hart_id();
+}
+
+long sys_intrstat(const struct sys_args *a)
+{
+	static struct intr_table table; /* too big for a kernel stack */
+	static struct spinlock lock = SPINLOCK_INIT("intrstat");
+	uint64_t size = arg_uaddr(a, 1);
+	int err;
+	if (size < sizeof(table))
+		return -EINVAL;
+	spin_lock(&lock);
+	intrstat_snapshot(&table);
+	err = copyout(arg_uaddr(a, 0), &table, sizeof(table));
+	spin_unlock(&lock);
+	return err;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* The syscall dispatcher, shared by the trap path and the syscall page. */
+#pragma once
+#include "../lib/syscall.h"
+#include "../lib/types.h"
+
+/* A call's arguments, whichever path it came by. Handlers read them
+ * through the accessors below, never from a trap frame. */
+struct sys_args {
+	uint64_t a[SYSCALL_MAX_ARGS];
+};
+
+static inline long arg_long(const struct sys_args *a, int i) { return (long)a->a[i]; }
+static inline int arg_int(const struct sys_args *a, int i) { return (int)a->a[i]; }
+static inline uint64_t arg_uaddr(const struct sys_args *a, int i) { return a->a[i]; }
+
+/* Every handler: long sys_NAME(const struct sys_args *). */
+#define SYSCALL(num, name, nargs) long sys_##name(const struct sys_args *a);
+#include "../lib/syscall_list.h"
+#undef SYSCALL
+
+/* syscall_dispatch - run syscall nr for the current thread; -ENOSYS for
+ * an unknown number. Counts the call on this hart. */
+long syscall_dispatch(uint64_t nr, const struct sys_args *a);
+
+struct trapframe;
+/* syscall_from_trap - the trap path: a0-a5 and a7 from the frame, result
+ * into a0, sepc past the ecall. Turns interrupts on. */
+void syscall_from_trap(struct trapframe *tf);

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: MIT
+// usertests: the user-space test suite, after xv6's. `usertests` runs the
+// quick table, `-a` quick and slow, `NAME...` single tests, `-l` lists them.
+// Each test runs in its own child with a watchdog and prints one line,
+// "test NAME: OK" or "test NAME: FAILED (why)"; then a total line.
+#include "ut.h"
+
+static const char *test_name = "?";
+static int test_pid;
+
+static void vsay(const char *prefix, const char *fmt, va_list ap, const char *suffix)
+{
+	char line[256];
+	int n = nagi_snprintf(line, sizeof(line), "%s", prefix);
+	n += nagi_vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	n = MIN(n, (int)sizeof(line) - 8);
+	n += nagi_snprintf(line + n, sizeof(line) - n, "%s\n", suffix);
+	write(1, line, n);
+}
+
+void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay("", fmt, ap, "");
+	va_end(ap);
+}
+
+void fail(const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+	if (getpid() == test_pid)
+		nagi_snprintf(prefix, sizeof(prefix), "test %s: FAILED (", test_name);
+	else
+		nagi_snprintf(prefix, sizeof(prefix), "  %s: child %d: ", test_name, getpid());
+	va_start(ap, fmt);
+	vsay(prefix, fmt, ap, getpid() == test_pid ? ")" : "");
+	va_end(ap);
+	exit(UT_FAILED);
+}
+
+/* The result as text: a number, or an error's name. */
+static const char *rstr(long r, char *buf, int size)
+{
+	if (r < 0 && r > -4096)
+		return errno_name((int)-r);
+	nagi_snprintf(buf, size, "%ld", r);
+	return buf;
+}
+
+void want_err2(long ret, int e1, int e2, const char *fmt, ...)
+{
+	char what[128], got[24];
+	va_list ap;
+	if (ret == -e1 || ret == -e2 || (e1 == E_ANY && ret < 0 && ret > -4096))
+		return;
+	va_start(ap, fmt);
+	nagi_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (e1 == E_ANY)
+		fail("%s = %s, want an error", what, rstr(ret, got, sizeof(got)));
+	if (e1 == e2)
+		fail("%s = %s, want %s", what, rstr(ret, got, sizeof(got)), errno_name(e1));
+	fail("%s = %s, want %s or %s", what, rstr(ret, got, sizeof(got)), errno_name(e1),
+	     errno_name(e2));
+}
+
+long want_ok(long ret, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+	if (ret >= 0 || ret <= -4096)
+		return ret;
+	va_start(ap, fmt);
+	nagi_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fail("%s: %s", what, errno_name((int)-ret));
+}
+
+int child_status(int pid)
+{
+	int st, w;
+	do {
+		w = wait(&st);
+		if (w < 0)
+			fail("wait for pid %d: %s", pid, errno_name(-w));
+	} while (w != pid);
+	return st;
+}
+
+static const char *status_str(int st, char *buf, int size)
+{
+	const char *what = st == EXIT_KILLED ? " (EXIT_KILLED)" : st == EXIT_FAULT ? " (EXIT_FAULT)"
+			 : st == UT_FAILED ? " (a check failed)" : "";
+	nagi_snprintf(buf, size, "%d%s", st, what);
+	return buf;
+}
+
+void want_status(int pid, int want_st, const char *fmt, ...)
+{
+	char what[128], got[32], exp[32];
+	int st = child_status(pid);
+	va_list ap;
+	if (st == want_st)
+		return;
+	va_start(ap, fmt);
+	nagi_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fail("%s: status %s, want %s", what, status_str(st, got, sizeof(got)),
+	     status_str(want_st, exp, sizeof(exp)));
+}
+
+int xfork(void)
+{
+	return (int)want_ok(fork(), "fork");
+}
+
+void xpipe(int fds[2])
+{
+	want_ok(pipe(fds), "pipe");
+}
+
+int in_child(void (*fn)(void))
+{
+	int pid = xfork();
+	if (pid == 0) {
+		fn();
+		exit(0);
+	}
+	return child_status(pid);
+}
+
+int exec_status(const char *path, char *const argv[])
+{
+	int pid = xfork();
+	if (pid == 0) {
+		long r = exec(path, argv);
+		exit(r < 0 && r > -256 ? (int)-r : 250);
+	}
+	return child_status(pid);
+}
+
+char *heap_edge(void)
+{
+	char *b = sbrk(0);
+	uint64_t a = ALIGN_UP((uint64_t)b, PAGE);
+	want_ok((long)sbrk((long)(a - (uint64_t)b + PAGE)), "sbrk for a heap edge");
+	return (char *)(a + PAGE);
+}
+
+int lowest_fd(void)
+{
+	int fd = (int)want_ok(dup(0), "dup(0)");
+	close(fd);
+	return fd;
+}
+
+long raw_syscall(long nr, long a0, long a1, long a2)
+{
+	register long x10 __asm__("a0") = a0;
+	register long x11 __asm__("a1") = a1;
+	register long x12 __asm__("a2") = a2;
+	register long x17 __asm__("a7") = nr;
+	__asm__ volatile("ecall" : "+r"(x10) : "r"(x11), "r"(x12), "r"(x17) : "memory");
+	return x10;
+}
+
+void spin(long n)
+{
+	for (volatile long i = 0; i < n; i++)
+		;
+}
+
+#include "ut_proc.inc"
+#include "ut_mem.inc"
+#include "ut_file.inc"
+#include "ut_pipe.inc"
+#include "ut_thread.inc"
+#include "ut_sched.inc"
+#include "ut_bad.inc"
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+	int secs; /* the watchdog's limit; 0: DEFAULT_SECS */
+};
+#define DEFAULT_SECS 30
+
+static const struct test quick[] = {
+	{"exitstatus", test_exitstatus, 0},
+	{"getpid", test_getpid, 0},
+	{"exec", test_exec, 0},
+	{"execfd", test_execfd, 0},
+	{"forkmany", test_forkmany, 60},
+	{"reparent", test_reparent, 0},
+	{"killsleep", test_killsleep, 0},
+	{"killspin", test_killspin, 0},
+	{"killself", test_killself, 0},
+	{"killbad", test_killbad, 0},
+	{"sleep", test_sleep, 10},
+	{"sbrk", test_sbrk, 0},
+	{"sbrkbig", test_sbrkbig, 0},
+	{"sbrkfresh", test_sbrkfresh, 0},
+	{"forkmem", test_forkmem, 0},
+	{"stack", test_stack, 0},
+	{"stackoverflow", test_stackoverflow, 0},
+	{"kernaddr", test_kernaddr, 0},
+	{"rodata", test_rodata, 0},
+	{"files", test_files, 0},
+	{"readfile", test_readfile, 0},
+	{"dir", test_dir, 0},
+	{"dup", test_dup, 0},
+	{"fdlimit", test_fdlimit, 0},
+	{"pipe", test_pipe, 0},
+	{"pipebig", test_pipebig, 60},
+	{"pipeeof", test_pipeeof, 0},
+	{"pipeepipe", test_pipeepipe, 0},
+	{"pipewriterwakes", test_pipewriterwakes, 0},
+	{"pipekill", test_pipekill, 0},
+	{"pipefds", test_pipefds, 0},
+	{"thread", test_thread, 0},
+	{"threadspawn", test_threadspawn, 0},
+	{"threadcount", test_threadcount, 60},
+	{"threadmany", test_threadmany, 0},
+	{"threadjoin", test_threadjoin, 0},
+	{"threadexit", test_threadexit, 0},
+	{"threadexitall", test_threadexitall, 0},
+	{"threadfault", test_threadfault, 0},
+	{"threadkill", test_threadkill, 0},
+	{"null", test_null, 0},
+	{"intrstat", test_intrstat, 0},
+	{"preempt", test_preempt, 60},
+	{"badbuf", test_badbuf, 60},
+	{"badlen", test_badlen, 0},
+	{"badwait", test_badwait, 0},
+	{"badpipe", test_badpipe, 0},
+	{"badstat", test_badstat, 0},
+	{"badpath", test_badpath, 0},
+	{"badexec", test_badexec, 60},
+	{"badintrstat", test_badintrstat, 0},
+	{"badjoin", test_badjoin, 0},
+	{"badthread", test_badthread, 0},
+	{"badfd", test_badfd, 0},
+	{"badsyscall", test_badsyscall, 0},
+	{"fault_null", test_fault_null, 0},
+	{"fault_ebreak", test_fault_ebreak, 0},
+	{"fault_illegal", test_fault_illegal, 0},
+	{"fault_csr", test_fault_csr, 0},
+	{"div_zero", test_div_zero, 0},
+	{"ecall_write", test_ecall_write, 0},
+};
+
+static const struct test slow[] = {
+	{"forkall", test_forkall, 180},
+	{"exitwait", test_exitwait, 120},
+	{"forkfork", test_forkfork, 120},
+	{"killrace", test_killrace, 120},
+	{"execmany", test_execmany, 120},
+	{"sbrkall", test_sbrkall, 180},
+	{"pipemany", test_pipemany, 120},
+	{"threadall", test_threadall, 120},
+};
+
+/* The watchdog: kills pid when secs have passed. */
+static int watchdog(int pid, int secs)
+{
+	int dog = fork();
+	if (dog == 0) {
+		sleep((long)secs * HZ);
+		kill(pid);
+		exit(0);
+	}
+	return dog;
+}
+
+/* Wait for the test child and its watchdog; *late if the dog went first. */
+static int reap(int pid, int dog, bool *late)
+{
+	int st = -1, s, left = dog > 0 ? 2 : 1;
+	bool done = false;
+	while (left > 0) {
+		int w = wait(&s);
+		if (w < 0)
+			break;
+		if (w == pid) {
+			st = s, done = true, left--;
+			if (dog > 0 && left)
+				kill(dog);
+		} else if (w == dog) {
+			left--;
+			*late = !done;
+		}
+	}
+	return st;
+}
+
+static bool verdict(const struct test *t, int st, bool late, int secs)
+{
+	char buf[32];
+	if (st == 0)
+		say("test %s: OK", t->name);
+	else if (st == UT_FAILED)
+		; /* fail() said why */
+	else if (late && st == EXIT_KILLED)
+		say("test %s: FAILED (timed out after %d s)", t->name, secs);
+	else if (st < 0)
+		say("test %s: FAILED (lost the test process)", t->name);
+	else
+		say("test %s: FAILED (the test process ended with status %s)", t->name,
+		    status_str(st, buf, sizeof(buf)));
+	return st == 0;
+}
+
+static bool run_test(const struct test *t)
+{
+	int secs = t->secs ? t->secs : DEFAULT_SECS;
+	bool late = false;
+	int pid = fork();
+	if (pid < 0) {
+		say("test %s: FAILED (fork: %s)", t->name, errno_name(-pid));
+		return false;
+	}
+	if (pid == 0) {
+		test_name = t->name;
+		test_pid = getpid();
+		t->fn();
+		exit(0);
+	}
+	int st = reap(pid, watchdog(pid, secs), &late);
+	return verdict(t, st, late, secs);
+}
+
+static const struct test *find(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(quick); i++)
+		if (strcmp(quick[i].name, name) == 0)
+			return &quick[i];
+	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
+		if (strcmp(slow[i].name, name) == 0)
+			return &slow[i];
+	return NULL;
+}
+
+static void run_table(const struct test *t, unsigned n, int *ok, int *bad)
+{
+	for (unsigned i = 0; i < n; i++)
+		*(run_test(&t[i]) ? ok : bad) += 1;
+}
+
+static void list(void)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(quick); i++)
+		say("%s", quick[i].name);
+	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
+		say("%s (slow)", slow[i].name);
+}
+
+int main(int argc, char **argv)
+{
+	int ok = 0, bad = 0;
+	if (argc < 1)
+		return 200; /* exec'd with an empty argv by a test that wanted an error */
+	if (argc >= 2 && argv[1][0] == '-' && argv[1][1] && argv[1][2])
+		return helper(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "-l") == 0) {
+		list();
+		return 0;
+	}
+	if (argc < 2 || strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "-a") == 0) {
+		run_table(quick, ARRAY_SIZE(quick), &ok, &bad);
+		if (argc >= 2 && strcmp(argv[1], "-a") == 0)
+			run_table(slow, ARRAY_SIZE(slow), &ok, &bad);
+	} else {
+		for (int i = 1; i < argc; i++) {
+			const struct test *t = find(argv[i]);
+			if (!t)
+				say("usertests: no test %s (usertests -l lists them)", argv[i]);
+			*(t && run_test(t) ? &ok : &bad) += 1;
+		}
+	}
+	say("usertests: %d passed, %d failed", ok, bad);
+	return bad ? 1 : 0;
+}
