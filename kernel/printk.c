@@ -39,12 +39,9 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-/* Stop the other harts, then exit QEMU or halt. */
+/* Exit QEMU or halt; the other harts are stopped already. */
 static void __attribute__((noreturn)) die(void)
 {
-	for (int i = 0; i < MAX_HARTS; i++)
-		if (harts[i].online && i != hart_id())
-			ipi_send(i, IPI_STOP);
 	if (bootarg_is("panic", "halt")) {
 		kprintf("panic: halted (panic=halt); leave QEMU with Ctrl-a x\n");
 		for (;;)
@@ -53,13 +50,17 @@ static void __attribute__((noreturn)) die(void)
 	power_off(POWER_EXIT_PANIC);
 }
 
-/* A second hart panicking while the first prints just stops. */
+/* A second hart panicking while the first prints just stops; the first
+ * stops every other hart before it says anything, so the report is whole. */
 static void claim_panic(void)
 {
 	arch_intr_off();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
 		for (;;)
 			arch_wait();
+	for (int i = 0; i < MAX_HARTS; i++)
+		if (harts[i].online && i != hart_id())
+			ipi_send(i, IPI_STOP);
 }
 
 void panic(const char *fmt, ...)

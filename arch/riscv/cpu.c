@@ -48,8 +48,10 @@ int arch_start_hart(int hartid, void *stack_top)
 void arch_backtrace(uint64_t fp)
 {
 	extern char __kernel_start[], __kernel_end[];
+	uint64_t last = 0;
+	int repeats = 0;
 	kprintf("backtrace (addr2line -e build/kernel.elf ADDR):\n");
-	for (int depth = 0; depth < 32; depth++) {
+	for (int depth = 0; depth < 64; depth++) {
 		/* Each frame: ra at fp-8, the caller's fp at fp-16. Stop at
 		 * anything that cannot be a frame of ours. */
 		if (fp & 7 || !mmu_kernel_readable(fp - 16))
@@ -57,9 +59,15 @@ void arch_backtrace(uint64_t fp)
 		uint64_t ra = ((uint64_t *)fp)[-1], next = ((uint64_t *)fp)[-2];
 		if (ra < (uint64_t)__kernel_start || ra >= (uint64_t)__kernel_end)
 			break;
-		kprintf("  #%d 0x%lx\n", depth, ra);
+		if (ra == last) /* deep recursion: say so once */
+			repeats++;
+		else
+			kprintf("  #%d 0x%lx\n", depth, ra);
+		last = ra;
 		if (next <= fp)
 			break;
 		fp = next;
 	}
+	if (repeats)
+		kprintf("  (the last frame repeats %d more times, and maybe more)\n", repeats);
 }

@@ -94,9 +94,11 @@ def crash_case(kind, patterns):
 
 DUMP = [r"panic on hart \d+: unexpected trap in the kernel", r"sepc\s+0x[0-9a-f]{16}",
         r"insn\s+0x", r"ra  0x[0-9a-f]{16}", r"backtrace", r"#0 0x"]
-boot_test(crash_case("load", DUMP + [r"cause\s+Load access fault \(scause 0x5\)",
+boot_test(crash_case("load", DUMP + [r"cause\s+Load page fault \(scause 0xd\)",
                                      r"stval 0x0000000000000008"]))
-boot_test(crash_case("store", DUMP + [r"cause\s+Store/AMO access fault \(scause 0x7\)"]))
+boot_test(crash_case("store", DUMP + [r"cause\s+Store/AMO page fault \(scause 0xf\)"]))
+boot_test(crash_case("stack", [r"kernel stack overflow in thread \d+ \(overflow\)",
+                               r"cause\s+Store/AMO page fault", r"backtrace"]))
 boot_test(crash_case("illegal", DUMP + [r"cause\s+Illegal instruction \(scause 0x2\)"]))
 boot_test(crash_case("ebreak", DUMP + [r"cause\s+Breakpoint \(scause 0x3\)"]))
 boot_test(crash_case("lock", [r"panic on hart \d+: spin_lock: crash: already held", r"backtrace"]))

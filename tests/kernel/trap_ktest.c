@@ -37,13 +37,13 @@ KTEST(trap_illegal_instruction)
 	return 0;
 }
 
-KTEST(trap_load_access_fault)
+KTEST(trap_load_page_fault)
 {
-	static volatile uintptr_t nowhere = 0x8; /* no device or RAM there */
+	static volatile uintptr_t nowhere = 0x8; /* never mapped */
 	struct trap_expect ex = { 0 };
 	PROVOKE(&ex, (void)*(volatile uint64_t *)nowhere);
 	KEXPECT(ex.hit);
-	KEXPECT(ex.scause == EXC_LOAD_ACCESS);
+	KEXPECT(ex.scause == EXC_LOAD_PAGE_FAULT);
 	KEXPECT(ex.stval == 0x8);
 	return 0;
 }

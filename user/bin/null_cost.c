@@ -132,6 +132,20 @@ static uint64_t rdtime_gap(void)
 	return best * (1000000000UL / TIMEBASE_HZ);
 }
 
+/* The empty loop is two instructions (add, bne): that shows whether
+ * instret really counts instructions on this machine. */
+static void explain_instret(uint64_t empty100, uint64_t sys100)
+{
+	if (empty100 >= 190 && empty100 <= 210)
+		printf("instret counts instructions (the empty loop is 2: add, bne), kernel ones\n"
+		       "included: one null() round trip is about %lu instructions.\n",
+		       sys100 / 100);
+	else
+		printf("instret is not counting instructions here (the empty loop is 2: add,\n"
+		       "bne): QEMU without -icount derives instret and cycle from host time.\n"
+		       "Boot QEMU with -icount shift=0 for instruction counts.\n");
+}
+
 int main(void)
 {
 	uint64_t empty[NCNT], call[NCNT], sys[NCNT];
@@ -160,5 +174,7 @@ int main(void)
 	row("null() syscall", sys);
 	if (call[CNT_TIME])
 		printf("\na system call costs about %lu times a function call.\n", sys[0] / call[0]);
+	if (have[CNT_INSTRET])
+		explain_instret(empty[CNT_INSTRET], sys[CNT_INSTRET]);
 	return 0;
 }

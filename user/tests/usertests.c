@@ -111,6 +111,16 @@ void want_status(int pid, int want_st, const char *fmt, ...)
 	     status_str(want_st, exp, sizeof(exp)));
 }
 
+void want_statuses(int n, int want_st, const char *what)
+{
+	char got[32], exp[32];
+	for (int i = 0; i < n; i++) {
+		int st, w = (int)want_ok(wait(&st), "wait for %s %d of %d", what, i + 1, n);
+		want(st == want_st, "%s (pid %d): status %s, want %s", what, w,
+		     status_str(st, got, sizeof(got)), status_str(want_st, exp, sizeof(exp)));
+	}
+}
+
 int xfork(void)
 {
 	return (int)want_ok(fork(), "fork");

@@ -28,6 +28,8 @@ long want_ok(long ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* child_status - wait until pid ends (other children are dropped); its status. */
 int child_status(int pid);
 void want_status(int pid, int st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* want_statuses - wait for n children, in any order: each must end with st. */
+void want_statuses(int n, int st, const char *what);
 /* in_child - run fn in a new child process, return its exit status. */
 int in_child(void (*fn)(void));
 /* exec_status - exec in a child: the errno exec returned, or the program's status. */

@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: MIT
+"""User-space boot tests: usertests under testinit, the console reports of
+the fault demos, and the shell driven as a user would drive it.
+Each suite takes report(name, ok, detail), like boot_tests.ktest_suite."""
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from qemu import Qemu  # noqa: E402
+
+# QEMU with 4 harts on a 2-core host is slow: be generous.
+LIMIT = 240
+
+# The kernel's report of a faulting process, per demo (usertests runs them).
+ADDR = r"0x[0-9a-f]+"
+FAULT_REPORTS = [
+    ("fault_null", r"Load page fault \(scause 0xd\) at sepc %s, stval 0x0; killed" % ADDR),
+    ("fault_ebreak", r"Breakpoint \(scause 0x3\) at sepc %s, stval %s; killed" % (ADDR, ADDR)),
+    ("fault_illegal", r"Illegal instruction \(scause 0x2\) at sepc %s, stval %s; killed"
+     % (ADDR, ADDR)),
+    ("fault_csr", r"Illegal instruction \(scause 0x2\) at sepc %s, stval %s; killed"
+     % (ADDR, ADDR)),
+]
+
+
+def fault_line(name, what):
+    return r"^pid \d+ \(%s\): %s$" % (re.escape(name), what)
+
+
+def report_usertests(report, out, status):
+    """One result per 'test NAME: ...' line, then one for the totals."""
+    lines = re.findall(r"^test (\S+): (OK|FAILED.*)$", out, re.M)
+    for name, verdict in lines:
+        report("usertests " + name, verdict == "OK", "" if verdict == "OK" else verdict)
+    m = re.search(r"^usertests: (\d+) passed, (\d+) failed$", out, re.M)
+    ok = bool(m) and status == 0 and m.group(2) == "0" and int(m.group(1)) == len(lines)
+    detail = "QEMU status %s; %s" % (status, m.group(0) if m else "no totals line")
+    report("usertests: every test passes and QEMU exits 0", ok, detail)
+
+
+def report_fault_lines(report, out):
+    for name, what in FAULT_REPORTS:
+        report("console reports the %s fault" % name, bool(re.search(fault_line(name, what), out,
+                                                                     re.M)), "")
+    overflow = fault_line("usertests", r"Store/AMO page fault \(scause 0xf\) at sepc %s, "
+                          r"stval %s \(stack overflow\); killed" % (ADDR, ADDR))
+    report("console names a stack overflow", bool(re.search(overflow, out, re.M)), "")
+
+
+def user_suite(report, args=""):
+    """Boot with init=testinit: usertests runs, init's status is QEMU's."""
+    q = Qemu("usertests", smp=4, bootargs="init=testinit" + (" " + args if args else ""),
+             limit=LIMIT)
+    try:
+        try:
+            status = q.wait(LIMIT)
+        except Exception as e:  # a hang still reports what ran
+            status = "killed (%s)" % e
+        q.reader.join(timeout=5)
+        with q.lock:
+            out = q.output
+        report_usertests(report, out, status)
+        report_fault_lines(report, out)
+    finally:
+        q.close()
+
+
+class Console:
+    """Reads q's output from a moving mark, so each step sees only what is new."""
+
+    def __init__(self, q):
+        self.q = q
+        self.mark = 0
+
+    def expect(self, pattern, timeout=30):
+        end = min(time.monotonic() + timeout, self.q.deadline)
+        rx = re.compile(pattern, re.M)
+        while True:
+            with self.q.lock:
+                m = rx.search(self.q.output, self.mark)
+            if m:
+                self.mark = m.end()
+                return m
+            if time.monotonic() > end or self.q.proc.poll() is not None:
+                raise AssertionError("no /%s/ within %ss" % (pattern, timeout))
+            time.sleep(0.05)
+
+    def prompt(self, timeout=30):
+        self.expect(r"\$ ", timeout)
+
+    def run(self, line, pattern, timeout=30):
+        """Type a line at the prompt, wait for pattern, then the next prompt."""
+        with self.q.lock:
+            self.mark = len(self.q.output)
+        self.q.send(line + "\r")
+        m = self.expect(pattern, timeout)
+        self.prompt(timeout)
+        return m
+
+
+SHELL_STEPS = [
+    ("shell: echo hello | wc counts 1 1 6", "echo hello | wc", r"^\s*1\s+1\s+6\b"),
+    ("shell: fault_null is killed with a report", "fault_null",
+     fault_line("fault_null", FAULT_REPORTS[0][1])),
+    ("shell: echo $? shows 139 after a fault", "echo $?", r"^139$"),
+    ("shell: echo $? shows 0 after a success", "echo $?", r"^0$"),
+    ("shell: ls lists usertests", "ls", r"^usertests\s+file\s+\d+"),
+    ("shell: intr shows a TIM row", "intr", r"^\s*TIM:(\s+\d+)+"),
+]
+
+
+def ctrl_c_step(con):
+    """A foreground sleep, ^C, then the shell reports it killed: status 137."""
+    with con.q.lock:
+        con.mark = len(con.q.output)
+    con.q.send("sleep 100000\r")
+    time.sleep(2)
+    con.q.send("\x03")
+    con.expect(r"\[pid \d+: killed\]")
+    con.prompt()
+    con.run("echo $?", r"^137$")
+
+
+def exit_step(con):
+    """exit ends the shell; init starts a new one that answers."""
+    con.q.send("exit\r")
+    con.expect(r"init: sh \(pid \d+\) exited with status 0")
+    con.prompt(60)
+    con.run("echo again", r"^again$")
+
+
+def shell_suite(report):
+    """Boot the normal init and use the shell; QEMU is killed at the end."""
+    q = Qemu("shell", smp=4, limit=LIMIT)
+    con = Console(q)
+    try:
+        try:
+            con.prompt(120)
+        except AssertionError as e:
+            report("shell: a prompt after boot", False, str(e))
+            return
+        steps = [(name, lambda l=line, p=pat: con.run(l, p)) for name, line, pat in SHELL_STEPS]
+        steps += [("shell: ^C kills a foreground job", lambda: ctrl_c_step(con)),
+                  ("shell: exit, and init starts a new shell", lambda: exit_step(con))]
+        for name, step in steps:
+            try:
+                step()
+                report(name, True, "")
+            except AssertionError as e:
+                report(name, False, str(e))
+    finally:
+        q.close()
+
+
+if __name__ == "__main__":
+    def _report(name, ok, detail=""):
+        print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
+              flush=True)
+
+    which = sys.argv[1:] or ["user", "shell"]
+    if "user" in which:
+        user_suite(_report)
+    if "shell" in which:
+        shell_suite(_report)
