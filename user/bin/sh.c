@@ -392,5 +392,7 @@ int main(void)
 		for (int i = 0; i < n; i++)
 			run_job(&jobs[i]);
 	}
+	if (interactive)
+		printf("exit\n"); /* ^D echoes nothing: end the prompt's line */
 	return last_status;
 }

@@ -28,7 +28,7 @@ static int wc(int fd, const char *name)
 		fprintf(2, "wc: %s: %s\n", name, strerror(n));
 		return -1;
 	}
-	printf("%7lu %7lu %7lu %s\n", lines, words, bytes, name);
+	printf("%7lu %7lu %7lu%s%s\n", lines, words, bytes, *name ? " " : "", name);
 	return 0;
 }
 
