@@ -12,7 +12,7 @@
 #include "../lib/string.h"
 
 #define RX_SIZE 256
-#define LINE_SIZE 256     /* the line buffer; a power of two */
+#define LINE_SIZE 512     /* the line buffer; a power of two */
 #define WRITE_CHUNK 128   /* bytes copied in per step of a write() */
 #define CTRL(c) ((c) - '@')
 #define EOF_MARK CTRL('D') /* ^D in the line buffer: the end of a line, no byte */
@@ -203,10 +203,11 @@ void console_set_foreground(int pgid)
 	spin_unlock(&in.lock);
 }
 
-/* Copy the next completed line's bytes, at most n, into buf. Returns how
- * many bytes of line[] that consumes: an EOF mark that ends the taken
- * bytes is consumed with them, one at the start alone (EOF: *len = 0). */
-static unsigned line_take(char *buf, uint64_t n, unsigned *len)
+/* How much of the next completed line a read of n bytes gets: *len bytes
+ * from line[r]; returns how many bytes of line[] that consumes. An EOF
+ * mark right after the bytes is consumed with them; one at the start
+ * alone means end of file (*len = 0). */
+static unsigned line_take(uint64_t n, unsigned *len)
 {
 	unsigned i = in.r, m = 0;
 	while (i != in.w) {
@@ -217,7 +218,7 @@ static unsigned line_take(char *buf, uint64_t n, unsigned *len)
 		}
 		if (m == n)
 			break;
-		buf[m++] = c;
+		m++;
 		i++;
 		if (c == '\n')
 			break;
@@ -230,8 +231,7 @@ static unsigned line_take(char *buf, uint64_t n, unsigned *len)
  * (the rest stays for the next read); 0 at ^D on an empty line. */
 static long console_read(struct file *f, uint64_t uaddr, uint64_t n)
 {
-	char buf[LINE_SIZE];
-	unsigned len, used;
+	unsigned len, used, at, first;
 	long ret;
 
 	UNUSED(f);
@@ -242,10 +242,14 @@ static long console_read(struct file *f, uint64_t uaddr, uint64_t n)
 			return -EINTR;
 		}
 	}
-	used = line_take(buf, n, &len);
+	used = line_take(n, &len);
+	at = in.r % LINE_SIZE;
+	first = MIN(len, LINE_SIZE - at);
 	/* copyout never sleeps or faults: the bytes are consumed only once
 	 * they have reached the user. */
-	ret = copyout(uaddr, buf, len);
+	ret = copyout(uaddr, in.line + at, first);
+	if (ret == 0)
+		ret = copyout(uaddr + first, in.line, len - first);
 	if (ret == 0) {
 		in.r += used;
 		ret = len;

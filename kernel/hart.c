@@ -6,6 +6,8 @@
 #include "spinlock.h"
 #include "../arch/riscv/boot.h"
 #include "../drivers/plic.h"
+#include "../drivers/pmem.h"
+#include "../drivers/pmem_dev.h"
 #include "../drivers/timer.h"
 #include "bootargs.h"
 #include "sched.h"
@@ -21,6 +23,8 @@ void hart_secondary_main(unsigned long id);
 enum hart_role hart_role_from_bootargs(int id)
 {
 	const char *list = bootarg_get("reserve"); /* reserve=2,3 */
+	if (id == pmem_hart())
+		return ROLE_PMEM;
 	for (const char *p = list; p && *p; p++) {
 		unsigned long n;
 		char num[8];
@@ -42,6 +46,7 @@ const char *hart_role_name(enum hart_role role)
 	switch (role) {
 	case ROLE_GENERAL: return "general";
 	case ROLE_RESERVED: return "reserved for pinned threads";
+	case ROLE_PMEM: return "pmem device";
 	default: return "none";
 	}
 }
@@ -65,14 +70,24 @@ void hart_local_init(void)
 void hart_secondary_main(unsigned long id)
 {
 	arch_set_this_hart(&harts[id]);
+	if (harts[id].role == ROLE_PMEM)
+		pmem_dev_run(); /* never returns, never goes online */
 	hart_local_init();
 	sched_run();
+}
+
+/* Has hart id come up? The pmem device's hart says so through the device. */
+static bool is_up(int id)
+{
+	if (harts[id].role == ROLE_PMEM)
+		return pmem_dev_ready();
+	return __atomic_load_n(&harts[id].online, __ATOMIC_ACQUIRE);
 }
 
 static bool wait_online(int id, uint64_t timeout_us)
 {
 	uint64_t end = arch_time() + timeout_us * timer_ticks_per_us();
-	while (!__atomic_load_n(&harts[id].online, __ATOMIC_ACQUIRE))
+	while (!is_up(id))
 		if (arch_time() > end)
 			return false;
 	return true;

@@ -11,6 +11,8 @@ enum hart_role {
 	ROLE_NONE,    /* not present or not started */
 	ROLE_GENERAL, /* runs the scheduler: user and kernel threads */
 	ROLE_RESERVED, /* runs only threads pinned to it (bootarg reserve=) */
+	ROLE_PMEM,     /* is the pmem device (bootarg pmem=): interrupts off,
+			* never online, no scheduler (drivers/pmem_dev.c) */
 };
 
 struct thread;
@@ -19,7 +21,8 @@ struct hart {
 	struct arch_hart arch; /* first: trapentry.S reaches it through tp */
 	int id;
 	enum hart_role role;
-	volatile bool online;      /* set by the hart itself once it runs C */
+	volatile bool online;      /* set by the hart itself once it runs C and
+				    * takes IPIs, ticks and hart_call work */
 	int intr_depth;            /* nesting of intr_push() */
 	bool intr_was_on;          /* interrupt state before the outermost push */
 	volatile uint64_t ipi_pending; /* bit per enum ipi_reason */
@@ -59,7 +62,8 @@ int hart_post(int id, void (*fn)(void *), void *arg);
 void hart_join(int id);
 /* hart_local_init - per-hart trap, timer and interrupt set-up; goes online. */
 void hart_local_init(void);
-/* hart_role_from_bootargs - ROLE_RESERVED if bootarg reserve= names id. */
+/* hart_role_from_bootargs - ROLE_PMEM if bootarg pmem= picks id (see
+ * pmem_hart()), ROLE_RESERVED if bootarg reserve= names it. Boot hart. */
 enum hart_role hart_role_from_bootargs(int id);
 /* hart_online_count - harts that reached C and are running. */
 int hart_online_count(void);

@@ -3,13 +3,16 @@
 #include "ipi.h"
 #include "hart.h"
 #include "printk.h"
+#include "../drivers/pmem.h"
 #include "../lib/errno.h"
 
 static const char *const names[NR_IPI] = {
 	[IPI_RESCHED] = "Rescheduling interrupts", [IPI_CALL] = "Function call interrupts",
 	[IPI_STOP] = "CPU stop interrupts",        [IPI_TLB] = "TLB shootdowns",
 	[IPI_PMEM] = "pmem completions",           [IPI_TEST] = "Test interrupts",
+	[IPI_PMEM_DOORBELL] = "pmem doorbells",
 };
+_Static_assert(IPI_PMEM_DOORBELL < NR_IPI, "NR_IPI (intrstat.h) covers every reason");
 
 int ipi_send(int id, enum ipi_reason reason)
 {
@@ -43,8 +46,11 @@ void ipi_handle(void)
 		}
 		if (r == IPI_RESCHED && h->current)
 			h->need_resched = true;
+		if (r == IPI_PMEM)
+			pmem_intr();
 		/* CALL, TEST: waking the hart is the whole job here; its
-		 * scheduler loop checks for the work. */
+		 * scheduler loop checks for the work. PMEM_DOORBELL goes
+		 * only to the pmem device's hart, which never comes here. */
 	}
 }
 

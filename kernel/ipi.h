@@ -9,6 +9,7 @@ enum ipi_reason {
 	IPI_TLB,     /* flush the TLB */
 	IPI_PMEM,    /* pmem device completion */
 	IPI_TEST,    /* in-kernel tests */
+	IPI_PMEM_DOORBELL, /* wake the pmem device (it set NEED_WAKEUP) */
 };
 
 /* ipi_send - post reason to hart id and interrupt it. Returns 0 or -E*. */

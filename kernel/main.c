@@ -14,6 +14,7 @@
 #include "../arch/riscv/sbi.h"
 #include "../drivers/finisher.h"
 #include "../drivers/plic.h"
+#include "../drivers/pmem.h"
 #include "../drivers/timer.h"
 #include "../drivers/uart16550.h"
 
@@ -25,27 +26,33 @@ static void ktest_thread(void *only)
 	ktest_run(only);
 }
 
-/* Free every page of RAM after the kernel image, except firmware and DTB. */
+/* Free every page of RAM after the kernel image, except firmware, DTB and
+ * the pmem device's memory (always: its media must survive any boot). */
 static void memory_init(void)
 {
 	extern char __kernel_end[];
-	struct mem_range skip[MAX_RESERVED + 1];
+	struct mem_range skip[MAX_RESERVED + 2];
 	int n = machine.nreserved;
 
 	for (int i = 0; i < n; i++)
 		skip[i] = machine.reserved[i];
 	skip[n++] = (struct mem_range){ machine.dtb_base, machine.dtb_size };
+	skip[n++] = pmem_reserved_range();
 	page_init(machine.mem_base, machine.mem_size);
 	page_add_range((uint64_t)__kernel_end, machine_mem_end(), skip, n);
 }
 
 static void banner(void)
 {
+	struct mem_range pm = pmem_reserved_range();
 	kprintf("nagi: memory 0x%lx-0x%lx (%lu MiB), %lu pages free\n", machine.mem_base,
 		machine_mem_end(), machine.mem_size >> 20, page_free_count());
 	for (int i = 0; i < machine.nreserved; i++)
 		kprintf("nagi: reserved 0x%lx-0x%lx (firmware)\n", machine.reserved[i].base,
 			machine.reserved[i].base + machine.reserved[i].size);
+	if (pm.size)
+		kprintf("nagi: reserved 0x%lx-0x%lx (pmem registers, queues, media)\n", pm.base,
+			pm.base + pm.size);
 	kprintf("nagi: timebase %lu Hz, timer via %s, %u Hz tick\n", machine.timebase,
 		timer_mode(), timer_hz());
 	sbi_print_info();
@@ -77,6 +84,7 @@ void kmain(unsigned long hartid, void *dtb)
 	banner();
 	hart_local_init();
 	hart_start_all();
+	pmem_init();
 	kprintf("nagi: %d harts online. Leave QEMU with Ctrl-a x.\n", hart_online_count());
 
 	if (bootarg_get("help"))

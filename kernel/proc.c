@@ -129,20 +129,27 @@ void proc_exit(int status)
  * for the parent, hand children to init. Runs on p's last thread. */
 static void proc_teardown(struct proc *p)
 {
+	struct vm *vm;
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (p->files[fd]) {
 			file_close(p->files[fd]);
 			p->files[fd] = NULL;
 		}
-	vm_activate(NULL); /* we are about to free the table we run on */
+	/* Detach the address space before leaving it: if a tick preempts us
+	 * after this, the scheduler resumes us on the kernel's table, never
+	 * on the table we are about to free. */
+	spin_lock(&p->lock);
+	vm = p->vm;
+	p->vm = NULL;
+	spin_unlock(&p->lock);
+	vm_activate(NULL);
 	spin_lock(&sched_lock);
 	for (int i = 0; i < NTHREAD; i++) /* zombie threads nobody joined */
 		if (threads[i].proc == p && threads[i].state == T_ZOMBIE)
 			thread_free(&threads[i]);
 	spin_unlock(&sched_lock);
+	vm_destroy(vm);
 	spin_lock(&tree_lock);
-	vm_destroy(p->vm);
-	p->vm = NULL;
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state != P_UNUSED && procs[i].parent == p) {
 			procs[i].parent = initproc;

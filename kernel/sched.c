@@ -146,7 +146,7 @@ static void run(struct hart *h, struct thread *t)
 	h->need_resched = false;
 	h->arch.kernel_sp = t->kstack_top;
 	h->arch.kstack_lo = t->kstack_lo;
-	vm_activate(t->proc ? t->proc->vm : NULL);
+	vm_activate(t->proc ? t->proc->vm : NULL); /* NULL once it is torn down */
 	switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
 	h->arch.kstack_lo = 0; /* the scheduler's boot stack has no guard */

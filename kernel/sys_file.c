@@ -5,12 +5,11 @@
 #include "spinlock.h"
 #include "syscall.h"
 #include "uaccess.h"
+#include "../lib/abi.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
 #define MAXPATH 128 /* bytes of a path, its NUL included */
-/* No transfer can be longer than the user address space. */
-#define MAX_IO (USER_TOP - USER_BASE)
 
 /* The file behind fd with a reference of our own, so that a close of fd
  * by another thread cannot free it while we use it; NULL if fd is not
@@ -62,24 +61,32 @@ static long path_in(char *buf, uint64_t uaddr)
 	return n < 0 ? n : 0;
 }
 
+/* Can [uaddr, uaddr + n) be user memory at all? A length that reaches
+ * past the end of user space fails whole, before anything moves. */
+static long check_range(uint64_t uaddr, long n)
+{
+	if (n < 0)
+		return -EINVAL;
+	if (n > 0 && (uaddr < USER_BASE || uaddr >= USER_TOP || (uint64_t)n > USER_TOP - uaddr))
+		return -EFAULT;
+	return 0;
+}
+
 /* read(fd, buf, n) and write(fd, buf, n): check, then move. */
 static long rw(const struct sys_args *a, bool write)
 {
+	uint64_t uaddr = arg_uaddr(a, 1);
 	long n = arg_long(a, 2);
 	struct file *f = fd_hold(arg_int(a, 0));
 	long ret;
 
 	if (!f)
 		return -EBADF;
-	if (n < 0) {
-		file_close(f);
-		return -EINVAL;
-	}
-	n = MIN(n, (long)MAX_IO);
-	if (write)
-		ret = file_write(f, arg_uaddr(a, 1), (uint64_t)n);
-	else
-		ret = file_read(f, arg_uaddr(a, 1), (uint64_t)n);
+	ret = check_range(uaddr, n);
+	if (ret == 0 && write)
+		ret = file_write(f, uaddr, (uint64_t)n);
+	else if (ret == 0)
+		ret = file_read(f, uaddr, (uint64_t)n);
 	file_close(f);
 	return ret;
 }

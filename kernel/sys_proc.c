@@ -73,13 +73,23 @@ long sys_thread_create(const struct sys_args *a)
 	struct thread *t;
 	if (entry < USER_BASE || entry >= USER_TOP || sp <= USER_BASE || sp > USER_TOP || sp % 16)
 		return -EINVAL;
-	t = thread_alloc(p, p->name);
-	if (!t)
-		return -EAGAIN;
-	arch_user_frame(t->tf, entry, sp, arg_uaddr(a, 1));
+	/* Count the thread first: the process cannot end (and free its
+	 * memory) while it is being set up. */
 	spin_lock(&p->lock);
+	if (p->killed) {
+		spin_unlock(&p->lock);
+		return -EINTR;
+	}
 	p->nthreads++;
 	spin_unlock(&p->lock);
+	t = thread_alloc(p, p->name);
+	if (!t) {
+		spin_lock(&p->lock);
+		p->nthreads--; /* we, the caller, still count: never 0 here */
+		spin_unlock(&p->lock);
+		return -EAGAIN;
+	}
+	arch_user_frame(t->tf, entry, sp, arg_uaddr(a, 1));
 	sched_make_runnable(t);
 	return t->tid;
 }

@@ -17,7 +17,7 @@ static int copy(void *k, uint64_t uva, uint64_t n, uint64_t perm, bool to_user)
 	uint8_t *kb = k;
 	int err = 0;
 
-	if (!p || uva < USER_BASE || uva >= USER_TOP || n > USER_TOP - uva)
+	if (!p || !p->vm || uva < USER_BASE || uva >= USER_TOP || n > USER_TOP - uva)
 		return n ? -EFAULT : 0;
 	spin_lock(&p->vm->lock);
 	while (n) {
