@@ -13,6 +13,9 @@ SMP      ?= 4
 MEM      ?= 256M
 BOOTARGS ?=
 B        := build
+# Guest RAM is kept in this host file by `make run`, so the pmem device's
+# media (reserved RAM, docs/pmem.md) survives a reboot; `make pmem-reset`.
+PMEM_IMG ?= $(B)/pmem.img
 
 # Each folder's sources; the kernel image is all of them.
 ARCH_SRCS   := $(wildcard arch/riscv/*.S arch/riscv/*.c)
@@ -41,11 +44,14 @@ LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
 
 QEMUOPTS = -machine virt -bios default -smp $(SMP) -m $(MEM) \
 	-kernel $(B)/kernel.elf -append "$(BOOTARGS)"
+# share=on: writes reach the file (and survive QEMU being killed).
+PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),share=on \
+	-machine memory-backend=mem
 
 # Keep user objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 
-.PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format
+.PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset
 
 all: $(B)/kernel.elf
 
@@ -76,9 +82,19 @@ $(B)/kernel.elf: $(KOBJS) linker.ld
 	@$(NM) -n $@ > $(B)/kernel.sym
 	@echo "  built $@"
 
-run qemu: $(B)/kernel.elf
-	@echo "nagi: $(SMP) harts, $(MEM). Leave QEMU with Ctrl-a x."
-	$(QEMU) $(QEMUOPTS) -nographic
+run qemu: $(B)/kernel.elf $(PMEM_IMG)
+	@[ "$$(stat -c %s $(PMEM_IMG))" = "$$(numfmt --from=iec $(MEM))" ] || \
+	  { echo "$(PMEM_IMG) is not $(MEM) big: make pmem-reset (its data goes)"; exit 1; }
+	@echo "nagi: $(SMP) harts, $(MEM) kept in $(PMEM_IMG). Leave QEMU with Ctrl-a x."
+	$(QEMU) $(QEMUOPTS) $(PMEMOPTS) -nographic
+
+# A sparse file as big as RAM; the device's media is its top 66 MiB.
+$(PMEM_IMG):
+	@mkdir -p $(@D)
+	truncate -s $(MEM) $@
+
+pmem-reset:
+	rm -f $(PMEM_IMG)
 
 # QEMU waits for gdb; gdb talks to it over a pipe (no TCP port to clash).
 gdb qemu-gdb: $(B)/kernel.elf
@@ -123,7 +139,9 @@ clean:
 
 help:
 	@echo "make deps      install the toolchain, QEMU, OpenSBI, gdb (apt-get)"
-	@echo "make run       build and boot nagi (SMP=$(SMP) MEM=$(MEM) BOOTARGS='...')"
+	@echo "make run       build and boot nagi (SMP=$(SMP) MEM=$(MEM) BOOTARGS='...'),"
+	@echo "               RAM kept in $(PMEM_IMG); BOOTARGS=pmem=last starts the pmem device"
+	@echo "make pmem-reset  delete $(PMEM_IMG): the pmem media starts empty"
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make clean     remove $(B)/"

@@ -14,6 +14,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "boot"))
 
 import boot_tests  # noqa: E402
+import user_tests  # noqa: E402
 
 results = {"passed": 0, "failed": 0}
 failures = []
@@ -67,6 +68,10 @@ def run_boot():
             report(test.__name__, False, "%s: %s; log in build/test-logs/" % (type(e).__name__, e))
     print("== in-kernel tests (ktest)", flush=True)
     boot_tests.ktest_suite(report)
+    print("== user tests (usertests under init=testinit)", flush=True)
+    user_tests.user_suite(report)
+    print("== the shell, driven through the console", flush=True)
+    user_tests.shell_suite(report)
 
 
 def run_gdb():

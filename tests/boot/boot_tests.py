@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 """Boot tests: boot nagi under QEMU and check what it prints, as a user would."""
+import os
 import re
 import time
 
-from qemu import Qemu
+from qemu import ROOT, Qemu
 
 TESTS = []
 
@@ -105,9 +106,70 @@ boot_test(crash_case("lock", [r"panic on hart \d+: spin_lock: crash: already hel
 boot_test(crash_case("panic", [r"panic on hart \d+: crash=panic asked for it"]))
 
 
+@boot_test
+def pmem_device_hart_and_banner():
+    """pmem=0: hart 0 becomes the device, or hands it on if it is the boot hart."""
+    q = boot("pmem-banner", bootargs="monitor pmem=0")
+    try:
+        boot_hart = int(q.expect(r"hart (\d+) is the boot hart").group(1))
+        dev = 0
+        if boot_hart == 0:
+            dev = int(q.expect(r"pmem: hart 0 is the boot hart; the device runs on hart (\d+)")
+                      .group(1))
+        q.expect(r"hart %d started \(role: pmem device\)" % dev)
+        q.expect(r"nagi: pmem on hart %d: 131072 blocks of 512 B \(64 MiB\) at 0x8be00000, "
+                 r"interrupt completions to hart %d, latency 0 ns" % (dev, boot_hart))
+        q.expect(r"reserved 0x8bdf0000-0x8fe00000 \(pmem")
+        q.expect(r"nagi: 3 harts online")
+        q.expect(r"nagi> ")
+        q.send("poweroff\r")
+        check(q.wait(30) == 0, "poweroff exit status")
+        return "device on hart %d, boot hart %d" % (dev, boot_hart)
+    finally:
+        q.close()
+
+
+def pmem_boot(name, image, test):
+    """Boot ktest=test with the pmem device and guest RAM in image."""
+    extra = ("-object", "memory-backend-file,id=mem,size=256M,mem-path=%s,share=on" % image,
+             "-machine", "memory-backend=mem")
+    return Qemu(name, bootargs="ktest=%s pmem=last" % test, extra=extra, limit=90)
+
+
+@boot_test
+def pmem_survives_reboot_and_kill():
+    """Write a pattern, get killed; the next boot on the same image finds it."""
+    image = os.path.join(ROOT, "build", "pmem-boot-test.img")
+    if os.path.exists(image):
+        os.remove(image)
+    with open(image, "wb") as f:  # sparse, like `make run`'s
+        f.truncate(256 << 20)
+    try:
+        q = pmem_boot("pmem-persist-fresh", image, "pmem_persist_check")
+        try:  # a fresh image must fail the check, or it proves nothing
+            check(q.wait(60) == 1, "the check passed on an empty image")
+        finally:
+            q.close()
+        q = pmem_boot("pmem-persist-write", image, "pmem_persist_write")
+        try:
+            q.expect(r"pmem_persist_write: written and flushed; kill QEMU now", timeout=60)
+            q.kill()  # no clean shutdown
+        finally:
+            q.close()
+        q = pmem_boot("pmem-persist-check", image, "pmem_persist_check")
+        try:
+            q.expect(r"pmem_persist_check: the pattern survived", timeout=60)
+            check(q.wait(30) == 0, "exit status of the check")
+        finally:
+            q.close()
+    finally:
+        os.remove(image)
+
+
 def ktest_suite(report):
-    """The in-kernel suite: one boot, one result per test line it prints."""
-    q = Qemu("ktest", smp=4, bootargs="ktest", limit=180)
+    """The in-kernel suite, with the pmem device: one boot, one result per
+    test line it prints."""
+    q = Qemu("ktest", smp=4, bootargs="ktest pmem=last", limit=180)
     try:
         try:
             q.expect(r"uart_rx_interrupt: press a key", timeout=120)
