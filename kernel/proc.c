@@ -264,11 +264,12 @@ int proc_setpgid(int pid, int pgid)
 struct file *fd_get(int fd)
 {
 	struct proc *p = curproc();
-	struct file *f;
+	struct file *f = NULL;
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
-	spin_lock(&p->lock);
-	f = p->files[fd];
+	spin_lock(&p->lock); /* then the file table lock, as fork does */
+	if (p->files[fd])
+		f = file_dup(p->files[fd]);
 	spin_unlock(&p->lock);
 	return f;
 }

@@ -5,7 +5,7 @@
 #include "spinlock.h"
 #include "thread.h"
 
-#define NPROC 64
+#define NPROC 128
 
 enum proc_state { P_UNUSED, P_ALIVE, P_ZOMBIE };
 
@@ -55,7 +55,9 @@ void proc_return_to_user(void);
 /* exec_program - replace p's memory with the program name (kernel/exec.c),
  * arguments argv (kernel strings); sets up tf to enter it. 0 or -E*. */
 int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[]);
-/* fd_get - the file behind fd of the current process, or NULL. */
+/* fd_get - the file behind fd of the current process with a reference of
+ * the caller's own (drop it with file_close), so that another thread's
+ * close(fd) cannot free it in use; NULL if fd is not open. */
 struct file *fd_get(int fd);
 /* fd_install - put f in the lowest free slot: the fd, or -EMFILE. */
 int fd_install(struct file *f);

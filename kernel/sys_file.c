@@ -11,24 +11,6 @@
 
 #define MAXPATH 128 /* bytes of a path, its NUL included */
 
-/* The file behind fd with a reference of our own, so that a close of fd
- * by another thread cannot free it while we use it; NULL if fd is not
- * open. Takes the process lock, then the file table lock (as fork does).
- * Drop the reference with file_close. */
-static struct file *fd_hold(int fd)
-{
-	struct proc *p = curproc();
-	struct file *f = NULL;
-
-	if (fd < 0 || fd >= NOFILE)
-		return NULL;
-	spin_lock(&p->lock);
-	if (p->files[fd])
-		f = file_dup(p->files[fd]);
-	spin_unlock(&p->lock);
-	return f;
-}
-
 /* Take f out of slot fd and close it, unless another thread has already
  * closed that slot (it dropped the reference then). */
 static void fd_undo(int fd, struct file *f)
@@ -77,7 +59,7 @@ static long rw(const struct sys_args *a, bool write)
 {
 	uint64_t uaddr = arg_uaddr(a, 1);
 	long n = arg_long(a, 2);
-	struct file *f = fd_hold(arg_int(a, 0));
+	struct file *f = fd_get(arg_int(a, 0));
 	long ret;
 
 	if (!f)
@@ -141,7 +123,7 @@ long sys_close(const struct sys_args *a)
 /* dup(fd) -> a new fd for the same open file, or -EBADF / -EMFILE. */
 long sys_dup(const struct sys_args *a)
 {
-	struct file *f = fd_hold(arg_int(a, 0));
+	struct file *f = fd_get(arg_int(a, 0));
 
 	if (!f)
 		return -EBADF;
@@ -181,7 +163,7 @@ long sys_pipe(const struct sys_args *a)
 /* fstat(fd, struct stat *) -> 0, -EBADF or -EFAULT. */
 long sys_fstat(const struct sys_args *a)
 {
-	struct file *f = fd_hold(arg_int(a, 0));
+	struct file *f = fd_get(arg_int(a, 0));
 	struct stat st;
 	long err;
 

@@ -109,8 +109,9 @@ boot_test(crash_case("panic", [r"panic on hart \d+: crash=panic asked for it"]))
 @boot_test
 def pmem_device_hart_and_banner():
     """pmem=0: hart 0 becomes the device, or hands it on if it is the boot hart."""
-    q = boot("pmem-banner", bootargs="monitor pmem=0")
+    q = Qemu("pmem-banner", bootargs="monitor pmem=0")
     try:
+        q.expect(r"nagi: \d+ harts online", timeout=60)
         boot_hart = int(q.expect(r"hart (\d+) is the boot hart").group(1))
         dev = 0
         if boot_hart == 0:
