@@ -15,7 +15,7 @@ uint64_t timer_ns(void);
 uint64_t timer_ticks_per_us(void);
 /* timer_hz - the tick rate. */
 unsigned timer_hz(void);
-/* timer_mode - "sstc" or "sbi". */
+/* timer_mode - "sstc (stimecmp)" or "SBI set_timer", for the banner. */
 const char *timer_mode(void);
 /* timer_delay_us - busy-wait us microseconds. */
 void timer_delay_us(uint64_t us);

@@ -54,8 +54,10 @@ static int parse_harts(const struct fdt *f, struct machine *m)
 			continue;
 		if ((status && strcmp(status, "okay") != 0) || fdt_reg(f, n, 0, &id, &unused))
 			continue;
-		if (id >= MAX_HARTS || m->nharts >= MAX_HARTS)
+		if (id >= MAX_HARTS || m->nharts >= MAX_HARTS) {
+			m->nignored++;
 			continue;
+		}
 		if (!isa || !memchr(isa, 0, len) || !strstr(isa, "_sstc"))
 			m->sstc = false;
 		m->hartids[m->nharts++] = (uint32_t)id;

@@ -13,6 +13,7 @@ struct mem_range {
 struct machine {
 	uint64_t mem_base, mem_size;      /* first /memory node */
 	int nharts;                       /* usable harts, ids in hartids[] */
+	int nignored;                     /* harts left parked: id >= MAX_HARTS */
 	uint32_t hartids[MAX_HARTS];
 	bool sstc;                        /* every hart's ISA string has _sstc */
 	uint64_t timebase;                /* /cpus timebase-frequency, Hz */

@@ -11,15 +11,17 @@ struct free_page {
 	struct free_page *next;
 };
 
+/* No initialiser, so the 128 KiB bitmap stays in .bss, not the image. */
 static struct {
 	struct spinlock lock;
 	struct free_page *head;
 	uint64_t base, npages, nfree, total;
 	uint64_t isfree[MAX_PAGES / 64]; /* bit set: the page is on the list */
-} mem = { .lock = SPINLOCK_INIT("page") };
+} mem;
 
 void page_init(uint64_t base, uint64_t size)
 {
+	spin_init(&mem.lock, "page");
 	mem.base = ALIGN_DOWN(base, PAGE_SIZE);
 	mem.npages = MIN(size / PAGE_SIZE, MAX_PAGES);
 	mem.head = NULL;
