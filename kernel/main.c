@@ -26,11 +26,11 @@ static void ktest_thread(void *only)
 	ktest_run(only);
 }
 
-/* Free every page of RAM after the kernel image, except firmware, DTB and
+/* Free every page of RAM outside the kernel image, except firmware, DTB and
  * the pmem device's memory (always: its media must survive any boot). */
 static void memory_init(void)
 {
-	extern char __kernel_end[];
+	extern char __kernel_start[], __kernel_end[];
 	struct mem_range skip[MAX_RESERVED + 2];
 	int n = machine.nreserved;
 
@@ -39,6 +39,7 @@ static void memory_init(void)
 	skip[n++] = (struct mem_range){ machine.dtb_base, machine.dtb_size };
 	skip[n++] = pmem_reserved_range();
 	page_init(machine.mem_base, machine.mem_size);
+	page_add_range(machine.mem_base, (uint64_t)__kernel_start, skip, n);
 	page_add_range((uint64_t)__kernel_end, machine_mem_end(), skip, n);
 }
 
@@ -76,6 +77,9 @@ void kmain(unsigned long hartid, void *dtb)
 	plic_init(&machine);
 	uart_init(&machine, h->id);
 	kprintf("\nnagi: booting on hart %d, %d harts in the device tree\n", h->id, machine.nharts);
+	if (machine.nignored)
+		kprintf("nagi: %d harts with ids >= %d stay parked (MAX_HARTS)\n", machine.nignored,
+			MAX_HARTS);
 	bootargs_parse(machine.bootargs);
 	h->role = hart_role_from_bootargs(h->id);
 	memory_init();
