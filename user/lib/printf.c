@@ -60,17 +60,3 @@ int printf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
-
-/*
- * snprintf - format into buf, writing at most size bytes including the
- * terminating NUL. Returns the length the whole output would have had.
- */
-int snprintf(char *buf, unsigned long size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = nagi_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
