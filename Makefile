@@ -109,11 +109,28 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DNAGI_HOSTED -I. \
 UNIT_DEPS_printf_test := lib/printf.c lib/string.c
 UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
 UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
+# The file system core over a memory device, with mkfs's and fsck's engines.
+FS_CORE := $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c \
+	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
+	tests/unit/fs_host.c tests/unit/fs_host.h tests/unit/stubs.c tests/unit/stubs.h
+UNIT_DEPS_fs_test         := $(FS_CORE)
+UNIT_DEPS_fs_corrupt_test := $(FS_CORE)
+UNIT_DEPS_fs_crash_test   := $(FS_CORE)
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
 	@mkdir -p $(@D)
 	@gcc $(HOSTCFLAGS) $(filter %.c,$^) -o $@
+
+# Host tools: mkfs builds file system images, fsck checks them (docs: lib/fs_format.h).
+TOOLCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DNAGI_HOSTED -I.
+$(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_format.h lib/errno.c
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
+
+$(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
 # DTBs that QEMU itself writes, for the DTB parser's tests.
 # (-append needs -kernel; any kernel will do, QEMU exits before running it.)
@@ -121,7 +138,7 @@ $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
 	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
-test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb
+test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
 test-boot: $(B)/kernel.elf
 
 test: deps

@@ -159,7 +159,7 @@ int pmem_init(void)
 	pmem_write(r->enable, 1);
 	pm.present = true;
 	kprintf("nagi: pmem on hart %d: %lu blocks of %u B (%lu MiB) at 0x%lx, %s "
-		"completions to hart %d, latency %lu ns\n",
+		"completions, IPI target hart %d, latency %lu ns\n",
 		h, pm.capacity, PMEM_BLOCK_SIZE, pm.capacity * PMEM_BLOCK_SIZE >> 20,
 		pmem_read(r->media_base), mode_name(pm.mode), hart_id(), lat);
 	return 0;

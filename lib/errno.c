@@ -14,7 +14,7 @@ static const char *const names[] = {
 	[EFBIG] = "EFBIG",   [ENOSPC] = "ENOSPC", [ESPIPE] = "ESPIPE",
 	[EROFS] = "EROFS",   [EPIPE] = "EPIPE",   [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
 	[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ENOTSUP] = "ENOTSUP",
-	[ETIMEDOUT] = "ETIMEDOUT",
+	[ETIMEDOUT] = "ETIMEDOUT", [EMLINK] = "EMLINK", [EUCLEAN] = "EUCLEAN",
 };
 
 const char *errno_name(int err)

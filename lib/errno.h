@@ -27,6 +27,7 @@
 #define ENOSPC 28  /* no space left on device */
 #define ESPIPE 29  /* illegal seek */
 #define EROFS 30   /* read-only file system */
+#define EMLINK 31  /* too many links */
 #define EPIPE 32   /* broken pipe */
 #define ERANGE 34  /* result out of range */
 #define ENAMETOOLONG 36 /* name too long */
@@ -34,6 +35,7 @@
 #define ENOTEMPTY 39 /* directory not empty */
 #define ETIMEDOUT 110 /* timed out */
 #define ENOTSUP 95 /* operation not supported */
+#define EUCLEAN 117 /* structure needs cleaning: damage found on disk */
 
 /* errno_name - the symbolic name of an error number, or "E?" if unknown. */
 const char *errno_name(int err);

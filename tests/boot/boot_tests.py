@@ -119,7 +119,7 @@ def pmem_device_hart_and_banner():
                       .group(1))
         q.expect(r"hart %d started \(role: pmem device\)" % dev)
         q.expect(r"nagi: pmem on hart %d: 131072 blocks of 512 B \(64 MiB\) at 0x8be00000, "
-                 r"interrupt completions to hart %d, latency 0 ns" % (dev, boot_hart))
+                 r"interrupt completions, IPI target hart %d, latency 0 ns" % (dev, boot_hart))
         q.expect(r"reserved 0x8bdf0000-0x8fe00000 \(pmem")
         q.expect(r"nagi: 3 harts online")
         q.expect(r"nagi> ")

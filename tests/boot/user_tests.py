@@ -49,10 +49,9 @@ def report_fault_lines(report, out):
     report("console names a stack overflow", bool(re.search(overflow, out, re.M)), "")
 
 
-def user_suite(report, args=""):
+def user_suite(report):
     """Boot with init=testinit: usertests runs, init's status is QEMU's."""
-    q = Qemu("usertests", smp=4, bootargs="init=testinit" + (" " + args if args else ""),
-             limit=LIMIT)
+    q = Qemu("usertests", smp=4, bootargs="init=testinit", limit=LIMIT)
     try:
         try:
             status = q.wait(LIMIT)
