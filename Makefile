@@ -157,7 +157,7 @@ clean:
 help:
 	@echo "make deps      install the toolchain, QEMU, OpenSBI, gdb (apt-get)"
 	@echo "make run       build and boot nagi (SMP=$(SMP) MEM=$(MEM) BOOTARGS='...'),"
-	@echo "               RAM kept in $(PMEM_IMG); BOOTARGS=pmem=last starts the pmem device"
+	@echo "               RAM kept in $(PMEM_IMG); the last hart is the pmem device"
 	@echo "make pmem-reset  delete $(PMEM_IMG): the pmem media starts empty"
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"

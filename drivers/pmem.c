@@ -64,12 +64,18 @@ static bool hart_exists(unsigned long id)
 	return false;
 }
 
-/* Turn bootarg pmem's value into a hart id, moved off the boot hart. */
+/* Turn bootarg pmem's value into a hart id, moved off the boot hart.
+ * No pmem= at all means the last hart, except on a one-hart machine,
+ * which needs its only hart for everything else. */
 static int choose_hart(const char *v, int boot)
 {
 	unsigned long n;
 	int h;
+	if (!v && machine.nharts < 2)
+		return -1;
 	if (!v)
+		v = "last";
+	if (!strcmp(v, "off"))
 		return -1;
 	if (pmem_reserved_range().size == 0) {
 		kprintf("nagi: pmem: %lu MiB of RAM is too little; no pmem device\n",

@@ -25,10 +25,11 @@ struct pmem_counters {
 	uint64_t stray;         /* driver: completions that matched no request */
 };
 
-/* pmem_hart - the hart bootarg pmem= gives the device (pmem=HART, pmem=last,
- * bare pmem: the last hart; never the boot hart, which hands it on and
- * says so), or -1 for no device. Decided on the first call, which must
- * be on the boot hart after bootargs_parse; cheap afterwards, any hart. */
+/* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
+ * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
+ * hands it on and says so. -1 for no device: pmem=off, or a one-hart
+ * machine. Decided on the first call, which must be on the boot hart
+ * after bootargs_parse; cheap afterwards, any hart. */
 int pmem_hart(void);
 
 /* pmem_reserved_range - the RAM the device owns (control region and

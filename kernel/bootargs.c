@@ -17,7 +17,7 @@ static const struct {
 	{ "init", "the first program (default: init)" },
 	{ "monitor", "run the kernel monitor instead of user space" },
 	{ "reserve", "harts that run only pinned threads, e.g. reserve=2,3" },
-	{ "pmem", "run the pmem device on a hart: pmem=HART, pmem=last (bare pmem: last)" },
+	{ "pmem", "the hart that runs the pmem device: pmem=HART, pmem=last (default), pmem=off" },
 	{ "pmem_lat", "pmem emulated media latency in ns (default 0)" },
 	{ "pmem_mode", "pmem completions: irq (default) or poll" },
 	{ "help", "list these arguments" },
