@@ -16,6 +16,10 @@ B        := build
 # Guest RAM is kept in this host file by `make run`, so the pmem device's
 # media (reserved RAM, docs/pmem.md) survives a reboot; `make pmem-reset`.
 PMEM_IMG ?= $(B)/pmem.img
+# The prepared file system (docs/fs.md): every user program in /, the
+# console as /dev/console and a README. `make run` puts it on the media of
+# a new $(PMEM_IMG) at `pmemimg offset $(MEM)`; each test boots a fresh copy.
+FS_IMG := $(B)/fs-$(MEM).img
 
 # Each folder's sources; the kernel image is all of them.
 ARCH_SRCS   := $(wildcard arch/riscv/*.S arch/riscv/*.c)
@@ -51,7 +55,8 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 # Keep user objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 
-.PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset
+.PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
+	fs-image fsck
 
 all: $(B)/kernel.elf
 
@@ -63,8 +68,9 @@ $(B)/%.o: %.S
 	@mkdir -p $(@D)
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-# User programs are linked at 0x40000000 (user/user.ld) and embedded in the
-# kernel as the boot file set until the file system exists.
+# User programs are linked at 0x40000000 (user/user.ld). They go into the
+# file system image, and into the kernel as the boot file set: the fallback
+# when no file system can be mounted.
 $(B)/user/%: $(B)/user/%.o $(ULIB_OBJS) $(LIBOBJS) user/user.ld
 	@$(CC) $(CFLAGS) -nostdlib -no-pie -T user/user.ld -Wl,--no-warn-rwx-segments \
 		$< $(ULIB_OBJS) $(LIBOBJS) $(LIBGCC) -o $@
@@ -85,16 +91,34 @@ $(B)/kernel.elf: $(KOBJS) linker.ld
 run qemu: $(B)/kernel.elf $(PMEM_IMG)
 	@[ "$$(stat -c %s $(PMEM_IMG))" = "$$(numfmt --from=iec $(MEM))" ] || \
 	  { echo "$(PMEM_IMG) is not $(MEM) big: make pmem-reset (its data goes)"; exit 1; }
+	@[ -z "$$(find $(UPROGS) -newer $(PMEM_IMG).made 2>/dev/null)" ] || \
+	  { echo "nagi: user programs changed since $(PMEM_IMG) was made; its file system"; \
+	    echo "      still holds the old ones. 'make pmem-reset run' starts again with the"; \
+	    echo "      new ones (files made inside nagi are lost)."; }
 	@echo "nagi: $(SMP) harts, $(MEM) kept in $(PMEM_IMG). Leave QEMU with Ctrl-a x."
 	$(QEMU) $(QEMUOPTS) $(PMEMOPTS) -nographic
 
-# A sparse file as big as RAM; the device's media is its top 66 MiB.
-$(PMEM_IMG):
+# The file system: mkfs with the programs, sized to the media less the
+# blocks the pmem kernel tests use (pmemimg fssize).
+fs-image: $(FS_IMG)
+$(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg
+	@$(B)/tools/mkfs -n /dev/console=1,0 $@ $$($(B)/tools/pmemimg fssize $(MEM)) \
+		user/README $(UPROGS) >/dev/null
+
+# Made once, then kept: a sparse file as big as RAM with the file system
+# on the media. New programs do not replace it (make run says so).
+$(PMEM_IMG): | $(FS_IMG)
 	@mkdir -p $(@D)
-	truncate -s $(MEM) $@
+	$(B)/tools/pmemimg new $@ $(MEM) $(FS_IMG)
+	@touch $@.made
 
 pmem-reset:
-	rm -f $(PMEM_IMG)
+	rm -f $(PMEM_IMG) $(PMEM_IMG).made
+
+# Check the file system in $(PMEM_IMG) (after a crash, say) with tools/fsck.
+fsck: $(B)/tools/pmemimg $(B)/tools/fsck
+	@$(B)/tools/pmemimg get $(PMEM_IMG) $(MEM) $(B)/pmem-fs.img
+	@$(B)/tools/fsck $(B)/pmem-fs.img
 
 # QEMU waits for gdb; gdb talks to it over a pipe (no TCP port to clash).
 gdb qemu-gdb: $(B)/kernel.elf
@@ -132,6 +156,11 @@ $(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_forma
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
+# pmemimg knows where the media lies in the RAM image (drivers/pmem_regs.h).
+$(B)/tools/pmemimg: tools/pmemimg.c drivers/pmem_regs.h
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
+
 # DTBs that QEMU itself writes, for the DTB parser's tests.
 # (-append needs -kernel; any kernel will do, QEMU exits before running it.)
 $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
@@ -139,10 +168,10 @@ $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
 test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
-test-boot: $(B)/kernel.elf
+test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck
 
 test: deps
-	@$(MAKE) --no-print-directory all test-unit
+	@$(MAKE) --no-print-directory all test-unit test-boot
 	@$(PYTHON) tests/run.py
 
 deps:
@@ -157,8 +186,9 @@ clean:
 help:
 	@echo "make deps      install the toolchain, QEMU, OpenSBI, gdb (apt-get)"
 	@echo "make run       build and boot nagi (SMP=$(SMP) MEM=$(MEM) BOOTARGS='...'),"
-	@echo "               RAM kept in $(PMEM_IMG); the last hart is the pmem device"
-	@echo "make pmem-reset  delete $(PMEM_IMG): the pmem media starts empty"
+	@echo "               RAM kept in $(PMEM_IMG), made with the file system $(FS_IMG)"
+	@echo "make pmem-reset  delete $(PMEM_IMG): the next run starts from a new file system"
+	@echo "make fsck      check the file system in $(PMEM_IMG)"
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make clean     remove $(B)/"

@@ -382,6 +382,11 @@ int pmem_set_latency(uint64_t ns)
 	return 0;
 }
 
+uint64_t pmem_latency(void)
+{
+	return pm.present ? pmem_read(pm.regs->latency_ns) : 0;
+}
+
 int pmem_poll(void)
 {
 	int n;

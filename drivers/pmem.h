@@ -87,8 +87,10 @@ int pmem_set_mode(int mode);
 int pmem_mode(void);
 
 /* pmem_set_latency - the device's emulated media latency from the next
- * command on (clamped to 1 s). Returns 0 or -ENXIO. */
+ * command on (clamped to 1 s). Returns 0 or -ENXIO. pmem_latency - the
+ * current setting in ns (0 without a device). */
 int pmem_set_latency(uint64_t ns);
+uint64_t pmem_latency(void);
 
 /* pmem_poll - reap the completion queue now and wake the waiters whose
  * commands finished: for code that polls between other work (a syscall

@@ -25,6 +25,9 @@
 #define PMEM_MEDIA_MAX (64UL << 20)
 #define PMEM_TOP_GAP (2UL << 20)
 #define PMEM_MAX_LATENCY_NS 1000000000UL /* larger settings are clamped */
+/* The media's last blocks belong to the pmem kernel tests; the file system
+ * (kernel/rootfs.c, tools/pmemimg.c) ends before them. */
+#define PMEM_TEST_BLOCKS 256
 
 /* Register block. Each group has its own 64-byte line, so that what the
  * driver writes and what the device writes never share one. Counters are

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The boot file set: user programs linked into the kernel image by tools/mkbootfs.sh.
+// The boot file set: user programs linked into the kernel image by tools/mkbootfs.sh,
+// read-only files while no file system is mounted (and exec's fallback).
+#include "console.h"
 #include "file.h"
 #include "printk.h"
 #include "spinlock.h"
+#include "uaccess.h"
+#include "../lib/errno.h"
 #include "../lib/string.h"
 
 #define BOOTFS_MAX 128
@@ -86,5 +90,183 @@ const struct bootfile *bootfs_lookup(const char *name)
 	for (int i = 0; i < fs.count; i++)
 		if (strcmp(fs.files[i].name, name) == 0)
 			return &fs.files[i];
+	return NULL;
+}
+
+/* ---- Boot files and the root directory ---- */
+
+/* The inode number of boot file b: its index + 1 (0 is the root). */
+static uint32_t bootfile_ino(const struct bootfile *b)
+{
+	for (int i = 0; i < bootfs_count(); i++)
+		if (bootfs_get(i) == b)
+			return (uint32_t)i + 1;
+	panic("bootfile_ino: %p is not a boot file", b);
+}
+
+static long bootfile_read(struct file *f, uint64_t uaddr, uint64_t n)
+{
+	const struct bootfile *b = f->priv;
+	uint64_t off, m = file_reserve(f, n, b->size, &off);
+
+	if (m > 0 && copyout(uaddr, b->data + off, m) < 0) {
+		file_unreserve(f, off + m, off);
+		return -EFAULT;
+	}
+	return (long)m;
+}
+
+static int bootfile_stat(struct file *f, struct stat *st)
+{
+	const struct bootfile *b = f->priv;
+	st->type = T_FILE;
+	st->ino = bootfile_ino(b);
+	st->nlink = 1;
+	st->size = b->size;
+	return 0;
+}
+
+static long bootfile_lseek(struct file *f, long off, int whence)
+{
+	const struct bootfile *b = f->priv;
+	return file_seek(f, off, whence, b->size, b->size, 1);
+}
+
+/* Nothing is ever written: always durable. */
+static int nothing_to_sync(struct file *f)
+{
+	UNUSED(f);
+	return 0;
+}
+
+static const struct file_ops bootfile_ops = {
+	.read = bootfile_read,
+	.stat = bootfile_stat,
+	.lseek = bootfile_lseek,
+	.fsync = nothing_to_sync,
+};
+
+/* The directory: one struct dirent per boot file, read whole records at a
+ * time; f->off counts bytes and stays a multiple of the record size
+ * (it is not seekable). */
+static long dir_read(struct file *f, uint64_t uaddr, uint64_t n)
+{
+	const uint64_t rec = sizeof(struct dirent);
+	uint64_t off, m, i;
+
+	if (n < rec)
+		return -EINVAL;
+	m = file_reserve(f, n / rec * rec, (uint64_t)bootfs_count() * rec, &off);
+	for (i = 0; i < m; i += rec) {
+		const struct bootfile *b = bootfs_get((int)((off + i) / rec));
+		struct dirent de = { .inum = (uint32_t)((off + i) / rec) + 1 };
+		memcpy(de.name, b->name, strnlen(b->name, DIRSIZ)); /* NUL-padded */
+		if (copyout(uaddr + i, &de, rec) < 0)
+			break;
+	}
+	if (i < m)
+		file_unreserve(f, off + m, off + i);
+	return i > 0 ? (long)i : m > 0 ? -EFAULT : 0;
+}
+
+static int dir_stat(struct file *f, struct stat *st)
+{
+	UNUSED(f);
+	st->type = T_DIR;
+	st->ino = 0;
+	st->nlink = 1;
+	st->size = (uint64_t)bootfs_count() * sizeof(struct dirent);
+	return 0;
+}
+
+static const struct file_ops dir_ops = {
+	.read = dir_read,
+	.stat = dir_stat,
+	.fsync = nothing_to_sync,
+};
+
+/* ---- bootfs_open ---- */
+
+/* Skip the leading "/", "." and ".." components: the boot file set has
+ * one directory. What remains names something in it ("" is the root). */
+static const char *skip_root(const char *p)
+{
+	for (;;) {
+		if (*p == '/')
+			p++;
+		else if (p[0] == '.' && (p[1] == '/' || !p[1]))
+			p++;
+		else if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
+			p += 2;
+		else
+			return p;
+	}
+}
+
+/* The boot file name (no '/' inside) names, or -ENOENT / -ENOTDIR for
+ * "name/more". */
+static const struct bootfile *lookup(const char *name, int *err)
+{
+	const char *slash = strchr(name, '/');
+	char first[DIRSIZ + 1];
+	size_t len = slash ? (size_t)(slash - name) : 0;
+
+	if (!slash) {
+		const struct bootfile *b = bootfs_lookup(name);
+		*err = b ? 0 : -ENOENT;
+		return b;
+	}
+	*err = -ENOENT;
+	if (len <= DIRSIZ) { /* "file/..." exists but is not a directory */
+		memcpy(first, name, len);
+		first[len] = 0;
+		if (bootfs_lookup(first))
+			*err = -ENOTDIR;
+	}
+	return NULL;
+}
+
+/* Open a read-only object (a boot file, the directory) with ops and priv. */
+static struct file *open_ro(const struct file_ops *ops, void *priv, int flags, int *err)
+{
+	struct file *f;
+
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREATE | O_TRUNC))) {
+		*err = -EROFS;
+		return NULL;
+	}
+	f = file_alloc(ops, priv, true, false);
+	*err = f ? 0 : -ENFILE;
+	return f;
+}
+
+static struct file *open_console(int flags, int *err)
+{
+	int mode = flags & O_ACCMODE;
+	struct file *f = console_file_open(mode != O_WRONLY, mode != O_RDONLY);
+	*err = f ? 0 : -ENFILE;
+	return f;
+}
+
+/* bootfs_open - see file.h. Takes the file table lock. */
+struct file *bootfs_open(const char *path, int flags, int *err)
+{
+	const struct bootfile *b;
+	const char *name;
+
+	if (!*path) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	if (strcmp(path, "console") == 0 || strcmp(path, "/dev/console") == 0)
+		return open_console(flags, err);
+	name = skip_root(path);
+	if (!*name)
+		return open_ro(&dir_ops, NULL, flags, err);
+	b = lookup(name, err);
+	if (b)
+		return open_ro(&bootfile_ops, (void *)b, flags, err);
+	if (*err == -ENOENT && (flags & O_CREATE) && !strchr(name, '/'))
+		*err = -EROFS;
 	return NULL;
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// exec: load an ELF64 program of the boot file set into a new address space.
+// exec: load an ELF64 program from the file system (or the boot file set) into a new
+// address space.
 #include "elf.h"
+#include "fs.h"
 #include "hart.h"
 #include "page.h"
 #include "printk.h"
 #include "proc.h"
+#include "rootfs.h"
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -13,6 +16,61 @@
 
 #define MAXARG 32
 #define ARGBUF PAGE_SIZE /* all argument strings together */
+
+/* Where the program comes from: a file of the file system, or (with
+ * nothing mounted) the boot file set. */
+struct image {
+	struct inode *ip;          /* the file system's file, or NULL */
+	const struct bootfile *bf; /* else the boot file */
+	uint64_t size;
+};
+
+/* Exactly n bytes at off into the kernel buffer dst: 0, -ENOEXEC if the
+ * file is shorter, or the file system's error. */
+static int image_read(const struct image *im, uint64_t off, void *dst, uint64_t n)
+{
+	long r;
+
+	if (off > im->size || n > im->size - off)
+		return -ENOEXEC;
+	if (!im->ip) {
+		memcpy(dst, im->bf->data + off, n);
+		return 0;
+	}
+	r = fs_read(im->ip, false, (uint64_t)dst, off, n);
+	return r < 0 ? (int)r : (uint64_t)r == n ? 0 : -ENOEXEC;
+}
+
+/* Find program path (relative to p's directory): *im. Must be a plain file. */
+static int image_open(struct proc *p, const char *path, struct image *im)
+{
+	struct stat st;
+	int err;
+
+	*im = (struct image){ 0 };
+	if (!rootfs_mounted()) {
+		im->bf = bootfs_lookup(path);
+		im->size = im->bf ? im->bf->size : 0;
+		return im->bf ? 0 : -ENOENT;
+	}
+	if ((err = fs_lookup(p->cwd, path, &im->ip)) < 0)
+		return err;
+	if ((err = fs_stat(im->ip, &st)) == 0 && st.type != T_FILE)
+		err = -EACCES; /* a directory or a device */
+	if (err) {
+		fs_iput(im->ip);
+		return err;
+	}
+	im->size = st.size;
+	return 0;
+}
+
+static void image_close(struct image *im)
+{
+	if (im->ip)
+		fs_iput(im->ip);
+	im->ip = NULL;
+}
 
 /* Check one PT_LOAD header against the image and the user range. */
 static bool segment_ok(const struct elf_phdr *ph, uint64_t size)
@@ -27,28 +85,57 @@ static uint64_t perms(uint32_t flags)
 	return (flags & PF_R ? MMU_R : 0) | (flags & PF_W ? MMU_W : 0) | (flags & PF_X ? MMU_X : 0);
 }
 
-/* Map and fill every PT_LOAD segment; returns the end of the highest. */
-static long load_segments(struct vm *vm, const uint8_t *img, uint64_t size)
+static bool header_ok(const struct elf_header *eh, uint64_t size)
 {
-	const struct elf_header *eh = (const void *)img;
+	return eh->magic == ELF_MAGIC && eh->class == ELFCLASS64 && eh->data == ELFDATA2LSB &&
+	       eh->type == ET_EXEC && eh->machine == EM_RISCV &&
+	       eh->phentsize == sizeof(struct elf_phdr) && eh->phoff <= size &&
+	       eh->phnum <= (size - eh->phoff) / sizeof(struct elf_phdr);
+}
+
+/* Map one segment and fill it from the image, a page at a time through
+ * the kernel buffer page. */
+static int load_segment(struct vm *vm, const struct image *im, const struct elf_phdr *ph,
+			uint8_t *page)
+{
+	int err;
+
+	if (vm_map_zero(vm, ph->vaddr, ph->vaddr + ph->memsz, perms(ph->flags)))
+		return -ENOMEM;
+	for (uint64_t done = 0; done < ph->filesz; done += PAGE_SIZE) {
+		uint64_t n = MIN(PAGE_SIZE, ph->filesz - done);
+		if ((err = image_read(im, ph->off + done, page, n)) < 0)
+			return err;
+		if (vm_write(vm, ph->vaddr + done, page, n))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Check the ELF header, map and fill every PT_LOAD segment; returns the
+ * end of the highest. */
+static long load_segments(struct vm *vm, const struct image *im, uint8_t *page,
+			  uint64_t *entry)
+{
+	struct elf_header eh;
 	uint64_t end = USER_BASE;
-	if (size < sizeof(*eh) || eh->magic != ELF_MAGIC || eh->class != ELFCLASS64 ||
-	    eh->data != ELFDATA2LSB || eh->type != ET_EXEC || eh->machine != EM_RISCV ||
-	    eh->phentsize != sizeof(struct elf_phdr) || eh->phoff > size ||
-	    eh->phnum > (size - eh->phoff) / sizeof(struct elf_phdr))
+	int err;
+
+	if (image_read(im, 0, &eh, sizeof(eh)) < 0 || !header_ok(&eh, im->size))
 		return -ENOEXEC;
-	for (int i = 0; i < eh->phnum; i++) {
+	for (int i = 0; i < eh.phnum; i++) {
 		struct elf_phdr ph;
-		memcpy(&ph, img + eh->phoff + i * sizeof(ph), sizeof(ph)); /* may be unaligned */
+		if ((err = image_read(im, eh.phoff + i * sizeof(ph), &ph, sizeof(ph))) < 0)
+			return err;
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
-		if (!segment_ok(&ph, size) || ph.vaddr < end)
+		if (!segment_ok(&ph, im->size) || ph.vaddr < end)
 			return -ENOEXEC;
-		if (vm_map_zero(vm, ph.vaddr, ph.vaddr + ph.memsz, perms(ph.flags)) ||
-		    vm_write(vm, ph.vaddr, img + ph.off, ph.filesz))
-			return -ENOMEM;
+		if ((err = load_segment(vm, im, &ph, page)) < 0)
+			return err;
 		end = ALIGN_UP(ph.vaddr + ph.memsz, PAGE_SIZE);
 	}
+	*entry = eh.entry;
 	return end > USER_BASE ? (long)end : -ENOEXEC;
 }
 
@@ -72,43 +159,84 @@ static long push_args(struct vm *vm, char *const argv[], int argc, uint64_t *uar
 	return (long)sp;
 }
 
+/* What build() makes: an address space ready to enter. */
+struct loaded {
+	struct vm *vm;
+	uint64_t entry, sp, uargv;
+};
+
+/* A new address space with the program of im, its stack and arguments.
+ * 0 or -E*, with nothing left behind. */
+static int build(const struct image *im, char *const argv[], int argc, struct loaded *out)
+{
+	uint8_t *page = page_alloc();
+	struct vm *vm = page ? vm_create() : NULL;
+	long r = -ENOMEM;
+
+	*out = (struct loaded){ 0 };
+	if (!vm)
+		goto fail;
+	if ((r = load_segments(vm, im, page, &out->entry)) < 0)
+		goto fail;
+	vm->heap_start = vm->brk = (uint64_t)r;
+	vm->stack_lo = USER_TOP - USER_STACK_PAGES * PAGE_SIZE;
+	r = -ENOMEM;
+	if (vm_map_zero(vm, vm->stack_lo, USER_TOP, MMU_R | MMU_W))
+		goto fail;
+	if ((r = push_args(vm, argv, argc, &out->uargv)) < 0)
+		goto fail;
+	out->sp = (uint64_t)r;
+	out->vm = vm;
+	page_free(page);
+	return 0;
+fail:
+	if (vm)
+		vm_destroy(vm);
+	if (page)
+		page_free(page);
+	return (int)r;
+}
+
+/* The last element of path, for the process name ("/bin/ls": "ls"). */
+static const char *base_name(const char *path)
+{
+	const char *base = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' && p[1])
+			base = p + 1;
+	return base;
+}
+
+/*
+ * exec_program - see proc.h. The path is relative to p's directory, which
+ * cannot change meanwhile: exec refuses multi-threaded processes and
+ * init's has none yet. Sleeps reading the file system.
+ */
 int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[])
 {
-	const struct bootfile *bf = bootfs_lookup(name);
-	struct vm *vm, *old;
-	uint64_t uargv;
-	long end, sp;
-	int argc = 0;
+	struct image im;
+	struct loaded ld;
+	struct vm *old;
+	int argc = 0, err;
 
-	if (!bf)
-		return -ENOENT;
 	while (argv[argc])
 		argc++;
-	if (!(vm = vm_create()))
-		return -ENOMEM;
-	end = load_segments(vm, bf->data, bf->size);
-	if (end < 0 || vm_map_zero(vm, USER_TOP - USER_STACK_PAGES * PAGE_SIZE, USER_TOP,
-				   MMU_R | MMU_W)) {
-		vm_destroy(vm);
-		return end < 0 ? (int)end : -ENOMEM;
-	}
-	vm->heap_start = vm->brk = end;
-	vm->stack_lo = USER_TOP - USER_STACK_PAGES * PAGE_SIZE;
-	sp = push_args(vm, argv, argc, &uargv);
-	if (sp < 0) {
-		vm_destroy(vm);
-		return (int)sp;
-	}
+	if ((err = image_open(p, name, &im)) < 0)
+		return err;
+	err = build(&im, argv, argc, &ld);
+	image_close(&im);
+	if (err < 0)
+		return err;
 	/* The point of no return: switch to the new image. */
 	old = p->vm;
-	p->vm = vm;
+	p->vm = ld.vm;
 	if (p == curproc())
-		vm_activate(vm);
+		vm_activate(ld.vm);
 	if (old)
 		vm_destroy(old);
-	nagi_strlcpy(p->name, bf->name, sizeof(p->name));
-	arch_user_frame(tf, ((const struct elf_header *)bf->data)->entry, sp, argc);
-	tf->a1 = uargv;
+	nagi_strlcpy(p->name, base_name(name), sizeof(p->name));
+	arch_user_frame(tf, ld.entry, ld.sp, argc);
+	tf->a1 = ld.uargv;
 	return 0;
 }
 

@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: MIT
-// Open files: the file table, checked calls through file_ops, and file_open.
+// Open files: the file table, checked calls through file_ops, shared offsets, file_open.
 #include "file.h"
-#include "console.h"
+#include "fs.h"
 #include "printk.h"
+#include "rootfs.h"
 #include "spinlock.h"
-#include "uaccess.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
-#define O_ACCMODE 0x003
-#define O_KNOWN (O_ACCMODE | O_CREATE | O_TRUNC | O_APPEND)
-
 /*
  * The file table. A slot is free while its ref is 0. The lock also guards
- * the offsets of boot files and the directory: a read reserves its range
- * under it and copies outside it, so readers sharing a file never get the
- * same bytes twice.
+ * every file's offset: a read or write reserves its range under it and
+ * moves data outside it, so callers sharing a file never get the same
+ * bytes twice.
  */
 static struct {
 	struct spinlock lock;
@@ -57,7 +54,8 @@ struct file *file_dup(struct file *f)
 /*
  * file_close - drop a reference. The last one frees the slot and then
  * calls ops->close on a copy of the file, with no lock held (it may take
- * its own locks and wake sleepers). Takes the file table lock.
+ * its own locks and wake sleepers), and lets its inode go (may sleep).
+ * Takes the file table lock.
  */
 void file_close(struct file *f)
 {
@@ -73,9 +71,12 @@ void file_close(struct file *f)
 	copy = *f;
 	f->ops = NULL;
 	f->priv = NULL;
+	f->ip = NULL;
 	spin_unlock(&ftable.lock);
 	if (copy.ops->close)
 		copy.ops->close(&copy);
+	if (copy.ip)
+		fs_iput(copy.ip);
 }
 
 /*
@@ -110,43 +111,47 @@ long file_write(struct file *f, uint64_t uaddr, uint64_t n)
 	return f->ops->write(f, uaddr, n);
 }
 
-/* file_stat - fill the kernel struct *st for f: 0 or -EINVAL. */
+/* file_stat - fill the kernel struct *st for f: 0 or -EINVAL. A file
+ * opened through the file system (a device file too) shows its inode. */
 int file_stat(struct file *f, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
+	if (f->ip)
+		return fs_stat(f->ip, st);
 	if (!f->ops->stat)
 		return -EINVAL;
 	return f->ops->stat(f, st);
 }
 
-/* ---- Boot files and the root directory ---- */
-
-/* The inode number of boot file b: its index + 1 (0 is the root). */
-static uint32_t bootfile_ino(const struct bootfile *b)
+long file_lseek(struct file *f, long off, int whence)
 {
-	for (int i = 0; i < bootfs_count(); i++)
-		if (bootfs_get(i) == b)
-			return (uint32_t)i + 1;
-	panic("bootfile_ino: %p is not a boot file", b);
+	if (!f->ops->lseek)
+		return -ESPIPE;
+	return f->ops->lseek(f, off, whence);
 }
 
-/* Reserve up to n bytes of f from its offset, limited to size: the start
- * of the range in *off, its length returned. */
-static uint64_t reserve(struct file *f, uint64_t n, uint64_t size, uint64_t *off)
+int file_fsync(struct file *f)
+{
+	if (!f->ops->fsync)
+		return -EINVAL;
+	return f->ops->fsync(f);
+}
+
+/* ---- Shared offsets ---- */
+
+uint64_t file_reserve(struct file *f, uint64_t n, uint64_t limit, uint64_t *off)
 {
 	uint64_t m;
 
 	spin_lock(&ftable.lock);
 	*off = f->off;
-	m = *off < size ? MIN(n, size - *off) : 0;
+	m = *off < limit ? MIN(n, limit - *off) : 0;
 	f->off += m;
 	spin_unlock(&ftable.lock);
 	return m;
 }
 
-/* Give back the unused tail [to, end) of a reservation, unless another
- * reader has moved the offset since. */
-static void unreserve(struct file *f, uint64_t end, uint64_t to)
+void file_unreserve(struct file *f, uint64_t end, uint64_t to)
 {
 	spin_lock(&ftable.lock);
 	if (f->off == end)
@@ -154,166 +159,45 @@ static void unreserve(struct file *f, uint64_t end, uint64_t to)
 	spin_unlock(&ftable.lock);
 }
 
-static long bootfile_read(struct file *f, uint64_t uaddr, uint64_t n)
+void file_set_off(struct file *f, uint64_t off)
 {
-	const struct bootfile *b = f->priv;
-	uint64_t off, m = reserve(f, n, b->size, &off);
-
-	if (m > 0 && copyout(uaddr, b->data + off, m) < 0) {
-		unreserve(f, off + m, off);
-		return -EFAULT;
-	}
-	return (long)m;
+	spin_lock(&ftable.lock);
+	f->off = off;
+	spin_unlock(&ftable.lock);
 }
 
-static int bootfile_stat(struct file *f, struct stat *st)
+long file_seek(struct file *f, long off, int whence, uint64_t size, uint64_t max, uint64_t align)
 {
-	const struct bootfile *b = f->priv;
-	st->type = T_FILE;
-	st->ino = bootfile_ino(b);
-	st->nlink = 1;
-	st->size = b->size;
-	return 0;
-}
+	long base, to;
 
-static const struct file_ops bootfile_ops = {
-	.read = bootfile_read,
-	.stat = bootfile_stat,
-};
-
-/* The directory: one struct dirent per boot file, read whole records at a
- * time; f->off counts bytes and stays a multiple of the record size. */
-static long dir_read(struct file *f, uint64_t uaddr, uint64_t n)
-{
-	const uint64_t rec = sizeof(struct dirent);
-	uint64_t off, m, i;
-
-	if (n < rec)
-		return -EINVAL;
-	m = reserve(f, n / rec * rec, (uint64_t)bootfs_count() * rec, &off);
-	for (i = 0; i < m; i += rec) {
-		const struct bootfile *b = bootfs_get((int)((off + i) / rec));
-		struct dirent de = { .inum = (uint32_t)((off + i) / rec) + 1 };
-		memcpy(de.name, b->name, strnlen(b->name, DIRSIZ)); /* NUL-padded */
-		if (copyout(uaddr + i, &de, rec) < 0)
-			break;
-	}
-	if (i < m)
-		unreserve(f, off + m, off + i);
-	return i > 0 ? (long)i : m > 0 ? -EFAULT : 0;
-}
-
-static int dir_stat(struct file *f, struct stat *st)
-{
-	UNUSED(f);
-	st->type = T_DIR;
-	st->ino = 0;
-	st->nlink = 1;
-	st->size = (uint64_t)bootfs_count() * sizeof(struct dirent);
-	return 0;
-}
-
-static const struct file_ops dir_ops = {
-	.read = dir_read,
-	.stat = dir_stat,
-};
-
-/* ---- file_open ---- */
-
-/* Skip the leading "/", "." and ".." components: every directory is the
- * root for now. What remains names something in it ("" is the root). */
-static const char *skip_root(const char *p)
-{
-	for (;;) {
-		if (*p == '/')
-			p++;
-		else if (p[0] == '.' && (p[1] == '/' || !p[1]))
-			p++;
-		else if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || !p[2]))
-			p += 2;
-		else
-			return p;
-	}
-}
-
-/* The boot file name (no '/' inside) names, or -ENOENT / -ENOTDIR for
- * "name/more". */
-static const struct bootfile *lookup(const char *name, int *err)
-{
-	const char *slash = strchr(name, '/');
-	char first[DIRSIZ + 1];
-	size_t len = slash ? (size_t)(slash - name) : 0;
-
-	if (!slash) {
-		const struct bootfile *b = bootfs_lookup(name);
-		*err = b ? 0 : -ENOENT;
-		return b;
-	}
-	*err = -ENOENT;
-	if (len <= DIRSIZ) { /* "file/..." exists but is not a directory */
-		memcpy(first, name, len);
-		first[len] = 0;
-		if (bootfs_lookup(first))
-			*err = -ENOTDIR;
-	}
-	return NULL;
-}
-
-/* Open a read-only object (a boot file, the directory) with ops and priv. */
-static struct file *open_ro(const struct file_ops *ops, void *priv, int flags, int *err)
-{
-	struct file *f;
-
-	if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREATE | O_TRUNC))) {
-		*err = -EROFS;
-		return NULL;
-	}
-	f = file_alloc(ops, priv, true, false);
-	*err = f ? 0 : -ENFILE;
-	return f;
-}
-
-static struct file *open_console(int flags, int *err)
-{
-	int mode = flags & O_ACCMODE;
-	struct file *f = console_file_open(mode != O_WRONLY, mode != O_RDONLY);
-	*err = f ? 0 : -ENFILE;
-	return f;
+	spin_lock(&ftable.lock);
+	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (long)f->off : (long)size;
+	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) ||
+	    __builtin_add_overflow(base, off, &to) || to < 0 || (uint64_t)to > max ||
+	    (uint64_t)to % align)
+		to = -EINVAL;
+	else
+		f->off = (uint64_t)to;
+	spin_unlock(&ftable.lock);
+	return to;
 }
 
 /*
- * file_open - open path with O_* flags. "console" and "/dev/console" are
- * the console; "/" and "." (and any path that is only "/", "." and "..")
- * the directory of boot files; any other name, with or without a leading
- * "/", a boot file. The directory and boot files are read-only: -EROFS for
- * write access, O_CREATE or O_TRUNC (also when creating a name that does
- * not exist). -ENOENT for an unknown or empty name, -ENOTDIR for a path
- * through a boot file, -EINVAL for bad flags, -ENFILE if the table is full.
- * Takes the file table lock. Returns the file (ref 1) and *err = 0, or
- * NULL and *err < 0.
+ * file_open - check the flags, then ask the file system (when mounted)
+ * or the boot file set. May sleep.
  */
-struct file *file_open(const char *path, int flags, int *err)
+struct file *file_open(struct inode *cwd, const char *path, int flags, int *err)
 {
-	const struct bootfile *b;
-	const char *name;
+	struct inode *ip;
 
 	if ((flags & ~O_KNOWN) || (flags & O_ACCMODE) == O_ACCMODE) {
 		*err = -EINVAL;
 		return NULL;
 	}
-	if (!*path) {
-		*err = -ENOENT;
+	if (!rootfs_mounted())
+		return bootfs_open(path, flags, err);
+	if ((*err = fs_open(cwd, path, flags, &ip)) < 0)
 		return NULL;
-	}
-	if (strcmp(path, "console") == 0 || strcmp(path, "/dev/console") == 0)
-		return open_console(flags, err);
-	name = skip_root(path);
-	if (!*name)
-		return open_ro(&dir_ops, NULL, flags, err);
-	b = lookup(name, err);
-	if (b)
-		return open_ro(&bootfile_ops, (void *)b, flags, err);
-	if (*err == -ENOENT && (flags & O_CREATE) && !strchr(name, '/'))
-		*err = -EROFS;
-	return NULL;
+	return fsfile_open(ip, flags, err);
 }
+

@@ -100,7 +100,13 @@ int fs_stat(struct inode *ip, struct stat *st);
  * device file. */
 int fs_getdev(struct inode *ip, int *major, int *minor);
 
-/* Counters for tests and for a future statfs. */
+/* fs_statfs - size and free space of the mounted file system: blocks
+ * and inodes, counted from the bitmap and the inode table (a snapshot:
+ * calls running meanwhile may or may not be counted). Takes buffer locks;
+ * may sleep. 0, -ENXIO (nothing mounted) or -EIO. */
+int fs_statfs(struct statfs *st);
+
+/* Counters for tests. */
 struct fs_stats {
 	uint64_t commits;      /* transactions written to disk */
 	uint64_t logged;       /* blocks written through the log */

@@ -126,6 +126,68 @@ struct inode *fs_root(void)
 	return mounted && inode_get(FS_ROOTINO, &ip) == 0 ? ip : NULL;
 }
 
+/* How many of the blocks [first, end) the bitmap marks free. */
+static int free_blocks(uint32_t first, uint32_t end, uint64_t *n)
+{
+	struct fs_buf *bp = NULL;
+	uint32_t held = 0;
+	int err = 0;
+
+	*n = 0;
+	for (uint32_t b = first; b < end && !err; b++) {
+		uint32_t bb = fs_sb.bmap_start + b / FS_BPB, bit = b % FS_BPB;
+		if (!bp || held != bb) {
+			if (bp)
+				fs_cache_put(bp);
+			bp = NULL;
+			if ((err = fs_cache_get(bb, &bp)) < 0)
+				break;
+			held = bb;
+		}
+		*n += !(bp->data[bit / 8] & (1u << (bit % 8)));
+	}
+	if (bp)
+		fs_cache_put(bp);
+	return err;
+}
+
+/* How many inodes (1 to ninodes - 1) are free: type 0. */
+static int free_inodes(uint64_t *n)
+{
+	struct fs_dinode d;
+	struct fs_buf *bp;
+	int err;
+
+	*n = 0;
+	for (uint32_t ib = 0; ib * FS_IPB < fs_sb.ninodes; ib++) {
+		if ((err = fs_cache_get(fs_sb.inode_start + ib, &bp)) < 0)
+			return err;
+		for (uint32_t i = 0; i < FS_IPB; i++) {
+			uint32_t inum = ib * FS_IPB + i;
+			memcpy(&d, bp->data + i * sizeof(d), sizeof(d));
+			*n += inum >= 1 && inum < fs_sb.ninodes && d.type == 0;
+		}
+		fs_cache_put(bp);
+	}
+	return 0;
+}
+
+int fs_statfs(struct statfs *st)
+{
+	int err;
+
+	if (!mounted)
+		return -ENXIO;
+	memset(st, 0, sizeof(*st));
+	st->bsize = FS_BSIZE;
+	st->blocks = fs_sb.size;
+	st->files = fs_sb.ninodes - 1;
+	st->data_start = fs_sb.data_start;
+	if ((err = free_blocks(fs_sb.data_start, fs_sb.size, &st->bfree)) < 0)
+		return err;
+	return free_inodes(&st->ffree);
+}
+
 void fs_get_stats(struct fs_stats *s)
 {
 	fs_log_stats(s);

@@ -8,6 +8,7 @@
 #include "power.h"
 #include "printk.h"
 #include "proc.h"
+#include "rootfs.h"
 #include "sched.h"
 #include "thread.h"
 #include "../arch/riscv/mmu.h"
@@ -24,6 +25,14 @@ void crash_now(const char *how);
 static void ktest_thread(void *only)
 {
 	ktest_run(only);
+}
+
+/* User space starts in a thread: mounting the file system and loading
+ * init from it sleep on the pmem device. */
+static void init_thread(void *name)
+{
+	rootfs_mount();
+	proc_start_init(name);
 }
 
 /* Free every page of RAM outside the kernel image, except firmware, DTB and
@@ -100,6 +109,7 @@ void kmain(unsigned long hartid, void *dtb)
 	else if (bootarg_get("monitor"))
 		monitor_run();
 	else
-		proc_start_init(bootarg_get("init") ? bootarg_get("init") : "init");
+		kthread_create("init", init_thread,
+			       (void *)(bootarg_get("init") ? bootarg_get("init") : "init"), -1);
 	sched_run();
 }

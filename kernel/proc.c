@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Processes: the table, fork, exit and wait, kill, descriptors, pid 1.
 #include "proc.h"
+#include "fs.h"
 #include "hart.h"
 #include "ipi.h"
 #include "page.h"
@@ -55,7 +56,7 @@ static struct proc *proc_alloc(const char *name)
 	p->nthreads = 0;
 	p->vm = NULL;
 	memset(p->files, 0, sizeof(p->files));
-	nagi_strlcpy(p->cwd, "/", sizeof(p->cwd));
+	p->cwd = NULL;
 	nagi_strlcpy(p->name, name, sizeof(p->name));
 	return p;
 }
@@ -125,16 +126,25 @@ void proc_exit(int status)
 	thread_exit(status);
 }
 
-/* The last thread is leaving: close files, free memory, become a zombie
- * for the parent, hand children to init. Runs on p's last thread. */
-static void proc_teardown(struct proc *p)
+/* Close p's files and let its directory go (may sleep: the file system). */
+static void drop_files(struct proc *p)
 {
-	struct vm *vm;
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (p->files[fd]) {
 			file_close(p->files[fd]);
 			p->files[fd] = NULL;
 		}
+	if (p->cwd)
+		fs_iput(p->cwd);
+	p->cwd = NULL;
+}
+
+/* The last thread is leaving: close files, free memory, become a zombie
+ * for the parent, hand children to init. Runs on p's last thread. */
+static void proc_teardown(struct proc *p)
+{
+	struct vm *vm;
+	drop_files(p);
 	/* Detach the address space before leaving it: if a tick preempts us
 	 * after this, the scheduler resumes us on the kernel's table, never
 	 * on the table we are about to free. */
@@ -225,7 +235,7 @@ struct proc *proc_create_child(struct proc *parent)
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			c->files[fd] = file_dup(parent->files[fd]);
-	nagi_strlcpy(c->cwd, parent->cwd, sizeof(c->cwd));
+	c->cwd = parent->cwd ? fs_idup(parent->cwd) : NULL;
 	c->pgid = parent->pgid;
 	spin_unlock(&parent->lock);
 	spin_lock(&tree_lock);
@@ -236,9 +246,7 @@ struct proc *proc_create_child(struct proc *parent)
 
 void proc_abandon(struct proc *p)
 {
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->files[fd])
-			file_close(p->files[fd]);
+	drop_files(p);
 	spin_lock(&tree_lock);
 	proc_free(p);
 	spin_unlock(&tree_lock);
@@ -286,6 +294,41 @@ int fd_install(struct file *f)
 		}
 	spin_unlock(&p->lock);
 	return fd < NOFILE ? fd : -EMFILE;
+}
+
+int fd_install_or_close(struct file *f)
+{
+	int fd = fd_install(f);
+	if (fd < 0)
+		file_close(f);
+	return fd;
+}
+
+struct inode *proc_cwd(void)
+{
+	struct proc *p = curproc();
+	struct inode *ip = NULL;
+
+	if (!p)
+		return NULL;
+	spin_lock(&p->lock);
+	if (p->cwd)
+		ip = fs_idup(p->cwd);
+	spin_unlock(&p->lock);
+	return ip;
+}
+
+void proc_set_cwd(struct inode *ip)
+{
+	struct proc *p = curproc();
+	struct inode *old;
+
+	spin_lock(&p->lock);
+	old = p->cwd;
+	p->cwd = ip;
+	spin_unlock(&p->lock);
+	if (old)
+		fs_iput(old);
 }
 
 void proc_start_init(const char *name)

@@ -21,7 +21,7 @@ struct proc {
 	int nthreads;             /* threads not yet exited */
 	struct vm *vm;            /* the user address space */
 	struct file *files[NOFILE];
-	char cwd[32];
+	struct inode *cwd;        /* a reference; NULL: / (or no file system) */
 	char name[16];
 };
 
@@ -36,7 +36,8 @@ void proc_kill_group(int pgid, int status);
 int proc_killed(void);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
-/* proc_start_init - create pid 1 running the program name. Boot hart. */
+/* proc_start_init - create pid 1 running the program name (from the file
+ * system, else the boot file set). Thread context: exec may sleep. */
 void proc_start_init(const char *name);
 /* proc_create_child - fork's new process: a copy of parent's memory,
  * descriptors, directory and group; no threads yet. NULL if out of memory. */
@@ -61,3 +62,11 @@ int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *c
 struct file *fd_get(int fd);
 /* fd_install - put f in the lowest free slot: the fd, or -EMFILE. */
 int fd_install(struct file *f);
+/* fd_install_or_close - fd_install, and on failure drop f's reference. */
+int fd_install_or_close(struct file *f);
+/* proc_cwd - a new reference to the current process's directory for a
+ * path call (NULL: /); give it back with fs_iput if not NULL. */
+struct inode *proc_cwd(void);
+/* proc_set_cwd - make ip (a reference the caller hands over) the current
+ * process's directory; the old one is let go. May sleep. */
+void proc_set_cwd(struct inode *ip);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The file system calls: read, write, open, close, dup, pipe, fstat, chdir.
+// The calls on file descriptors: read, write, close, dup, pipe, fstat, lseek, fsync.
 #include "file.h"
 #include "proc.h"
 #include "spinlock.h"
@@ -8,8 +8,6 @@
 #include "../lib/abi.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
-
-#define MAXPATH 128 /* bytes of a path, its NUL included */
 
 /* Take f out of slot fd and close it, unless another thread has already
  * closed that slot (it dropped the reference then). */
@@ -25,22 +23,6 @@ static void fd_undo(int fd, struct file *f)
 	spin_unlock(&p->lock);
 	if (ours)
 		file_close(f);
-}
-
-/* Install f as a new descriptor; on failure f's reference is dropped. */
-static long fd_install_or_close(struct file *f)
-{
-	int fd = fd_install(f);
-	if (fd < 0)
-		file_close(f);
-	return fd;
-}
-
-/* A path from user memory into buf[MAXPATH]: 0, -EFAULT or -ENAMETOOLONG. */
-static long path_in(char *buf, uint64_t uaddr)
-{
-	long n = copyinstr(buf, uaddr, MAXPATH);
-	return n < 0 ? n : 0;
 }
 
 /* Can [uaddr, uaddr + n) be user memory at all? A length that reaches
@@ -83,22 +65,6 @@ long sys_read(const struct sys_args *a)
 long sys_write(const struct sys_args *a)
 {
 	return rw(a, true);
-}
-
-/* open(path, flags) -> the lowest free fd, or -E* (see file_open). */
-long sys_open(const struct sys_args *a)
-{
-	char path[MAXPATH];
-	long err = path_in(path, arg_uaddr(a, 0));
-	int ferr;
-	struct file *f;
-
-	if (err < 0)
-		return err;
-	f = file_open(path, arg_int(a, 1), &ferr);
-	if (!f)
-		return ferr;
-	return fd_install_or_close(f);
 }
 
 /* close(fd) -> 0 or -EBADF. Takes the process lock. */
@@ -176,31 +142,31 @@ long sys_fstat(const struct sys_args *a)
 	return copyout(arg_uaddr(a, 1), &st, sizeof(st));
 }
 
-/* chdir(path) -> 0 if path is a directory (only "/" exists for now),
- * -ENOTDIR if it is something else, -ENOENT if nothing. Resolves the path
- * the way open() does; takes the process lock to set cwd. */
-long sys_chdir(const struct sys_args *a)
+/* lseek(fd, off, whence) -> the new offset; -EBADF, -ESPIPE (console,
+ * pipe), -EINVAL (bad whence, or the result negative or past the largest
+ * file; a directory's must fall on an entry). */
+long sys_lseek(const struct sys_args *a)
 {
-	struct proc *p = curproc();
-	char path[MAXPATH];
-	long err = path_in(path, arg_uaddr(a, 0));
-	struct stat st;
-	struct file *f;
-	int ferr;
+	struct file *f = fd_get(arg_int(a, 0));
+	long r;
 
-	if (err < 0)
-		return err;
-	f = file_open(path, O_RDONLY, &ferr);
 	if (!f)
-		return ferr;
-	err = file_stat(f, &st);
+		return -EBADF;
+	r = file_lseek(f, arg_long(a, 1), arg_int(a, 2));
 	file_close(f);
-	if (err < 0)
-		return err;
-	if (st.type != T_DIR)
-		return -ENOTDIR;
-	spin_lock(&p->lock);
-	nagi_strlcpy(p->cwd, "/", sizeof(p->cwd));
-	spin_unlock(&p->lock);
-	return 0;
+	return r;
+}
+
+/* fsync(fd) -> 0 once the file's data is durable; -EBADF, or -EINVAL for
+ * the console and pipes. */
+long sys_fsync(const struct sys_args *a)
+{
+	struct file *f = fd_get(arg_int(a, 0));
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = file_fsync(f);
+	file_close(f);
+	return r;
 }

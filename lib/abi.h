@@ -12,6 +12,14 @@
 #define O_TRUNC 0x400
 #define O_APPEND 0x800
 
+/* lseek() whence values, as POSIX numbers them. */
+#define SEEK_SET 0 /* offset from the start */
+#define SEEK_CUR 1 /* from the current position */
+#define SEEK_END 2 /* from the end of the file */
+
+/* mknod() major numbers: which driver a device file stands for. */
+#define MAJOR_CONSOLE 1
+
 /* struct stat types */
 #define T_DIR 1
 #define T_FILE 2
@@ -65,3 +73,55 @@ _Static_assert(sizeof(struct dirent) == 32, "struct dirent");
 #define USER_BASE 0x40000000UL
 #define USER_TOP 0x80000000UL
 #define USER_STACK_PAGES 16
+
+/* statfs(): the mounted file system's size and free space. */
+struct statfs {
+	uint32_t bsize;     /*  0 bytes per block */
+	uint32_t pad;       /*  4 */
+	uint64_t blocks;    /*  8 blocks in the file system, metadata included */
+	uint64_t bfree;     /* 16 free blocks */
+	uint64_t files;     /* 24 inodes that can be used */
+	uint64_t ffree;     /* 32 free inodes */
+	uint64_t data_start; /* 40 the first block for file contents */
+};
+_Static_assert(sizeof(struct statfs) == 48, "struct statfs");
+_Static_assert(offsetof(struct statfs, bfree) == 16, "statfs.bfree");
+_Static_assert(offsetof(struct statfs, ffree) == 32, "statfs.ffree");
+
+/* pmemctl(op, arg): the pmem driver at run time (docs/pmem.md). */
+#define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ or PMEMCTL_POLL: completion mode */
+#define PMEMCTL_LATENCY 2 /* arg: emulated media latency in ns (at most 1 s) */
+#define PMEMCTL_STATS 3   /* arg: struct pmem_stats * to fill */
+#define PMEMCTL_RESET 4   /* forget the latency samples, zero the counters */
+#define PMEMCTL_IRQ 0     /* completions by interrupt (an IPI) */
+#define PMEMCTL_POLL 1    /* completions by polling */
+
+/* What PMEMCTL_STATS reports. Latencies are in ticks of timebase Hz,
+ * from submit to the completion seen by the driver; counters count from
+ * boot or the last PMEMCTL_RESET. */
+struct pmem_stats {
+	uint32_t present;    /*   0 1 if there is a device */
+	uint32_t mode;       /*   4 PMEMCTL_IRQ or PMEMCTL_POLL */
+	uint64_t latency_ns; /*   8 emulated media latency */
+	uint64_t capacity;   /*  16 media size in 512-byte blocks */
+	uint64_t timebase;   /*  24 ticks per second of the lat_* fields */
+	uint64_t lat_n;      /*  32 samples (the last 1024 commands at most) */
+	uint64_t lat_min;    /*  40 */
+	uint64_t lat_median; /*  48 */
+	uint64_t lat_p99;    /*  56 */
+	uint64_t lat_max;    /*  64 */
+	uint64_t commands;   /*  72 device: commands taken */
+	uint64_t errors;     /*  80 device: completed with an error status */
+	uint64_t reads;      /*  88 */
+	uint64_t writes;     /*  96 */
+	uint64_t flushes;    /* 104 */
+	uint64_t sleeps;     /* 112 device: times it slept (NEED_WAKEUP) */
+	uint64_t wakeups;    /* 120 device: times a doorbell IPI woke it */
+	uint64_t irqs;       /* 128 device: completion IPIs sent */
+	uint64_t doorbell_ipis; /* 136 driver: IPIs sent to wake the device */
+	uint64_t stray;      /* 144 driver: completions that matched no request */
+};
+_Static_assert(sizeof(struct pmem_stats) == 152, "struct pmem_stats");
+_Static_assert(offsetof(struct pmem_stats, lat_n) == 32, "pmem_stats.lat_n");
+_Static_assert(offsetof(struct pmem_stats, commands) == 72, "pmem_stats.commands");
+_Static_assert(offsetof(struct pmem_stats, stray) == 144, "pmem_stats.stray");

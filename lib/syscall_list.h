@@ -3,7 +3,8 @@
  * The one list of system calls: SYSCALL(number, name, argument count).
  * It generates the SYS_* numbers (lib/syscall.h), the kernel's handler
  * table (kernel/syscall.c) and the user stubs (user/lib/syscall.S).
- * Numbers 1-21 are xv6's, so xv6 lab material ports unchanged.
+ * Numbers 1-21 are xv6's, so xv6 lab material ports unchanged; 40-49
+ * are kept for the exception-less (syscall page) calls.
  * No C here: assembly includes this file too.
  */
 SYSCALL(1, fork, 0)          /* pid in the parent, 0 in the child */
@@ -22,6 +23,10 @@ SYSCALL(13, sleep, 1)        /* sleep(ticks) */
 SYSCALL(14, uptime, 0)       /* ticks since boot */
 SYSCALL(15, open, 2)         /* open(path, O_* flags) -> fd */
 SYSCALL(16, write, 3)        /* write(fd, buf, n) -> bytes */
+SYSCALL(17, mknod, 3)        /* mknod(path, major, minor) */
+SYSCALL(18, unlink, 1)       /* unlink(path) */
+SYSCALL(19, link, 2)         /* link(old, new) */
+SYSCALL(20, mkdir, 1)        /* mkdir(path) */
 SYSCALL(21, close, 1)        /* close(fd) */
 SYSCALL(22, thread_create, 3) /* thread_create(entry, arg, stack_top) -> tid */
 SYSCALL(23, thread_exit, 1)  /* thread_exit(value) */
@@ -32,3 +37,7 @@ SYSCALL(27, fgset, 1)        /* fgset(pgid): the console's ^C target */
 SYSCALL(28, gettid, 0)
 SYSCALL(29, null, 0)         /* does nothing: the cost of a syscall */
 SYSCALL(30, hartid, 0)       /* the hart the caller runs on */
+SYSCALL(31, lseek, 3)        /* lseek(fd, off, SEEK_*) -> new offset */
+SYSCALL(32, fsync, 1)        /* fsync(fd): its data is durable */
+SYSCALL(33, statfs, 1)       /* statfs(struct statfs *): size and free space */
+SYSCALL(34, pmemctl, 2)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */

@@ -9,6 +9,26 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, "build", "kernel.elf")
 LOGDIR = os.path.join(ROOT, "build", "test-logs")
+# The prepared file system (Makefile FS_IMG for MEM=256M) and the tool that
+# puts it on the pmem media of a RAM image.
+FS_IMG = os.path.join(ROOT, "build", "fs-256M.img")
+PMEMIMG = os.path.join(ROOT, "build", "tools", "pmemimg")
+IMGDIR = os.path.join(ROOT, "build", "test-images")
+
+
+def fresh_image(name, fs_img=FS_IMG, mem="256M"):
+    """A new RAM image for one run: fs_img on the media, nothing else.
+    Tests never touch the user's build/pmem.img."""
+    os.makedirs(IMGDIR, exist_ok=True)
+    path = os.path.join(IMGDIR, name + ".img")
+    subprocess.run([PMEMIMG, "new", path, mem, fs_img], check=True)
+    return path
+
+
+def image_args(path, mem="256M"):
+    """QEMU options that keep guest RAM (and so the pmem media) in path."""
+    return ("-object", "memory-backend-file,id=mem,size=%s,mem-path=%s,share=on" % (mem, path),
+            "-machine", "memory-backend=mem")
 
 
 class Timeout(Exception):
@@ -22,12 +42,19 @@ class Qemu:
     QEMU is killed: a test can fail, but it can never hang CI.
     """
 
-    def __init__(self, name, smp=4, mem="256M", bootargs="", limit=120, extra=()):
+    def __init__(self, name, smp=4, mem="256M", bootargs="", limit=120, extra=(), image=None):
+        """image: None (RAM starts empty: no file system), "fresh" (a new
+        copy of the prepared file system, deleted by close()) or the path
+        of a RAM image to use and keep."""
         self.name = name
         self.output = ""
         self.lock = threading.Lock()
         self.start_time = time.monotonic()
         self.deadline = self.start_time + limit
+        self.fresh = image == "fresh"
+        self.image = fresh_image(name, mem=mem) if self.fresh else image
+        if self.image:
+            extra = image_args(self.image, mem) + tuple(extra)
         cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default",
                "-smp", str(smp), "-m", mem, "-kernel", KERNEL,
                "-append", bootargs, "-display", "none", "-serial", "stdio",
@@ -84,3 +111,5 @@ class Qemu:
         os.makedirs(LOGDIR, exist_ok=True)
         with open(os.path.join(LOGDIR, self.name + ".log"), "w") as f:
             f.write(self.output)
+        if self.fresh and os.path.exists(self.image):
+            os.remove(self.image)

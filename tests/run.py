@@ -14,6 +14,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "boot"))
 
 import boot_tests  # noqa: E402
+import fs_tests  # noqa: E402
 import user_tests  # noqa: E402
 
 results = {"passed": 0, "failed": 0}
@@ -72,6 +73,8 @@ def run_boot():
     user_tests.user_suite(report)
     print("== the shell, driven through the console", flush=True)
     user_tests.shell_suite(report)
+    print("== the file system: persistence, damaged images, a full disk", flush=True)
+    fs_tests.fs_suite(report)
 
 
 def run_gdb():

@@ -10,9 +10,11 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mkfs [-i INODES] [-l LOGBLOCKS] IMAGE SIZE [FILE...]\n"
+	fprintf(stderr, "usage: mkfs [-i INODES] [-l LOGBLOCKS] [-n PATH=MAJOR,MINOR]... IMAGE SIZE "
+			"[FILE...]\n"
 			"  SIZE in bytes, or with a K or M suffix; a multiple of %d.\n"
-			"  Each FILE goes into / under its base name.\n",
+			"  Each FILE goes into / under its base name.\n"
+			"  -n makes a device file (its directories too): -n /dev/console=1,0\n",
 		FS_BSIZE);
 	exit(2);
 }
@@ -64,6 +66,43 @@ static void add_file(struct mkfs *m, const char *path)
 	free(data);
 }
 
+/* The directory dir/name, made if missing: *inum. */
+static int subdir(struct mkfs *m, uint32_t dir, const char *name, uint32_t *inum)
+{
+	if (mkfs_lookup(m, dir, name, inum) < 0)
+		return mkfs_add(m, dir, name, T_DIR, NULL, 0, inum);
+	return mkfs_type(m, *inum) == T_DIR ? 0 : -ENOTDIR;
+}
+
+/* -n PATH=MAJOR,MINOR: a device file, with the directories on its path. */
+static void add_device(struct mkfs *m, const char *spec)
+{
+	char path[256], *eq, *elem, *next;
+	unsigned major, minor;
+	uint32_t dir = FS_ROOTINO;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s", spec);
+	eq = strchr(path, '=');
+	if (!eq || sscanf(eq + 1, "%u,%u", &major, &minor) != 2 || major > 0xffff ||
+	    minor > 0xffff)
+		usage();
+	*eq = '\0';
+	for (elem = path; *elem == '/'; elem++)
+		;
+	while (err == 0 && (next = strchr(elem, '/'))) {
+		*next = '\0';
+		err = subdir(m, dir, elem, &dir);
+		elem = next + 1;
+	}
+	if (err == 0)
+		err = mkfs_mknod(m, dir, elem, (uint16_t)major, (uint16_t)minor, NULL);
+	if (err < 0) {
+		fprintf(stderr, "mkfs: %s: %s\n", spec, errno_name(err));
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t ninodes = 0, nlog = 0;
@@ -73,11 +112,16 @@ int main(int argc, char **argv)
 	FILE *out;
 	int c;
 
-	while ((c = getopt(argc, argv, "i:l:")) != -1) {
+	const char *devs[16];
+	int ndevs = 0;
+
+	while ((c = getopt(argc, argv, "i:l:n:")) != -1) {
 		if (c == 'i')
 			ninodes = (uint32_t)strtoul(optarg, NULL, 0);
 		else if (c == 'l')
 			nlog = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c == 'n' && ndevs < 16)
+			devs[ndevs++] = optarg;
 		else
 			usage();
 	}
@@ -90,6 +134,8 @@ int main(int argc, char **argv)
 				"(at most %u blocks)\n", argv[optind + 1], FS_MAXBLOCKS);
 		return 1;
 	}
+	for (int i = 0; i < ndevs; i++)
+		add_device(&m, devs[i]);
 	for (int i = optind + 2; i < argc; i++)
 		add_file(&m, argv[i]);
 	mkfs_finish(&m);
@@ -98,8 +144,8 @@ int main(int argc, char **argv)
 		perror(argv[optind]);
 		return 1;
 	}
-	printf("mkfs: %s: %u blocks (%u inodes, log %u, data from %u), %u used, %d files\n",
-	       argv[optind], m.sb.size, m.sb.ninodes, m.sb.nlog, m.sb.data_start, m.next_block,
-	       argc - optind - 2);
+	printf("mkfs: %s: %u blocks (%u inodes, log %u, data from %u), %u used, %d files, "
+	       "%d devices\n", argv[optind], m.sb.size, m.sb.ninodes, m.sb.nlog, m.sb.data_start,
+	       m.next_block, argc - optind - 2, ndevs);
 	return 0;
 }

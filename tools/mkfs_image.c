@@ -105,8 +105,7 @@ static int link_entry(struct mkfs *m, uint32_t dir, const char *name, uint32_t i
 	return append(m, dir, &de, sizeof(de));
 }
 
-/* Is name an entry of directory dir? */
-static int has_entry(struct mkfs *m, uint32_t dir, const char *name)
+int mkfs_lookup(struct mkfs *m, uint32_t dir, const char *name, uint32_t *inum)
 {
 	struct fs_dinode d;
 	struct dirent de;
@@ -115,12 +114,29 @@ static int has_entry(struct mkfs *m, uint32_t dir, const char *name)
 	get_inode(m, dir, &d);
 	for (uint32_t off = 0; off < d.size; off += sizeof(de)) {
 		if (map(m, &d, off / FS_BSIZE, &b) < 0)
-			return 0;
+			return -ENOENT;
 		memcpy(&de, block(m, b) + off % FS_BSIZE, sizeof(de));
-		if (de.inum && strncmp(de.name, name, DIRSIZ) == 0)
-			return 1;
+		if (de.inum && strncmp(de.name, name, DIRSIZ) == 0) {
+			if (inum)
+				*inum = de.inum;
+			return 0;
+		}
 	}
-	return 0;
+	return -ENOENT;
+}
+
+uint16_t mkfs_type(struct mkfs *m, uint32_t inum)
+{
+	struct fs_dinode d;
+
+	get_inode(m, inum, &d);
+	return d.type;
+}
+
+/* Is name an entry of directory dir? */
+static int has_entry(struct mkfs *m, uint32_t dir, const char *name)
+{
+	return mkfs_lookup(m, dir, name, NULL) == 0;
 }
 
 /* A new inode of type with nlink links. */
@@ -180,19 +196,26 @@ int mkfs_format(struct mkfs *m, uint8_t *img, uint32_t size, uint32_t ninodes, u
 	return 0;
 }
 
+/* Can name be a new entry of dir? 0, or why not. */
+static int new_name(struct mkfs *m, uint32_t dir, const char *name)
+{
+	if (strlen(name) > DIRSIZ)
+		return -ENAMETOOLONG;
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	return has_entry(m, dir, name) ? -EEXIST : 0;
+}
+
 int mkfs_add(struct mkfs *m, uint32_t dir, const char *name, uint16_t type, const void *data,
 	     uint32_t len, uint32_t *inum)
 {
 	uint32_t ino;
 	int err;
 
-	if (strlen(name) > DIRSIZ)
-		return -ENAMETOOLONG;
-	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    (type != T_FILE && type != T_DIR))
+	if (type != T_FILE && type != T_DIR)
 		return -EINVAL;
-	if (has_entry(m, dir, name))
-		return -EEXIST;
+	if ((err = new_name(m, dir, name)) < 0)
+		return err;
 	if ((err = new_inode(m, type, type == T_DIR ? 2 : 1, &ino)) < 0)
 		return err;
 	if (type == T_DIR)
@@ -202,6 +225,24 @@ int mkfs_add(struct mkfs *m, uint32_t dir, const char *name, uint16_t type, cons
 	if (err == 0)
 		err = link_entry(m, dir, name, ino);
 	if (err == 0 && inum)
+		*inum = ino;
+	return err;
+}
+
+int mkfs_mknod(struct mkfs *m, uint32_t dir, const char *name, uint16_t major, uint16_t minor,
+	       uint32_t *inum)
+{
+	struct fs_dinode d;
+	uint32_t ino;
+	int err;
+
+	if ((err = new_name(m, dir, name)) < 0 || (err = new_inode(m, T_DEVICE, 1, &ino)) < 0)
+		return err;
+	get_inode(m, ino, &d);
+	d.major = major;
+	d.minor = minor;
+	put_inode(m, ino, &d);
+	if ((err = link_entry(m, dir, name, ino)) == 0 && inum)
 		*inum = ino;
 	return err;
 }

@@ -23,5 +23,13 @@ uint32_t mkfs_default_inodes(uint32_t size);
  * gets its number. -EEXIST, -ENAMETOOLONG, -ENOSPC, -EFBIG, -EINVAL. */
 int mkfs_add(struct mkfs *m, uint32_t dir, const char *name, uint16_t type, const void *data,
 	     uint32_t len, uint32_t *inum);
+/* mkfs_mknod - a device file for major/minor named name in dir; as mkfs_add. */
+int mkfs_mknod(struct mkfs *m, uint32_t dir, const char *name, uint16_t major, uint16_t minor,
+	       uint32_t *inum);
+/* mkfs_lookup - the inode named name in directory dir: *inum (may be
+ * NULL). 0 or -ENOENT. */
+int mkfs_lookup(struct mkfs *m, uint32_t dir, const char *name, uint32_t *inum);
+/* mkfs_type - the type of inode inum (0: free). */
+uint16_t mkfs_type(struct mkfs *m, uint32_t inum);
 /* mkfs_finish - write the bitmap; the image is complete. */
 void mkfs_finish(struct mkfs *m);

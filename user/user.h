@@ -25,6 +25,10 @@ int sleep(long ticks);   /* 1 tick = 10 ms at the default hz=100 */
 long uptime(void);       /* ticks since boot */
 int open(const char *path, int flags);
 long write(int fd, const void *buf, unsigned long n);
+int mknod(const char *path, int major, int minor);
+int unlink(const char *path);
+int link(const char *old, const char *new);
+int mkdir(const char *path);
 int close(int fd);
 int thread_create(void (*entry)(void *), void *arg, void *stack_top);
 void thread_exit(long value) __attribute__((noreturn));
@@ -35,6 +39,10 @@ int fgset(int pgid);
 int gettid(void);
 int null(void);
 int hartid(void);
+long lseek(int fd, long off, int whence); /* the new offset */
+int fsync(int fd);
+int statfs(struct statfs *st);
+int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
 
 /* The user library (user/lib). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -50,8 +50,9 @@ def report_fault_lines(report, out):
 
 
 def user_suite(report):
-    """Boot with init=testinit: usertests runs, init's status is QEMU's."""
-    q = Qemu("usertests", smp=4, bootargs="init=testinit", limit=LIMIT)
+    """Boot with init=testinit on a fresh copy of the file system:
+    usertests runs, init's status is QEMU's."""
+    q = Qemu("usertests", smp=4, bootargs="init=testinit", limit=LIMIT, image="fresh")
     try:
         try:
             status = q.wait(LIMIT)
@@ -105,8 +106,23 @@ SHELL_STEPS = [
      fault_line("fault_null", FAULT_REPORTS[0][1])),
     ("shell: echo $? shows 139 after a fault", "echo $?", r"^139$"),
     ("shell: echo $? shows 0 after a success", "echo $?", r"^0$"),
-    ("shell: ls lists usertests", "ls", r"^usertests\s+file\s+\d+"),
+    ("shell: ls lists usertests: name, type, inode, size", "ls",
+     r"^usertests\s+file\s+\d+\s+\d+$"),
     ("shell: intr shows a TIM row", "intr", r"^\s*TIM:(\s+\d+)+"),
+    ("shell: mkdir makes a directory", "mkdir tdir; stat tdir",
+     r"^tdir: directory, inode \d+, 2 links, 64 bytes$"),
+    ("shell: cd into it; ls shows . and ..", "cd tdir; ls", r"^\.\.\s+dir\s+1\s+\d+$"),
+    ("shell: echo > file writes a file", "echo some words > note; echo $?", r"^0$"),
+    ("shell: cat reads it back", "cat note", r"^some words$"),
+    ("shell: ls shows the file and its size", "ls", r"^note\s+file\s+\d+\s+11$"),
+    ("shell: programs run from any directory", "wc note", r"^\s*1\s+2\s+11\b"),
+    ("shell: ln and stat show two links", "ln note other; stat other",
+     r"^other: file, inode \d+, 2 links, 11 bytes$"),
+    ("shell: rm of a non-empty directory is refused", "cd /; rm tdir",
+     r"rm: tdir: ENOTEMPTY"),
+    ("shell: rm removes the files, then the directory", "rm tdir/note tdir/other tdir; ls tdir",
+     r"ls: tdir: ENOENT"),
+    ("shell: df reports free space", "df", r"^pmem\s+512\s+\d+\s+\d+\s+\d+"),
 ]
 
 
@@ -131,8 +147,9 @@ def exit_step(con):
 
 
 def shell_suite(report):
-    """Boot the normal init and use the shell; QEMU is killed at the end."""
-    q = Qemu("shell", smp=4, limit=LIMIT)
+    """Boot the normal init on a fresh copy of the file system and use the
+    shell; QEMU is killed at the end."""
+    q = Qemu("shell", smp=4, limit=LIMIT, image="fresh")
     con = Console(q)
     try:
         try:

@@ -28,7 +28,7 @@ KTEST(bootfs_lookup)
 static bool open_fails(const char *path, int flags, int err)
 {
 	int e = 0;
-	struct file *f = file_open(path, flags, &e);
+	struct file *f = file_open(NULL, path, flags, &e);
 	if (f) {
 		file_close(f);
 		return false;
@@ -57,7 +57,7 @@ KTEST(file_open_errors)
 static void open_stat(const char *path, int flags, struct stat *st, bool *r, bool *w)
 {
 	int e;
-	struct file *f = file_open(path, flags, &e);
+	struct file *f = file_open(NULL, path, flags, &e);
 
 	st->type = -1;
 	if (!f)
@@ -94,16 +94,16 @@ KTEST(file_stat_kinds)
 KTEST(file_wrong_direction)
 {
 	int e;
-	struct file *f = file_open("hello", O_RDONLY, &e);
+	struct file *f = file_open(NULL, "hello", O_RDONLY, &e);
 
 	KEXPECT(f && e == 0);
 	KEXPECT(file_write(f, 0, 1) == -EBADF);
 	file_close(f);
-	f = file_open("/", O_RDONLY, &e);
+	f = file_open(NULL, "/", O_RDONLY, &e);
 	KEXPECT(f);
 	KEXPECT(file_write(f, 0, 1) == -EBADF);
 	file_close(f);
-	f = file_open("console", O_WRONLY, &e);
+	f = file_open(NULL, "console", O_WRONLY, &e);
 	KEXPECT(f);
 	KEXPECT(file_read(f, 0, 1) == -EBADF);
 	file_close(f);

@@ -28,7 +28,7 @@ static bool no_device(void)
 }
 
 /* The test area: the last 256 blocks; the persistence pattern's place. */
-static uint64_t area(void) { return pmem_capacity() - 256; }
+static uint64_t area(void) { return pmem_capacity() - PMEM_TEST_BLOCKS; }
 static uint64_t persist_block(void) { return pmem_capacity() - 16; }
 
 /* Word w of block b, as written with seed. */

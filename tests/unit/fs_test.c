@@ -71,8 +71,10 @@ static void test_mkfs_image_mounts(void)
 	static uint8_t big[300 * 1024];
 	uint8_t *back = malloc(sizeof(big));
 	struct mkfs mk;
-	uint32_t sub;
+	uint32_t sub, ino;
+	struct inode *ip;
 	struct stat st;
+	int major, minor;
 
 	memdev_init(&md, 4096);
 	fill(big, sizeof(big), 1);
@@ -82,6 +84,11 @@ static void test_mkfs_image_mounts(void)
 	CHECK(mkfs_add(&mk, sub, "hello", T_FILE, "hi!", 3, NULL) == 0);
 	CHECK(mkfs_add(&mk, FS_ROOTINO, "sub", T_FILE, "x", 1, NULL) == -EEXIST);
 	CHECK(mkfs_add(&mk, FS_ROOTINO, "a/b", T_FILE, "x", 1, NULL) == -EINVAL);
+	CHECK(mkfs_mknod(&mk, sub, "tty", 1, 2, NULL) == 0);
+	CHECK(mkfs_mknod(&mk, sub, "tty", 1, 2, NULL) == -EEXIST);
+	CHECK(mkfs_lookup(&mk, FS_ROOTINO, "sub", &ino) == 0 && ino == sub);
+	CHECK(mkfs_lookup(&mk, sub, "nope", NULL) == -ENOENT);
+	CHECK(mkfs_type(&mk, sub) == T_DIR);
 	mkfs_finish(&mk);
 	CHECK(fs_mount(&md.dev) == 0);
 	CHECK(get_file("/big", back, sizeof(big)) == (long)sizeof(big));
@@ -89,6 +96,10 @@ static void test_mkfs_image_mounts(void)
 	CHECK(get_file("/sub/hello", back, 10) == 3 && memcmp(back, "hi!", 3) == 0);
 	CHECK(path_stat("/", &st) == 0 && st.nlink == 3 && st.type == T_DIR);
 	CHECK(path_stat("/sub", &st) == 0 && st.nlink == 2);
+	CHECK(fs_lookup(NULL, "/sub/tty", &ip) == 0);
+	CHECK(fs_getdev(ip, &major, &minor) == 0 && major == 1 && minor == 2);
+	CHECK(path_stat("/sub/tty", &st) == 0 && st.type == T_DEVICE && st.nlink == 1);
+	fs_iput(ip);
 	CHECK(fs_mount(&md.dev) == -EBUSY);
 	free(back);
 	finish();
@@ -422,6 +433,28 @@ static void test_log_stats(void)
 	finish();
 }
 
+/* statfs counts what fsck counts, and follows writes and unlinks. */
+static void test_statfs(void)
+{
+	static uint8_t data[10 * FS_BSIZE];
+	struct fsck_result r;
+	struct statfs st;
+	uint64_t bfree, ffree;
+
+	CHECK(fs_statfs(&st) == -ENXIO); /* nothing mounted */
+	fresh(2048, 64);
+	CHECK(fs_statfs(&st) == 0);
+	CHECK(st.bsize == FS_BSIZE && st.blocks == 2048 && st.files == 63);
+	CHECK(fsck_status(&r) == FSCK_CLEAN);
+	CHECK(st.bfree == st.blocks - r.used_blocks && st.ffree == st.files - r.used_inodes);
+	bfree = st.bfree, ffree = st.ffree;
+	CHECK(put_file("/ten", data, sizeof(data)) == 0);
+	CHECK(fs_statfs(&st) == 0 && st.bfree == bfree - 10 && st.ffree == ffree - 1);
+	CHECK(fs_unlink(NULL, "/ten") == 0);
+	CHECK(fs_statfs(&st) == 0 && st.bfree == bfree && st.ffree == ffree);
+	finish();
+}
+
 static void test_unmount_busy(void)
 {
 	struct inode *ip;
@@ -449,6 +482,7 @@ int main(void)
 	RUN(test_full_disk_remount);
 	RUN(test_out_of_inodes);
 	RUN(test_log_stats);
+	RUN(test_statfs);
 	RUN(test_unmount_busy);
 	UNIT_EXIT();
 }

@@ -2,11 +2,17 @@
 // init: the first process. Opens the console, keeps a shell running, reaps orphans.
 #include "../user.h"
 
-/* Open the console as fd 0 (stdin), 1 (stdout) and 2 (stderr). */
+/* Open the console as fd 0 (stdin), 1 (stdout) and 2 (stderr). If the
+ * file system has lost /dev/console, make it again (as xv6's init does). */
 static int open_console(void)
 {
-	int fd = open("console", O_RDWR);
+	int fd = open("/dev/console", O_RDWR);
 
+	if (fd == -ENOENT) {
+		mkdir("/dev");
+		mknod("/dev/console", MAJOR_CONSOLE, 0);
+		fd = open("/dev/console", O_RDWR);
+	}
 	if (fd < 0)
 		return fd;
 	if (fd != 0) { /* 0, 1 and 2 were already open: keep them */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ls: list a directory ("/" by default) or files: name, type and size.
+// ls: list directories (the current one by default) or files: name, type, inode, size.
 #include "../user.h"
 
 static const char *type_name(int type)
@@ -29,7 +29,7 @@ static int show(const char *path, const char *name)
 		fprintf(2, "ls: %s: %s\n", path, strerror(err));
 		return 1;
 	}
-	printf("%-16s %-6s %8lu\n", name, type_name(st.type), st.size);
+	printf("%-16s %-6s %5u %8lu\n", name, type_name(st.type), st.ino, st.size);
 	return 0;
 }
 
@@ -44,7 +44,7 @@ static int list_dir(int fd, const char *dir)
 	while ((n = read(fd, de, sizeof de)) > 0) {
 		for (long i = 0; i < n / (long)sizeof de[0]; i++) {
 			if (!de[i].inum)
-				continue;
+				continue; /* a free slot */
 			nagi_strlcpy(name, de[i].name, sizeof name);
 			snprintf(path, sizeof path, "%s%s%s", dir,
 				 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
 	int status = 0;
 
 	if (argc < 2)
-		return ls("/");
+		return ls(".");
 	for (int i = 1; i < argc; i++)
 		status |= ls(argv[i]);
 	return status;

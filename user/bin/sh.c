@@ -180,7 +180,8 @@ static void redirect(int fd, const char *path, int flags)
 	if (f < 0) {
 		fprintf(2, "sh: %s: cannot open%s: %s%s\n", path,
 			fd ? " for writing" : "", strerror(f),
-			f == -EROFS ? " (read-only: no writable file system yet)" : "");
+			f == -EROFS ? " (no file system mounted: the boot files are read-only)"
+				    : "");
 		exit(1);
 	}
 	if (f != fd) {
@@ -218,6 +219,12 @@ static void __attribute__((noreturn)) run_cmd(struct cmd *c)
 	if (builtin(c))
 		exit(last_status);
 	int err = exec(c->argv[0], c->argv);
+	if (err == -ENOENT && !strchr(c->argv[0], '/')) {
+		/* The programs live in /: found from any directory. */
+		char path[MAXLINE];
+		snprintf(path, sizeof path, "/%s", c->argv[0]);
+		err = exec(path, c->argv);
+	}
 	if (err == -ENOENT) {
 		fprintf(2, "sh: %s: not found\n", c->argv[0]);
 		exit(127);

@@ -17,7 +17,7 @@ static void say(const char *fmt, ...)
 
 static int open_console(void)
 {
-	if (open("console", O_RDWR) != 0 || dup(0) != 1 || dup(0) != 2)
+	if (open("/dev/console", O_RDWR) != 0 || dup(0) != 1 || dup(0) != 2)
 		return -1;
 	return 0;
 }

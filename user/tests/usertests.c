@@ -189,6 +189,7 @@ void spin(long n)
 #include "ut_thread.inc"
 #include "ut_sched.inc"
 #include "ut_bad.inc"
+#include "ut_fs.inc"
 
 struct test {
 	const char *name;
@@ -259,6 +260,23 @@ static const struct test quick[] = {
 	{"fault_csr", test_fault_csr, 0},
 	{"div_zero", test_div_zero, 0},
 	{"ecall_write", test_ecall_write, 0},
+	{"fscreate", test_fscreate, 0},
+	{"fsappend", test_fsappend, 0},
+	{"fsseek", test_fsseek, 0},
+	{"fsshare", test_fsshare, 0},
+	{"fsbig", test_fsbig, 120},
+	{"fsmany", test_fsmany, 120},
+	{"fsdirs", test_fsdirs, 0},
+	{"fsdirread", test_fsdirread, 0},
+	{"fslinks", test_fslinks, 0},
+	{"fsunlinkopen", test_fsunlinkopen, 0},
+	{"fsmknod", test_fsmknod, 0},
+	{"fsconcurrent", test_fsconcurrent, 120},
+	{"fspipe", test_fspipe, 0},
+	{"fsexec", test_fsexec, 0},
+	{"fsfsync", test_fsfsync, 0},
+	{"fspmem", test_fspmem, 0},
+	{"fsbadargs", test_fsbadargs, 60},
 };
 
 static const struct test slow[] = {
@@ -270,6 +288,7 @@ static const struct test slow[] = {
 	{"sbrkall", test_sbrkall, 180},
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
+	{"fsfull", test_fsfull, 300},
 };
 
 /* The watchdog: kills pid when secs have passed. */

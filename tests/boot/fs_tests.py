@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: MIT
+"""File system boot tests: files survive a reboot, a corrupt or foreign image is
+refused with a clear message while the shell still starts, and a full disk
+leaves a file system that fsck finds clean. Each suite takes
+report(name, ok, detail), like boot_tests.ktest_suite."""
+import os
+import re
+import struct
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from qemu import FS_IMG, IMGDIR, PMEMIMG, ROOT, Qemu, fresh_image  # noqa: E402
+from user_tests import Console  # noqa: E402
+
+MKFS = os.path.join(ROOT, "build", "tools", "mkfs")
+FSCK = os.path.join(ROOT, "build", "tools", "fsck")
+BSIZE = 512
+LIMIT = 120
+
+
+def shell(name, image, **kw):
+    """Boot the normal init on the RAM image; a Console at its first prompt."""
+    q = Qemu(name, limit=LIMIT, image=image, **kw)
+    con = Console(q)
+    con.prompt(60)
+    return q, con
+
+
+def fsck(ram, name):
+    """Take the file system out of a RAM image and check it: fsck's output
+    and whether it said clean."""
+    fs = os.path.join(IMGDIR, name + ".fs")
+    subprocess.run([PMEMIMG, "get", ram, "256M", fs], check=True)
+    p = subprocess.run([FSCK, fs], capture_output=True, text=True)
+    os.remove(fs)
+    return p.stdout + p.stderr, p.returncode == 0
+
+
+# ---- The on-disk format, as much as the tests need (lib/fs_format.h) ----
+
+def block(img, b):
+    return img[b * BSIZE:(b + 1) * BSIZE]
+
+
+def superblock(img):
+    f = struct.unpack_from("<8s9I", img, BSIZE)
+    return dict(zip(["magic", "version", "size", "ninodes", "nlog", "log_start", "inode_start",
+                     "bmap_start", "data_start", "csum"], f))
+
+
+def inode_at(img, inum):
+    """Byte offset of inode inum's 64-byte disk inode."""
+    sb = superblock(img)
+    return (sb["inode_start"] + inum // 8) * BSIZE + inum % 8 * 64
+
+
+def root_entry(img, name):
+    """The inode number of name in / (in the root's direct blocks)."""
+    for addr in struct.unpack_from("<11I", img, inode_at(img, 1) + 12):
+        d = block(img, addr) if addr else b""
+        for off in range(0, len(d), 32):
+            inum, raw = struct.unpack_from("<I28s", d, off)
+            if inum and raw.rstrip(b"\0").decode() == name:
+                return inum
+    raise AssertionError("no %s in /" % name)
+
+
+def corrupt_image(name, change):
+    """A fresh RAM image whose file system was changed by change(bytearray)."""
+    with open(FS_IMG, "rb") as f:
+        img = bytearray(f.read())
+    change(img)
+    os.makedirs(IMGDIR, exist_ok=True)
+    fs = os.path.join(IMGDIR, name + ".fs")
+    with open(fs, "wb") as f:
+        f.write(img)
+    try:
+        return fresh_image(name, fs_img=fs)
+    finally:
+        os.remove(fs)
+
+
+def bad_magic(img):
+    img[BSIZE:BSIZE + 8] = b"NOTNAGI!"
+
+
+def root_block_out_of_range(img):
+    struct.pack_into("<I", img, inode_at(img, 1) + 12 + 4, 0x7fffff00)  # addrs[1]
+
+
+def wc_block_out_of_range(img):
+    struct.pack_into("<I", img, inode_at(img, root_entry(img, "wc")) + 12, 0x7fffff00)
+
+
+# ---- The tests ----
+
+def persistence(report):
+    """Files made in one boot are there in the next, after QEMU was killed."""
+    ram = fresh_image("fs-persist")
+    name = "fs: files survive QEMU being killed and a reboot"
+    try:
+        q, con = shell("fs-persist-1", ram)
+        try:
+            con.run("mkdir /keep; echo persistent data > /keep/a; ln /keep/a /keep/b", r"")
+            con.run("rm /README; ls /keep", r"^b\s+file")
+        finally:
+            q.close()  # killed: no clean shutdown
+        out, clean = fsck(ram, "fs-persist")
+        report("fs: the image is clean after QEMU was killed", clean, out.strip()[-200:])
+        q, con = shell("fs-persist-2", ram)
+        try:
+            con.run("cat /keep/a", r"^persistent data$")
+            con.run("stat /keep/b", r"^/keep/b: file, inode \d+, 2 links, 16 bytes$")
+            con.run("cat /README", r"cat: /README: ENOENT")
+            report(name, True, "")
+        except AssertionError as e:
+            report(name, False, str(e))
+        finally:
+            q.close()
+    finally:
+        os.remove(ram)
+
+
+CORRUPT = [
+    ("magic", "bad magic", bad_magic,
+     [r"^fs: superblock: not a nagi file system \(1\)$",
+      r"^fs: not mounting the pmem file system: no nagi file system on the media \(EINVAL\)"]),
+    ("root", "a block number out of range in /", root_block_out_of_range,
+     [r"^fs: inode: block number out of range \(1\)$",
+      r"^fs: not mounting the pmem file system: the file system is damaged \(EUCLEAN\)"]),
+]
+
+
+def corrupt_refused(report):
+    """A damaged or foreign image is refused at mount with a clear line; the
+    shell starts from the boot file set, read-only."""
+    for tag, what, change, lines in CORRUPT:
+        name = "fs: an image with %s is refused at mount, the shell starts" % what
+        ram = corrupt_image("fs-corrupt", change)
+        q = None
+        try:
+            q, con = shell("fs-corrupt-" + tag, ram)
+            for pat in lines:
+                q.expect(pat, 5)
+            con.run("echo x > f", r"sh: f: cannot open for writing: EROFS")
+            con.run("ls", r"^usertests\s+file")
+            report(name, "panic" not in q.output, "")
+        except Exception as e:
+            report(name, False, "%s: %s" % (type(e).__name__, e))
+        finally:
+            if q:
+                q.close()
+            os.remove(ram)
+
+
+def damage_at_use(report):
+    """A file with a block number out of range is refused when it is used:
+    EUCLEAN and a kernel line, and everything else keeps working."""
+    name = "fs: a damaged file is refused at use (EUCLEAN), the rest works"
+    ram = corrupt_image("fs-damaged-file", wc_block_out_of_range)
+    q = None
+    try:
+        q, con = shell("fs-damaged-file", ram)
+        con.run("wc /README", r"sh: wc: cannot run: EUCLEAN")
+        q.expect(r"^fs: inode: block number out of range \(\d+\)$", 1)
+        con.run("cat /wc", r"cat: /wc: EUCLEAN")
+        con.run("echo still fine > f; cat f", r"^still fine$")
+        report(name, "panic" not in q.output, "")
+    except Exception as e:
+        report(name, False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        if q:
+            q.close()
+        os.remove(ram)
+
+
+def full_disk(report):
+    """usertests fsfull on a small file system: ENOSPC, data intact, space
+    back; then fsck finds the image clean."""
+    name = "fs: a full small disk: usertests fsfull passes"
+    progs = [os.path.join(ROOT, "build", p) for p in
+             ("user/bin/init", "user/bin/sh", "user/tests/usertests")]
+    fs = os.path.join(IMGDIR, "fs-full.fs")
+    os.makedirs(IMGDIR, exist_ok=True)
+    subprocess.run([MKFS, "-n", "/dev/console=1,0", fs, "2M"] + progs, check=True,
+                   capture_output=True)
+    ram = fresh_image("fs-full", fs_img=fs)
+    os.remove(fs)
+    q = None
+    try:
+        q, con = shell("fs-full", ram)
+        con.run("usertests fsfull", r"^usertests: \d+ passed, \d+ failed$", timeout=90)
+        m = re.search(r"^test fsfull: (.*)$", q.output, re.M)
+        report(name, bool(m) and m.group(1) == "OK", m.group(1) if m else "no result line")
+        q.close()
+        q = None
+        out, clean = fsck(ram, "fs-full")
+        report("fs: fsck finds the once-full disk clean", clean, out.strip()[-300:])
+    except Exception as e:
+        report(name, False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        if q:
+            q.close()
+        os.remove(ram)
+
+
+def fs_suite(report):
+    persistence(report)
+    corrupt_refused(report)
+    damage_at_use(report)
+    full_disk(report)
+
+
+if __name__ == "__main__":
+    def _report(name, ok, detail=""):
+        print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
+              flush=True)
+    fs_suite(_report)
