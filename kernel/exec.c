@@ -41,14 +41,26 @@ static int image_read(const struct image *im, uint64_t off, void *dst, uint64_t 
 	return r < 0 ? (int)r : (uint64_t)r == n ? 0 : -ENOEXEC;
 }
 
-/* Find program path (relative to p's directory): *im. Must be a plain file. */
-static int image_open(struct proc *p, const char *path, struct image *im)
+/* The last element of path, for the process name ("/bin/ls": "ls"). */
+static const char *base_name(const char *path)
+{
+	const char *base = path;
+	for (const char *p = path; *p; p++)
+		if (*p == '/' && p[1])
+			base = p + 1;
+	return base;
+}
+
+/* Find program path (relative to p's directory) in the file system, or
+ * in the boot file set if boot is set or nothing is mounted: *im. It
+ * must be a plain file. */
+static int image_open(struct proc *p, const char *path, bool boot, struct image *im)
 {
 	struct stat st;
 	int err;
 
 	*im = (struct image){ 0 };
-	if (!rootfs_mounted()) {
+	if (boot || !rootfs_mounted()) {
 		im->bf = bootfs_lookup(path);
 		im->size = im->bf ? im->bf->size : 0;
 		return im->bf ? 0 : -ENOENT;
@@ -197,34 +209,44 @@ fail:
 	return (int)r;
 }
 
-/* The last element of path, for the process name ("/bin/ls": "ls"). */
-static const char *base_name(const char *path)
+/* Load program path into *ld: from the file system, or the boot file set. */
+static int load(struct proc *p, const char *path, bool boot, char *const argv[], int argc,
+		struct loaded *ld)
 {
-	const char *base = path;
-	for (const char *p = path; *p; p++)
-		if (*p == '/' && p[1])
-			base = p + 1;
-	return base;
+	struct image im;
+	int err = image_open(p, path, boot, &im);
+
+	if (err == 0) {
+		err = build(&im, argv, argc, ld);
+		image_close(&im);
+	}
+	return err;
 }
 
 /*
  * exec_program - see proc.h. The path is relative to p's directory, which
  * cannot change meanwhile: exec refuses multi-threaded processes and
- * init's has none yet. Sleeps reading the file system.
+ * init's has none yet. A program the file system finds damaged (or
+ * cannot read) is run from the boot file set, with a line saying so.
+ * Sleeps reading the file system.
  */
 int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[])
 {
-	struct image im;
 	struct loaded ld;
 	struct vm *old;
 	int argc = 0, err;
 
 	while (argv[argc])
 		argc++;
-	if ((err = image_open(p, name, &im)) < 0)
-		return err;
-	err = build(&im, argv, argc, &ld);
-	image_close(&im);
+	err = load(p, name, false, argv, argc, &ld);
+	/* A damaged program must not stop the system (the shell, init): the
+	 * boot file set's copy runs instead, and the kernel says so. */
+	if ((err == -EUCLEAN || err == -EIO) && rootfs_mounted() &&
+	    bootfs_lookup(base_name(name))) {
+		kprintf("exec: %s: %s on the file system; running the boot file set's %s\n", name,
+			errno_name(err), base_name(name));
+		err = load(p, base_name(name), true, argv, argc, &ld);
+	}
 	if (err < 0)
 		return err;
 	/* The point of no return: switch to the new image. */

@@ -89,8 +89,8 @@ def root_block_out_of_range(img):
     struct.pack_into("<I", img, inode_at(img, 1) + 12 + 4, 0x7fffff00)  # addrs[1]
 
 
-def wc_block_out_of_range(img):
-    struct.pack_into("<I", img, inode_at(img, root_entry(img, "wc")) + 12, 0x7fffff00)
+def sh_block_out_of_range(img):
+    struct.pack_into("<I", img, inode_at(img, root_entry(img, "sh")) + 12, 0x7fffff00)
 
 
 # ---- The tests ----
@@ -155,16 +155,17 @@ def corrupt_refused(report):
 
 
 def damage_at_use(report):
-    """A file with a block number out of range is refused when it is used:
-    EUCLEAN and a kernel line, and everything else keeps working."""
-    name = "fs: a damaged file is refused at use (EUCLEAN), the rest works"
-    ram = corrupt_image("fs-damaged-file", wc_block_out_of_range)
+    """The shell's own program is damaged (a block number out of range):
+    the mount succeeds, exec finds the damage, says so and runs the boot
+    file set's copy; reading the file fails with EUCLEAN; the rest works."""
+    name = "fs: a damaged /sh is refused at use (EUCLEAN), the shell still starts"
+    ram = corrupt_image("fs-damaged-file", sh_block_out_of_range)
     q = None
     try:
         q, con = shell("fs-damaged-file", ram)
-        con.run("wc /README", r"sh: wc: cannot run: EUCLEAN")
         q.expect(r"^fs: inode: block number out of range \(\d+\)$", 1)
-        con.run("cat /wc", r"cat: /wc: EUCLEAN")
+        q.expect(r"^exec: sh: EUCLEAN on the file system; running the boot file set's sh$", 1)
+        con.run("cat /sh", r"cat: /sh: EUCLEAN")
         con.run("echo still fine > f; cat f", r"^still fine$")
         report(name, "panic" not in q.output, "")
     except Exception as e:
