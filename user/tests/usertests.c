@@ -272,6 +272,7 @@ static const struct test quick[] = {
 	{"fsunlinkopen", test_fsunlinkopen, 0},
 	{"fsmknod", test_fsmknod, 0},
 	{"fsconcurrent", test_fsconcurrent, 120},
+	{"fskill", test_fskill, 60},
 	{"fspipe", test_fspipe, 0},
 	{"fsexec", test_fsexec, 0},
 	{"fsfsync", test_fsfsync, 0},
