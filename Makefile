@@ -17,9 +17,10 @@ B        := build
 # media (reserved RAM, docs/pmem.md) survives a reboot; `make pmem-reset`.
 PMEM_IMG ?= $(B)/pmem.img
 # The prepared file system (docs/fs.md): every user program in /, the
-# console as /dev/console and a README. `make run` puts it on the media of
-# a new $(PMEM_IMG) at `pmemimg offset $(MEM)`; each test boots a fresh copy.
-FS_IMG := $(B)/fs-$(MEM).img
+# console as /dev/console and a README, sized for MEM. `make run` puts it
+# on the media of a new $(PMEM_IMG) at `pmemimg offset $(MEM)`; each test
+# boots a fresh copy.
+FS_IMG := $(B)/fs.img
 
 # Each folder's sources; the kernel image is all of them.
 ARCH_SRCS   := $(wildcard arch/riscv/*.S arch/riscv/*.c)
@@ -56,7 +57,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck
+	fs-image fsck FORCE
 
 all: $(B)/kernel.elf
 
@@ -101,9 +102,14 @@ run qemu: $(B)/kernel.elf $(PMEM_IMG)
 # The file system: mkfs with the programs, sized to the media less the
 # blocks the pmem kernel tests use (pmemimg fssize).
 fs-image: $(FS_IMG)
-$(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg
+$(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg $(B)/fs.mem
 	@$(B)/tools/mkfs -n /dev/console=1,0 $@ $$($(B)/tools/pmemimg fssize $(MEM)) \
 		user/README $(UPROGS) >/dev/null
+
+# The MEM the file system was sized for: a new MEM makes a new one.
+$(B)/fs.mem: FORCE
+	@mkdir -p $(@D)
+	@echo $(MEM) | cmp -s - $@ || echo $(MEM) > $@
 
 # Made once, then kept: a sparse file as big as RAM with the file system
 # on the media. New programs do not replace it (make run says so).

@@ -9,9 +9,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, "build", "kernel.elf")
 LOGDIR = os.path.join(ROOT, "build", "test-logs")
-# The prepared file system (Makefile FS_IMG for MEM=256M) and the tool that
-# puts it on the pmem media of a RAM image.
-FS_IMG = os.path.join(ROOT, "build", "fs-256M.img")
+# The prepared file system (Makefile FS_IMG, made for the default MEM=256M)
+# and the tool that puts it on the pmem media of a RAM image.
+FS_IMG = os.path.join(ROOT, "build", "fs.img")
 PMEMIMG = os.path.join(ROOT, "build", "tools", "pmemimg")
 IMGDIR = os.path.join(ROOT, "build", "test-images")
 
