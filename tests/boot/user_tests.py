@@ -61,6 +61,9 @@ def user_suite(report):
         q.reader.join(timeout=5)
         with q.lock:
             out = q.output
+        report("usertests: the file system was mounted (the fs tests ran)",
+               bool(re.search(r"^fs: / mounted on pmem", out, re.M)) and
+               "no file system mounted: skipped" not in out, "")
         report_usertests(report, out, status)
         report_fault_lines(report, out)
     finally:
