@@ -17,7 +17,7 @@ B        := build
 # media (reserved RAM, docs/pmem.md) survives a reboot; `make pmem-reset`.
 PMEM_IMG ?= $(B)/pmem.img
 # The prepared file system (docs/fs.md): every user program in /, the
-# console as /dev/console and a README, sized for MEM. `make run` puts it
+# devices /dev/console and /dev/null and a README, sized for MEM. `make run` puts it
 # on the media of a new $(PMEM_IMG) at `pmemimg offset $(MEM)`; each test
 # boots a fresh copy.
 FS_IMG := $(B)/fs.img
@@ -102,8 +102,9 @@ run qemu: $(B)/kernel.elf $(PMEM_IMG)
 # The file system: mkfs with the programs, sized to the media less the
 # blocks the pmem kernel tests use (pmemimg fssize).
 fs-image: $(FS_IMG)
-$(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg $(B)/fs.mem
-	@$(B)/tools/mkfs -n /dev/console=1,0 $@ $$($(B)/tools/pmemimg fssize $(MEM)) \
+$(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg $(B)/fs.mem Makefile
+	@$(B)/tools/mkfs -n /dev/console=1,0 -n /dev/null=2,0 $@ \
+		$$($(B)/tools/pmemimg fssize $(MEM)) \
 		user/README $(UPROGS) >/dev/null
 
 # The MEM the file system was sized for: a new MEM makes a new one.

@@ -68,15 +68,31 @@ static const struct file_ops inode_file_ops = {
 	.fsync = inode_file_fsync,
 };
 
-/* The driver's file behind a device file: only the console so far. */
+/* The null device: nothing to read, and anything can be written. */
+static long null_read(struct file *f, uint64_t uaddr, uint64_t n)
+{
+	UNUSED(f), UNUSED(uaddr), UNUSED(n);
+	return 0;
+}
+
+static long null_write(struct file *f, uint64_t uaddr, uint64_t n)
+{
+	UNUSED(f), UNUSED(uaddr);
+	return (long)n;
+}
+
+static const struct file_ops null_ops = { .read = null_read, .write = null_write };
+
+/* The driver's file behind a device file: the console or the null device. */
 static struct file *open_device(struct inode *ip, bool r, bool w, int *err)
 {
 	int major, minor;
 	struct file *f = NULL;
 
 	*err = fs_getdev(ip, &major, &minor);
-	if (*err == 0 && major == MAJOR_CONSOLE) {
-		f = console_file_open(r, w);
+	if (*err == 0 && (major == MAJOR_CONSOLE || major == MAJOR_NULL)) {
+		f = major == MAJOR_CONSOLE ? console_file_open(r, w)
+					   : file_alloc(&null_ops, NULL, r, w);
 		*err = f ? 0 : -ENFILE;
 	} else if (*err == 0) {
 		*err = -ENXIO; /* no driver for that major number */

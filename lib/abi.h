@@ -18,7 +18,8 @@
 #define SEEK_END 2 /* from the end of the file */
 
 /* mknod() major numbers: which driver a device file stands for. */
-#define MAJOR_CONSOLE 1
+#define MAJOR_CONSOLE 1 /* /dev/console */
+#define MAJOR_NULL 2    /* /dev/null: reads end at once, writes vanish */
 
 /* struct stat types */
 #define T_DIR 1

@@ -44,6 +44,7 @@ static int show(void)
 
 int main(int argc, char *argv[])
 {
+	unsigned long ns;
 	int err;
 
 	if (argc == 1)
@@ -52,8 +53,8 @@ int main(int argc, char *argv[])
 		err = pmemctl(PMEMCTL_MODE, PMEMCTL_IRQ);
 	else if (argc == 2 && !strcmp(argv[1], "poll"))
 		err = pmemctl(PMEMCTL_MODE, PMEMCTL_POLL);
-	else if (argc == 3 && !strcmp(argv[1], "lat") && argv[2][0] >= '0' && argv[2][0] <= '9')
-		err = pmemctl(PMEMCTL_LATENCY, (unsigned long)atoi(argv[2]));
+	else if (argc == 3 && !strcmp(argv[1], "lat") && parse_ulong(argv[2], &ns) == 0)
+		err = pmemctl(PMEMCTL_LATENCY, ns);
 	else if (argc == 2 && !strcmp(argv[1], "reset"))
 		err = pmemctl(PMEMCTL_RESET, 0);
 	else
