@@ -172,17 +172,57 @@ void vm_activate(struct vm *vm)
 	mmu_switch(vm ? vm->root : NULL);
 }
 
+/*
+ * A shootdown is a ticket per target: the initiator takes the next number
+ * from the target's tlb_req (after unmapping) and waits until the target's
+ * tlb_done reaches it. A target reads tlb_req *before* it flushes, so a
+ * flush that covers ticket n began after the unmap that asked for it; an
+ * older flush still in progress can never pass for ours.
+ *
+ * Why it cannot wait forever:
+ * - The initiator stays on one hart with interrupts off from its first
+ *   ticket to its last check (intr_push): a preempted shootdown that
+ *   resumed on another hart would wait for a hart it never asked, or skip
+ *   one it did. It holds no spinlock, so nobody spins on it.
+ * - While it waits it serves its own tickets (tlb_serve), so two harts
+ *   shooting each other down at once both finish though neither takes the
+ *   IPI until the end.
+ * - Targets are the online harts. Each takes IPIs, or has interrupts off
+ *   in a short critical section or trap path, in wfi (a pending IPI ends
+ *   it), spinning for a lock (spin_lock serves tickets while it spins: the
+ *   locks are not fair, and the initiator holds none), or here. The pmem
+ *   device's hart and harts that did not start are never online and never
+ *   run a user address space, so they hold nothing to flush.
+ */
+void tlb_serve(void)
+{
+	struct hart *h = this_hart();
+	uint64_t req = __atomic_load_n(&h->tlb_req, __ATOMIC_ACQUIRE);
+	if (req == h->tlb_done)
+		return;
+	arch_tlb_flush();
+	__atomic_store_n(&h->tlb_done, req, __ATOMIC_RELEASE);
+}
+
 void tlb_shootdown(void)
 {
-	uint64_t before[MAX_HARTS];
+	uint64_t ticket[MAX_HARTS] = { 0 };
+	int me;
+
+	intr_push();
+	if (this_hart()->intr_depth != 1)
+		panic("tlb_shootdown: called with a spinlock held");
+	me = hart_id();
 	mmu_flush_tlb();
-	for (int i = 0; i < MAX_HARTS; i++) {
-		before[i] = __atomic_load_n(&harts[i].tlb_acks, __ATOMIC_ACQUIRE);
-		if (harts[i].online && i != hart_id())
-			ipi_send(i, IPI_TLB);
-	}
 	for (int i = 0; i < MAX_HARTS; i++)
-		if (harts[i].online && i != hart_id())
-			while (__atomic_load_n(&harts[i].tlb_acks, __ATOMIC_ACQUIRE) == before[i])
-				arch_relax();
+		if (i != me && __atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE)) {
+			ticket[i] = __atomic_add_fetch(&harts[i].tlb_req, 1, __ATOMIC_ACQ_REL);
+			ipi_send(i, IPI_TLB);
+		}
+	for (int i = 0; i < MAX_HARTS; i++)
+		while (ticket[i] && __atomic_load_n(&harts[i].tlb_done, __ATOMIC_ACQUIRE) < ticket[i]) {
+			tlb_serve();
+			arch_relax();
+		}
+	intr_pop();
 }
