@@ -59,20 +59,28 @@ void vm_destroy(struct vm *vm)
 	page_free(vm);
 }
 
+/* Map fresh zeroed pages over [start, end) (vm->lock held). */
+static int map_zero(struct vm *vm, uint64_t start, uint64_t end, uint64_t perm)
+{
+	for (uint64_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end; va += PAGE_SIZE) {
+		void *page = page_alloc();
+		int err;
+		if (!page)
+			return -ENOMEM;
+		err = mmu_map(vm->root, va, (uint64_t)page, perm | MMU_U);
+		if (err) {
+			page_free(page);
+			return err;
+		}
+	}
+	return 0;
+}
+
 int vm_map_zero(struct vm *vm, uint64_t start, uint64_t end, uint64_t perm)
 {
-	int err = 0;
+	int err;
 	spin_lock(&vm->lock);
-	for (uint64_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end && !err; va += PAGE_SIZE) {
-		void *page = page_alloc();
-		if (!page) {
-			err = -ENOMEM;
-			break;
-		}
-		err = mmu_map(vm->root, va, (uint64_t)page, perm | MMU_U);
-		if (err)
-			page_free(page);
-	}
+	err = map_zero(vm, start, end, perm);
 	spin_unlock(&vm->lock);
 	return err;
 }
@@ -134,37 +142,36 @@ long vm_sbrk(struct vm *vm, long delta)
 {
 	uint64_t old, new, limit;
 	void *freed = NULL;
+	int err = 0;
 
+	/* One critical section from the check to the last page: threads
+	 * growing and shrinking at once must see each other's break and
+	 * pages, or a grow maps pages above a break a shrink just lowered. */
 	spin_lock(&vm->lock);
 	old = vm->brk;
 	new = old + delta;
 	limit = vm->stack_lo - PAGE_SIZE; /* keep the stack's guard page */
-	if ((delta > 0 && (new > limit || new < old)) || (delta < 0 && new > old)) {
-		spin_unlock(&vm->lock);
-		return -ENOMEM;
-	}
-	if (new < vm->heap_start) {
-		spin_unlock(&vm->lock);
-		return -EINVAL;
-	}
-	vm->brk = new;
-	if (delta < 0)
-		freed = unmap_range(vm, ALIGN_UP(new, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE), NULL);
-	spin_unlock(&vm->lock);
-	if (delta > 0 && vm_map_zero(vm, ALIGN_UP(old, PAGE_SIZE), new, MMU_R | MMU_W)) {
-		/* Out of memory: take back what was mapped and the new break. */
-		spin_lock(&vm->lock);
-		vm->brk = old;
+	if ((delta > 0 && (new > limit || new < old)) || (delta < 0 && new > old))
+		err = -ENOMEM;
+	else if (new < vm->heap_start)
+		err = -EINVAL;
+	else if (delta > 0 && map_zero(vm, ALIGN_UP(old, PAGE_SIZE), new, MMU_R | MMU_W)) {
+		/* Out of memory: take back what was mapped. */
 		freed = unmap_range(vm, ALIGN_UP(old, PAGE_SIZE), ALIGN_UP(new, PAGE_SIZE), NULL);
-		spin_unlock(&vm->lock);
-		free_list(freed); /* never visible to another hart's TLB */
-		return -ENOMEM;
+		err = -ENOMEM;
+	} else {
+		vm->brk = new;
+		if (delta < 0)
+			freed = unmap_range(vm, ALIGN_UP(new, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE), NULL);
 	}
+	spin_unlock(&vm->lock);
 	if (freed) {
-		tlb_shootdown(); /* other threads of ours may still cache them */
+		/* Other threads of ours may cache them (even pages mapped for
+		 * a failed grow: a thread may touch beyond the break). */
+		tlb_shootdown();
 		free_list(freed);
 	}
-	return (long)old;
+	return err ? err : (long)old;
 }
 
 void vm_activate(struct vm *vm)
