@@ -124,9 +124,17 @@ int hart_post(int id, void (*fn)(void *), void *arg)
 	struct hart *h = &harts[id];
 	if (id < 0 || id >= MAX_HARTS || !h->online)
 		return -ENXIO;
-	spin_lock(&call_lock);
-	while (h->call_fn) /* one job at a time per hart */
-		arch_relax();
+	/* One job at a time per hart. Wait for the last one outside the
+	 * lock: spinning with interrupts off on a hart that is itself in a
+	 * TLB shootdown waiting for us would never end. */
+	for (;;) {
+		spin_lock(&call_lock);
+		if (!h->call_fn)
+			break;
+		spin_unlock(&call_lock);
+		while (__atomic_load_n(&h->call_fn, __ATOMIC_ACQUIRE))
+			arch_relax();
+	}
 	h->call_arg = arg;
 	__atomic_store_n(&h->call_fn, fn, __ATOMIC_RELEASE);
 	spin_unlock(&call_lock);

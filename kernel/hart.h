@@ -34,7 +34,8 @@ struct hart {
 	struct context sched_ctx;  /* the scheduler loop, switched to by sched() */
 	volatile bool idle;        /* in wfi with nothing to run (sched lock) */
 	volatile bool need_resched; /* a tick or IPI asks for a switch */
-	volatile uint64_t tlb_acks; /* TLB shootdowns served */
+	volatile uint64_t tlb_req;  /* TLB flushes asked of this hart (tickets) */
+	volatile uint64_t tlb_done; /* the last ticket this hart flushed for */
 	uint64_t stat[NR_STAT];    /* trap counters, see intrstat.h */
 } __attribute__((aligned(64)));
 

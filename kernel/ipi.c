@@ -3,6 +3,7 @@
 #include "ipi.h"
 #include "hart.h"
 #include "printk.h"
+#include "vm.h"
 #include "../drivers/pmem.h"
 #include "../lib/errno.h"
 
@@ -40,10 +41,8 @@ void ipi_handle(void)
 			for (;;)
 				arch_wait();
 		}
-		if (r == IPI_TLB) {
-			arch_tlb_flush();
-			__atomic_fetch_add(&h->tlb_acks, 1, __ATOMIC_RELEASE);
-		}
+		if (r == IPI_TLB)
+			tlb_serve();
 		if (r == IPI_RESCHED && h->current)
 			h->need_resched = true;
 		if (r == IPI_PMEM)

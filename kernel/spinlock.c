@@ -3,6 +3,7 @@
 #include "spinlock.h"
 #include "hart.h"
 #include "printk.h"
+#include "vm.h"
 
 void spin_init(struct spinlock *l, const char *name)
 {
@@ -21,9 +22,13 @@ void spin_lock(struct spinlock *l)
 	intr_push(); /* an interrupt handler taking l here would deadlock */
 	if (spin_holding(l))
 		panic("spin_lock: %s: already held by this hart", l->name);
+	/* Waiting here can take long (the lock is not fair), with interrupts
+	 * off: serve TLB shootdowns meanwhile, so that none waits for us. */
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (l->locked)
+		while (l->locked) {
+			tlb_serve();
 			arch_relax();
+		}
 	l->owner = hart_id();
 }
 

@@ -59,20 +59,28 @@ void vm_destroy(struct vm *vm)
 	page_free(vm);
 }
 
+/* Map fresh zeroed pages over [start, end) (vm->lock held). */
+static int map_zero(struct vm *vm, uint64_t start, uint64_t end, uint64_t perm)
+{
+	for (uint64_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end; va += PAGE_SIZE) {
+		void *page = page_alloc();
+		int err;
+		if (!page)
+			return -ENOMEM;
+		err = mmu_map(vm->root, va, (uint64_t)page, perm | MMU_U);
+		if (err) {
+			page_free(page);
+			return err;
+		}
+	}
+	return 0;
+}
+
 int vm_map_zero(struct vm *vm, uint64_t start, uint64_t end, uint64_t perm)
 {
-	int err = 0;
+	int err;
 	spin_lock(&vm->lock);
-	for (uint64_t va = ALIGN_DOWN(start, PAGE_SIZE); va < end && !err; va += PAGE_SIZE) {
-		void *page = page_alloc();
-		if (!page) {
-			err = -ENOMEM;
-			break;
-		}
-		err = mmu_map(vm->root, va, (uint64_t)page, perm | MMU_U);
-		if (err)
-			page_free(page);
-	}
+	err = map_zero(vm, start, end, perm);
 	spin_unlock(&vm->lock);
 	return err;
 }
@@ -134,37 +142,36 @@ long vm_sbrk(struct vm *vm, long delta)
 {
 	uint64_t old, new, limit;
 	void *freed = NULL;
+	int err = 0;
 
+	/* One critical section from the check to the last page: threads
+	 * growing and shrinking at once must see each other's break and
+	 * pages, or a grow maps pages above a break a shrink just lowered. */
 	spin_lock(&vm->lock);
 	old = vm->brk;
 	new = old + delta;
 	limit = vm->stack_lo - PAGE_SIZE; /* keep the stack's guard page */
-	if ((delta > 0 && (new > limit || new < old)) || (delta < 0 && new > old)) {
-		spin_unlock(&vm->lock);
-		return -ENOMEM;
-	}
-	if (new < vm->heap_start) {
-		spin_unlock(&vm->lock);
-		return -EINVAL;
-	}
-	vm->brk = new;
-	if (delta < 0)
-		freed = unmap_range(vm, ALIGN_UP(new, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE), NULL);
-	spin_unlock(&vm->lock);
-	if (delta > 0 && vm_map_zero(vm, ALIGN_UP(old, PAGE_SIZE), new, MMU_R | MMU_W)) {
-		/* Out of memory: take back what was mapped and the new break. */
-		spin_lock(&vm->lock);
-		vm->brk = old;
+	if ((delta > 0 && (new > limit || new < old)) || (delta < 0 && new > old))
+		err = -ENOMEM;
+	else if (new < vm->heap_start)
+		err = -EINVAL;
+	else if (delta > 0 && map_zero(vm, ALIGN_UP(old, PAGE_SIZE), new, MMU_R | MMU_W)) {
+		/* Out of memory: take back what was mapped. */
 		freed = unmap_range(vm, ALIGN_UP(old, PAGE_SIZE), ALIGN_UP(new, PAGE_SIZE), NULL);
-		spin_unlock(&vm->lock);
-		free_list(freed); /* never visible to another hart's TLB */
-		return -ENOMEM;
+		err = -ENOMEM;
+	} else {
+		vm->brk = new;
+		if (delta < 0)
+			freed = unmap_range(vm, ALIGN_UP(new, PAGE_SIZE), ALIGN_UP(old, PAGE_SIZE), NULL);
 	}
+	spin_unlock(&vm->lock);
 	if (freed) {
-		tlb_shootdown(); /* other threads of ours may still cache them */
+		/* Other threads of ours may cache them (even pages mapped for
+		 * a failed grow: a thread may touch beyond the break). */
+		tlb_shootdown();
 		free_list(freed);
 	}
-	return (long)old;
+	return err ? err : (long)old;
 }
 
 void vm_activate(struct vm *vm)
@@ -172,17 +179,57 @@ void vm_activate(struct vm *vm)
 	mmu_switch(vm ? vm->root : NULL);
 }
 
+/*
+ * A shootdown is a ticket per target: the initiator takes the next number
+ * from the target's tlb_req (after unmapping) and waits until the target's
+ * tlb_done reaches it. A target reads tlb_req *before* it flushes, so a
+ * flush that covers ticket n began after the unmap that asked for it; an
+ * older flush still in progress can never pass for ours.
+ *
+ * Why it cannot wait forever:
+ * - The initiator stays on one hart with interrupts off from its first
+ *   ticket to its last check (intr_push): a preempted shootdown that
+ *   resumed on another hart would wait for a hart it never asked, or skip
+ *   one it did. It holds no spinlock, so nobody spins on it.
+ * - While it waits it serves its own tickets (tlb_serve), so two harts
+ *   shooting each other down at once both finish though neither takes the
+ *   IPI until the end.
+ * - Targets are the online harts. Each takes IPIs, or has interrupts off
+ *   in a short critical section or trap path, in wfi (a pending IPI ends
+ *   it), spinning for a lock (spin_lock serves tickets while it spins: the
+ *   locks are not fair, and the initiator holds none), or here. The pmem
+ *   device's hart and harts that did not start are never online and never
+ *   run a user address space, so they hold nothing to flush.
+ */
+void tlb_serve(void)
+{
+	struct hart *h = this_hart();
+	uint64_t req = __atomic_load_n(&h->tlb_req, __ATOMIC_ACQUIRE);
+	if (req == h->tlb_done)
+		return;
+	arch_tlb_flush();
+	__atomic_store_n(&h->tlb_done, req, __ATOMIC_RELEASE);
+}
+
 void tlb_shootdown(void)
 {
-	uint64_t before[MAX_HARTS];
+	uint64_t ticket[MAX_HARTS] = { 0 };
+	int me;
+
+	intr_push();
+	if (this_hart()->intr_depth != 1)
+		panic("tlb_shootdown: called with a spinlock held");
+	me = hart_id();
 	mmu_flush_tlb();
-	for (int i = 0; i < MAX_HARTS; i++) {
-		before[i] = __atomic_load_n(&harts[i].tlb_acks, __ATOMIC_ACQUIRE);
-		if (harts[i].online && i != hart_id())
-			ipi_send(i, IPI_TLB);
-	}
 	for (int i = 0; i < MAX_HARTS; i++)
-		if (harts[i].online && i != hart_id())
-			while (__atomic_load_n(&harts[i].tlb_acks, __ATOMIC_ACQUIRE) == before[i])
-				arch_relax();
+		if (i != me && __atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE)) {
+			ticket[i] = __atomic_add_fetch(&harts[i].tlb_req, 1, __ATOMIC_ACQ_REL);
+			ipi_send(i, IPI_TLB);
+		}
+	for (int i = 0; i < MAX_HARTS; i++)
+		while (ticket[i] && __atomic_load_n(&harts[i].tlb_done, __ATOMIC_ACQUIRE) < ticket[i]) {
+			tlb_serve();
+			arch_relax();
+		}
+	intr_pop();
 }

@@ -30,6 +30,11 @@ struct vm *vm_copy(struct vm *src);
 long vm_sbrk(struct vm *vm, long delta);
 /* vm_activate - run on vm (NULL: the kernel's own table). */
 void vm_activate(struct vm *vm);
-/* tlb_shootdown - make every other online hart flush its TLB, and wait
- * for all of them. No spinlock may be held (the others must take IPIs). */
+/* tlb_shootdown - flush this hart's TLB, make every other online hart
+ * flush its own, and wait for all of them (vm.c explains why it always
+ * ends). No spinlock may be held: panics otherwise. Interrupts are off
+ * while it runs, so it neither migrates nor is preempted. */
 void tlb_shootdown(void);
+/* tlb_serve - flush this hart's TLB if a shootdown asked it to, and say
+ * so. Interrupts off (the IPI handler, or a shootdown waiting). */
+void tlb_serve(void);

@@ -235,6 +235,7 @@ static const struct test quick[] = {
 	{"threadcount", test_threadcount, 60},
 	{"threadmany", test_threadmany, 0},
 	{"threadjoin", test_threadjoin, 0},
+	{"threadsbrk", test_threadsbrk, 60},
 	{"threadexit", test_threadexit, 0},
 	{"threadexitall", test_threadexitall, 0},
 	{"threadfault", test_threadfault, 0},
