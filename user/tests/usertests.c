@@ -189,6 +189,7 @@ void spin(long n)
 #include "ut_thread.inc"
 #include "ut_sched.inc"
 #include "ut_bad.inc"
+#include "ut_xl.inc"
 
 struct test {
 	const char *name;
@@ -259,6 +260,18 @@ static const struct test quick[] = {
 	{"fault_csr", test_fault_csr, 0},
 	{"div_zero", test_div_zero, 0},
 	{"ecall_write", test_ecall_write, 0},
+	{"xlbasic", test_xlbasic, 0},
+	{"xldiff", test_xldiff, 0},
+	{"xlblock", test_xlblock, 0},
+	{"xlforbidden", test_xlforbidden, 0},
+	{"xlbadreg", test_xlbadreg, 0},
+	{"xlunmap", test_xlunmap, 0},
+	{"xlexit", test_xlexit, 60},
+	{"xlend", test_xlend, 0},
+	{"xlwakeup", test_xlwakeup, 0},
+	{"xlorder", test_xlorder, 120},
+	{"xlgarbage", test_xlgarbage, 60},
+	{"xlfair", test_xlfair, 60},
 };
 
 static const struct test slow[] = {
@@ -270,6 +283,7 @@ static const struct test slow[] = {
 	{"sbrkall", test_sbrkall, 180},
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
+	{"xlorderbig", test_xlorderbig, 600},
 };
 
 /* The watchdog: kills pid when secs have passed. */
