@@ -90,6 +90,17 @@ static long execute(struct xl_ctx *c, struct xl_worker *w, volatile struct xl_en
 	return ret;
 }
 
+/* Does pg hold an entry SUBMITTED or END? Reads only. */
+static bool page_busy(const struct xl_page *pg)
+{
+	for (int j = 0; j < XL_ENTRIES; j++) {
+		uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
+		if (s == XL_SUBMITTED || s == XL_END)
+			return true;
+	}
+	return false;
+}
+
 /* Take entry e if it is SUBMITTED, run it, publish the result. */
 static bool run_entry(struct xl_ctx *c, struct xl_worker *w, struct xl_page *pg,
 		      struct xl_entry *e)
@@ -151,6 +162,11 @@ static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
 		unsigned next;
 		bool stop = false;
 
+		/* A look without the lock first: reading a page that is being
+		 * unregistered is harmless; only taking an entry needs the
+		 * reference that keeps it pinned. */
+		if (!(pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(pg))
+			continue;
 		spin_lock(&c->lock);
 		if (!r->k || r->stopped) {
 			spin_unlock(&c->lock);
@@ -175,18 +191,14 @@ static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
 	return ran;
 }
 
-/* Is any entry of c SUBMITTED, or END (to be noticed)? (c->lock held) */
+/* Is any entry of c SUBMITTED, or END (to be noticed)? c->lock held, or
+ * a racy look that only reads. */
 static bool pending(struct xl_ctx *c)
 {
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
-		if (!pg || c->reg[i].stopped)
-			continue;
-		for (int j = 0; j < XL_ENTRIES; j++) {
-			uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
-			if (s == XL_SUBMITTED || s == XL_END)
-				return true;
-		}
+		if (pg && !c->reg[i].stopped && page_busy(pg))
+			return true;
 	}
 	return false;
 }
@@ -253,6 +265,8 @@ int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
 	for (int i = 0; i < xl_nctx; i++) {
 		struct xl_ctx *c = &xl_ctxs[i];
 		if (c == self || !__atomic_load_n(&c->proc, __ATOMIC_RELAXED) || c->worker != me)
+			continue;
+		if (!pending(c)) /* unlocked look first (reads only) */
 			continue;
 		spin_lock(&c->lock);
 		if (c->proc && pending(c)) {
