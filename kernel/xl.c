@@ -303,6 +303,19 @@ long sys_xlstat(const struct sys_args *a)
 	return err ? err : xl_nworkers;
 }
 
+void xl_proc_stop(struct proc *p)
+{
+	struct xl_ctx *c = p->xl;
+	if (!c)
+		return;
+	spin_lock(&c->lock);
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		c->reg[i].stopped = true;
+	c->kick = true; /* idle syscall threads see no pages and leave */
+	wakeup(&c->work_chan);
+	spin_unlock(&c->lock);
+}
+
 void xl_proc_teardown(struct proc *p)
 {
 	struct xl_ctx *c = p->xl;

@@ -52,6 +52,9 @@ bool xl_is_worker_hart(int id);
 /* xl_init - start a worker thread on every worker hart; print the banner
  * line. Boot hart, after hart_start_all. */
 void xl_init(void);
+/* xl_proc_stop - serve none of p's pages any more (exec): once it returns
+ * no syscall thread of p is created and none takes another entry. */
+void xl_proc_stop(struct proc *p);
 /* xl_proc_teardown - the process's last thread is leaving: unregister and
  * unpin every page, free the context. No syscall thread of p is left. */
 void xl_proc_teardown(struct proc *p);

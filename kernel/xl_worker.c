@@ -219,7 +219,7 @@ static void spawn(struct xl_ctx *c, struct xl_worker *w)
 	struct proc *p = c->proc;
 	struct thread *t;
 	spin_lock(&p->lock);
-	if (p->killed) {
+	if (p->killed || p->nthreads == 0) { /* dying, or its last thread left */
 		spin_unlock(&p->lock);
 		return;
 	}

@@ -268,6 +268,7 @@ static const struct test quick[] = {
 	{"xlunmap", test_xlunmap, 0},
 	{"xlexit", test_xlexit, 60},
 	{"xlend", test_xlend, 0},
+	{"xlexec", test_xlexec, 0},
 	{"xlwakeup", test_xlwakeup, 0},
 	{"xlorder", test_xlorder, 120},
 	{"xlgarbage", test_xlgarbage, 60},
