@@ -10,6 +10,8 @@
  * retired on the calling hart. */
 struct cost {
 	uint64_t ns100, instret100;
+	uint64_t own100; /* instret100 less what was spent waiting for results:
+			  * what the caller pays to submit and reap */
 };
 
 /* measure_time / measure_instret - the time and instret CSRs (U-mode). */
@@ -18,6 +20,10 @@ uint64_t measure_instret(void);
 /* measure_can_instret - may U-mode read instret? Probed once in a child,
  * which the kernel kills (and says so) if it may not. */
 bool measure_can_instret(void);
+
+/* Instructions a workload spent waiting for results; workloads add to it,
+ * measure_median subtracts it for cost.own100. */
+extern uint64_t measure_waiting;
 
 /* A workload: do n calls' worth of work with ctx. */
 typedef void (*measure_fn)(void *ctx, long n);

@@ -47,8 +47,10 @@ void xl_kick(struct xl_ring *r);
 bool xl_poll(struct xl_ring *r, int slot, long *ret);
 /* xl_reap - take back up to max completed entries; how many. */
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
-/* xl_wait_slot - spin briefly, then sleep in xl_wait until slot completes;
- * its result. */
+/* xl_wait_done - spin briefly (20 us), then sleep in xl_wait, until slot
+ * is COMPLETED (it stays so). xl_wait_slot - the same, then xl_poll: the
+ * result, and the slot is free. */
+void xl_wait_done(struct xl_ring *r, int slot);
 long xl_wait_slot(struct xl_ring *r, int slot);
 /* xl_call - a synchronous call through the ring: submit, wait, result.
  * -EAGAIN if the ring is full. */

@@ -18,7 +18,8 @@ static void row(const char *path, int batch, const struct cost *c, const struct 
 		snprintf(b, sizeof(b), "%d", batch);
 	printf("  %-6s %5s %10lu.%02lu", path, b, c->ns100 / 100, c->ns100 % 100);
 	if (instret)
-		printf(" %10lu.%02lu", c->instret100 / 100, c->instret100 % 100);
+		printf(" %10lu.%02lu %10lu.%02lu", c->instret100 / 100, c->instret100 % 100,
+		       c->own100 / 100, c->own100 % 100);
 	if (base && c->ns100)
 		printf("   x%lu.%02lu", base->ns100 / c->ns100, base->ns100 * 100 / c->ns100 % 100);
 	printf("\n");
@@ -31,8 +32,8 @@ static void table(struct xl_ring *r, const char *name, measure_fn trap, measure_
 	struct xlb_page p = { r, 1, 0 };
 	struct cost t, c;
 	printf("\n%s(): per call, median of %d runs of %d calls\n", name, RUNS, CALLS);
-	printf("  %-6s %5s %13s%s   %s\n", "path", "batch", "ns", ins ? "       instret" : "",
-	       "trap/page");
+	printf("  %-6s %5s %13s%s   %s\n", "path", "batch", "ns",
+	       ins ? "       instret    not waiting" : "", "trap/page");
 	measure_median(trap, &p, CALLS, RUNS, &t);
 	row("trap", 0, &t, NULL, ins);
 	for (unsigned i = 0; i < ARRAY_SIZE(batches); i++) {

@@ -147,17 +147,24 @@ static long completed(struct xl_ring *r)
 	return n;
 }
 
-long xl_wait_slot(struct xl_ring *r, int slot)
+void xl_wait_done(struct xl_ring *r, int slot)
 {
+	struct xl_entry *e = xl_entry_of(r, slot);
 	uint64_t end = rdtime() + SPIN_TICKS;
-	long ret;
-	while (!xl_poll(r, slot, &ret)) {
+	while (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != XL_COMPLETED) {
 		if (rdtime() < end)
 			continue;
 		/* xl_wait counts the whole process's entries: another thread's
 		 * ring may have taken some back, so wait a tick at most. */
 		xl_wait(completed(r) + 1, 1);
 	}
+}
+
+long xl_wait_slot(struct xl_ring *r, int slot)
+{
+	long ret = 0;
+	xl_wait_done(r, slot);
+	xl_poll(r, slot, &ret); /* succeeds: COMPLETED stays until we free it */
 	return ret;
 }
 
