@@ -66,6 +66,8 @@ bool xl_is_worker_hart(int id)
 void xl_init(void)
 {
 	xl_spin_ticks = bootarg_ulong("xl_spin", 200) * timer_ticks_per_us();
+	for (int i = 0; i < NPROC; i++)
+		spin_init(&xl_ctxs[i].lock, "xl.ctx");
 	for (int id = 0; id < MAX_HARTS && xl_nworkers < XL_MAX_WORKERS; id++) {
 		struct xl_worker *w = &xl_workers[xl_nworkers];
 		if (harts[id].role != ROLE_WORKER || !harts[id].online)
@@ -96,10 +98,15 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		if (!xl_ctxs[i].proc)
 			c = &xl_ctxs[i];
 	if (c) {
-		memset(c, 0, sizeof(*c));
-		spin_init(&c->lock, "xl.ctx");
+		/* A poller may still be looking at the slot's last owner: reset
+		 * it under its lock (set up once, in xl_init), never memset. */
+		spin_lock(&c->lock);
+		memset(c->reg, 0, sizeof(c->reg));
+		c->nthreads = c->nidle = c->nfree = c->waiters = 0;
+		c->kick = false;
 		c->worker = next_worker++ % xl_nworkers;
-		c->proc = p; /* last: the worker's scan reads it without the lock */
+		c->proc = p;
+		spin_unlock(&c->lock);
 		p->xl = c;
 	}
 	spin_unlock(&ctx_lock);
@@ -334,7 +341,9 @@ void xl_proc_teardown(struct proc *p)
 	for (int i = 0; i < XL_MAX_PAGES; i++)
 		xl_page_release(k[i]);
 	spin_lock(&ctx_lock);
+	spin_lock(&c->lock);
 	c->proc = NULL;
+	spin_unlock(&c->lock);
 	p->xl = NULL;
 	spin_unlock(&ctx_lock);
 }

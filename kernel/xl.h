@@ -19,7 +19,8 @@ struct xl_reg {
 /* A process's exception-less state, under lock. */
 struct xl_ctx {
 	struct spinlock lock;
-	struct proc *proc;     /* NULL: the slot is free (xl_lock) */
+	struct proc *proc;     /* NULL: the slot is free (set under ctx_lock
+				* and lock; pollers may read it racily) */
 	int worker;            /* index of the worker serving the process */
 	struct xl_reg reg[XL_MAX_PAGES];
 	int nthreads;          /* syscall threads alive */
@@ -32,11 +33,11 @@ struct xl_ctx {
 
 /* A worker hart: its polling thread, its idle state, its counters. */
 struct xl_worker {
-	struct spinlock lock;  /* sleeping, spinners */
+	struct spinlock lock;  /* sleeping */
 	int hart;
 	struct thread *thread;
 	bool sleeping;         /* the worker thread sleeps (NEED_WAKEUP is set) */
-	int spinners;          /* syscall threads polling on its behalf */
+	int spinners;          /* syscall threads polling on its behalf (atomic) */
 	struct xl_worker_stats st;
 };
 
@@ -71,7 +72,8 @@ void xl_worker_main(void *arg);
  * process with submitted entries and nobody to serve them. Returns how
  * much it found (submitted entries and completions). */
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self);
-/* xl_ctx_of - the context slot index for ctx (for the worker's scan). */
+/* xl_ctxs - a context slot per possible process (the pollers scan them;
+ * each lock is set up once, in xl_init). */
 extern struct xl_ctx xl_ctxs[];
 extern int xl_nctx;
 /* xl_reg_put - drop a reference on c->reg[i] (c->lock held); the last
