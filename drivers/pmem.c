@@ -14,6 +14,7 @@
 #include "../kernel/printk.h"
 #include "../kernel/sched.h"
 #include "../kernel/spinlock.h"
+#include "../kernel/xl.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -283,14 +284,19 @@ static int status_to_errno(int status)
 	return status >= PMEM_SC_MEDIA ? -EIO : -EINVAL; /* media, or unknown */
 }
 
-/* Wait until r is done (cq_lock held, released while sleeping or spinning). */
+/* Wait until r is done (cq_lock held, released while sleeping or spinning).
+ * On a syscall worker hart it sleeps in polled mode too: the worker polls
+ * (pmem_poll) between syscall threads and wakes it (docs/xl.md). */
 static void wait_done(struct request *r)
 {
+	bool worker = this_hart()->role == ROLE_WORKER;
 	while (!r->done) {
 		reap();
 		if (r->done)
 			break;
-		if (pm.mode == PMEM_MODE_IRQ) {
+		if (pm.mode == PMEM_MODE_IRQ || worker) {
+			if (pm.mode == PMEM_MODE_POLL)
+				xl_poller_needed();
 			/* A killed process gets -EINTR at once without sleeping:
 			 * it must still wait (the device may write its buffer),
 			 * so it polls. */
@@ -385,6 +391,14 @@ int pmem_set_latency(uint64_t ns)
 uint64_t pmem_latency(void)
 {
 	return pm.present ? pmem_read(pm.regs->latency_ns) : 0;
+}
+
+int pmem_inflight(void)
+{
+	int n = 0;
+	for (int i = 0; i < PMEM_QDEPTH; i++)
+		n += __atomic_load_n(&pm.req[i].busy, __ATOMIC_RELAXED);
+	return n;
 }
 
 int pmem_poll(void)

@@ -11,6 +11,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "xl.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -295,8 +296,12 @@ long sys_exec(const struct sys_args *a)
 	long err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
 	if (err < 0)
 		return err;
+	/* Stale syscall-page entries must not run in the new image. */
+	xl_proc_stop(p);
 	if (p->nthreads > 1)
-		return -EBUSY; /* exec from a multi-threaded process: not supported */
+		return -EBUSY; /* exec from a multi-threaded process (syscall
+				* threads too): not supported */
+	xl_proc_teardown(p); /* no syscall thread: unpin the pages */
 	if (!(buf = page_alloc()))
 		return -ENOMEM;
 	err = fetch_args(arg_uaddr(a, 1), argv, buf);

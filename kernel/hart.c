@@ -11,6 +11,7 @@
 #include "../drivers/timer.h"
 #include "bootargs.h"
 #include "sched.h"
+#include "xl.h"
 #include "../arch/riscv/mmu.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
@@ -25,6 +26,8 @@ enum hart_role hart_role_from_bootargs(int id)
 	const char *list = bootarg_get("reserve"); /* reserve=2,3 */
 	if (id == pmem_hart())
 		return ROLE_PMEM;
+	if (xl_is_worker_hart(id))
+		return ROLE_WORKER;
 	for (const char *p = list; p && *p; p++) {
 		unsigned long n;
 		char num[8];
@@ -46,6 +49,7 @@ const char *hart_role_name(enum hart_role role)
 	switch (role) {
 	case ROLE_GENERAL: return "general";
 	case ROLE_RESERVED: return "reserved for pinned threads";
+	case ROLE_WORKER: return "worker";
 	case ROLE_PMEM: return "pmem device";
 	default: return "none";
 	}

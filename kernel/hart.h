@@ -11,6 +11,8 @@ enum hart_role {
 	ROLE_NONE,    /* not present or not started */
 	ROLE_GENERAL, /* runs the scheduler: user and kernel threads */
 	ROLE_RESERVED, /* runs only threads pinned to it (bootarg reserve=) */
+	ROLE_WORKER,   /* a syscall worker: runs only its worker and syscall
+			* threads, pinned to it (bootarg workers=, kernel/xl.c) */
 	ROLE_PMEM,     /* is the pmem device (bootarg pmem=): interrupts off,
 			* never online, no scheduler (drivers/pmem_dev.c) */
 };
@@ -36,6 +38,7 @@ struct hart {
 	volatile bool need_resched; /* a tick or IPI asks for a switch */
 	volatile uint64_t tlb_req;  /* TLB flushes asked of this hart (tickets) */
 	volatile uint64_t tlb_done; /* the last ticket this hart flushed for */
+	volatile int nready;       /* queued threads pinned here (sched lock) */
 	uint64_t stat[NR_STAT];    /* trap counters, see intrstat.h */
 } __attribute__((aligned(64)));
 

@@ -11,6 +11,7 @@
 #include "rootfs.h"
 #include "sched.h"
 #include "thread.h"
+#include "xl.h"
 #include "../arch/riscv/mmu.h"
 #include "../arch/riscv/sbi.h"
 #include "../drivers/finisher.h"
@@ -98,6 +99,7 @@ void kmain(unsigned long hartid, void *dtb)
 	hart_local_init();
 	hart_start_all();
 	pmem_init();
+	xl_init();
 	kprintf("nagi: %d harts online. Leave QEMU with Ctrl-a x.\n", hart_online_count());
 
 	if (bootarg_get("help"))

@@ -3,6 +3,7 @@
 #include "page.h"
 #include "printk.h"
 #include "spinlock.h"
+#include "../lib/errno.h"
 #include "../lib/string.h"
 
 #define MAX_PAGES (1UL << 20) /* 4 GiB of RAM */
@@ -17,7 +18,13 @@ static struct {
 	struct free_page *head;
 	uint64_t base, npages, nfree, total;
 	uint64_t isfree[MAX_PAGES / 64]; /* bit set: the page is on the list */
+	uint64_t pinned[MAX_PAGES / 64]; /* page_pin: page_free only marks it */
+	uint64_t orphan[MAX_PAGES / 64]; /* pinned and freed: page_unpin frees */
 } mem;
+
+#define BIT(map, i) ((map)[(i) / 64] & (1UL << ((i) % 64)))
+#define SET(map, i) ((map)[(i) / 64] |= 1UL << ((i) % 64))
+#define CLR(map, i) ((map)[(i) / 64] &= ~(1UL << ((i) % 64)))
 
 void page_init(uint64_t base, uint64_t size)
 {
@@ -27,6 +34,8 @@ void page_init(uint64_t base, uint64_t size)
 	mem.head = NULL;
 	mem.nfree = mem.total = 0;
 	memset(mem.isfree, 0, sizeof(mem.isfree));
+	memset(mem.pinned, 0, sizeof(mem.pinned));
+	memset(mem.orphan, 0, sizeof(mem.orphan));
 }
 
 /* The page's index, or -1 if p is not a managed page address. */
@@ -90,11 +99,61 @@ void page_free(void *page)
 	if (i < 0)
 		panic("page_free: %p is not a page of ours", page);
 	spin_lock(&mem.lock);
-	if (mem.isfree[i / 64] & (1UL << (i % 64)))
+	if (mem.isfree[i / 64] & (1UL << (i % 64)) || BIT(mem.orphan, i))
 		panic("page_free: %p freed twice", page);
+	if (BIT(mem.pinned, i)) { /* the pin holder frees it later */
+		SET(mem.orphan, i);
+		spin_unlock(&mem.lock);
+		return;
+	}
 	memset(page, 0x5a, PAGE_SIZE); /* make use-after-free visible */
 	push((uint64_t)page, i);
 	spin_unlock(&mem.lock);
+}
+
+int page_pin(void *page)
+{
+	long i = page_index((uint64_t)page);
+	int err = 0;
+	if (i < 0)
+		return -EINVAL;
+	spin_lock(&mem.lock);
+	if (BIT(mem.isfree, i))
+		err = -EINVAL;
+	else if (BIT(mem.pinned, i))
+		err = -EBUSY;
+	else
+		SET(mem.pinned, i);
+	spin_unlock(&mem.lock);
+	return err;
+}
+
+bool page_unpin(void *page)
+{
+	long i = page_index((uint64_t)page);
+	bool orphan;
+	if (i < 0 || !BIT(mem.pinned, i))
+		panic("page_unpin: %p is not pinned", page);
+	spin_lock(&mem.lock);
+	CLR(mem.pinned, i);
+	orphan = BIT(mem.orphan, i);
+	CLR(mem.orphan, i);
+	spin_unlock(&mem.lock);
+	return orphan;
+}
+
+bool page_free_if_pinned(void *page)
+{
+	long i = page_index((uint64_t)page);
+	bool pinned;
+	if (i < 0)
+		return false;
+	spin_lock(&mem.lock);
+	pinned = BIT(mem.pinned, i);
+	if (pinned)
+		SET(mem.orphan, i);
+	spin_unlock(&mem.lock);
+	return pinned;
 }
 
 uint64_t page_free_count(void)

@@ -19,6 +19,17 @@ void *page_alloc(void);
 /* page_free - give back a page from page_alloc. Panics on a pointer that
  * is unaligned, outside the managed range, or already free. */
 void page_free(void *page);
+/* page_pin - keep an allocated page alive for the caller: a page_free of
+ * it (its other owner letting go) only marks it until page_unpin. For
+ * syscall pages, which user space may free while the kernel serves them.
+ * 0, -EINVAL (not an allocated page) or -EBUSY (pinned already). */
+int page_pin(void *page);
+/* page_unpin - drop the pin. Returns true if the page was freed meanwhile:
+ * the caller must page_free it (after any TLB shootdown it needs). */
+bool page_unpin(void *page);
+/* page_free_if_pinned - if page is pinned, page_free it (mark it freed for
+ * page_unpin) and return true; else leave it alone and return false. */
+bool page_free_if_pinned(void *page);
 /* page_free_count / page_total - pages free now, pages ever added. */
 uint64_t page_free_count(void);
 uint64_t page_total(void);

@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "xl.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -54,6 +55,8 @@ static struct proc *proc_alloc(const char *name)
 	p->killed = 0;
 	p->exit_status = 0;
 	p->nthreads = 0;
+	p->nsys = 0;
+	p->xl = NULL;
 	p->vm = NULL;
 	memset(p->files, 0, sizeof(p->files));
 	p->cwd = NULL;
@@ -88,7 +91,7 @@ static void poke_threads(struct proc *p)
 }
 
 /* Mark p dying with status unless it already is. */
-static void doom(struct proc *p, int status)
+void proc_doom(struct proc *p, int status)
 {
 	spin_lock(&p->lock);
 	if (!p->killed) {
@@ -109,7 +112,7 @@ int proc_kill(int pid, int status)
 	spin_unlock(&tree_lock);
 	if (!target)
 		return -ESRCH;
-	doom(target, status);
+	proc_doom(target, status);
 	return 0;
 }
 
@@ -117,12 +120,12 @@ void proc_kill_group(int pgid, int status)
 {
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state == P_ALIVE && procs[i].pgid == pgid && &procs[i] != initproc)
-			doom(&procs[i], status);
+			proc_doom(&procs[i], status);
 }
 
 void proc_exit(int status)
 {
-	doom(curproc(), status & 0xff);
+	proc_doom(curproc(), status & 0xff);
 	thread_exit(status);
 }
 
@@ -153,6 +156,7 @@ static void proc_teardown(struct proc *p)
 	p->vm = NULL;
 	spin_unlock(&p->lock);
 	vm_activate(NULL);
+	xl_proc_teardown(p); /* no syscall thread is left to use the pages */
 	spin_lock(&sched_lock);
 	for (int i = 0; i < NTHREAD; i++) /* zombie threads nobody joined */
 		if (threads[i].proc == p && threads[i].state == T_ZOMBIE)
@@ -174,14 +178,21 @@ static void proc_teardown(struct proc *p)
 	spin_unlock(&tree_lock);
 }
 
-bool proc_thread_exiting(struct proc *p, long value)
+bool proc_thread_exiting(struct thread *t, long value)
 {
-	bool last;
+	struct proc *p = t->proc;
+	bool last, orphans;
 	spin_lock(&p->lock);
 	last = --p->nthreads == 0;
+	if (t->sys)
+		p->nsys--;
+	/* The last user thread leaves only syscall threads: they end too. */
+	orphans = !last && !t->sys && p->nthreads == p->nsys;
 	if (last && !p->killed)
 		p->exit_status = (int)value & 0xff; /* the last thread's value */
 	spin_unlock(&p->lock);
+	if (orphans)
+		proc_doom(p, (int)value & 0xff);
 	if (last)
 		proc_teardown(p);
 	return last;
@@ -358,7 +369,7 @@ void proc_user_fault(const struct trapframe *tf)
 		note = " (stack overflow)";
 	kprintf("pid %d (%s): %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx%s; killed\n", p->pid,
 		p->name, arch_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval, note);
-	doom(p, EXIT_FAULT);
+	proc_doom(p, EXIT_FAULT);
 	thread_exit(EXIT_FAULT);
 }
 

@@ -18,7 +18,9 @@ struct proc {
 	struct proc *parent;
 	int exit_status;          /* valid in P_ZOMBIE */
 	int killed;               /* 0, or the status to die with */
-	int nthreads;             /* threads not yet exited */
+	int nthreads;             /* threads not yet exited, syscall threads too */
+	int nsys;                 /* of them syscall threads (kernel/xl_worker.c) */
+	struct xl_ctx *xl;        /* registered syscall pages, or NULL */
 	struct vm *vm;            /* the user address space */
 	struct file *files[NOFILE];
 	struct inode *cwd;        /* a reference; NULL: / (or no file system) */
@@ -34,6 +36,8 @@ int proc_kill(int pid, int status);
 void proc_kill_group(int pgid, int status);
 /* proc_killed - the status the current process must die with, or 0. */
 int proc_killed(void);
+/* proc_doom - make p die with status at its next chance, like kill. */
+void proc_doom(struct proc *p, int status);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_start_init - create pid 1 running the program name (from the file

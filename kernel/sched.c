@@ -14,6 +14,7 @@
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct thread *runq_head, *runq_tail;
 static int tick_sleepers; /* threads in sched_sleep_ticks, under sched_lock */
+static int timed_sleepers; /* threads in sleep_on_until (atomic) */
 static char tick_chan;
 
 /* May hart h run t? Reserved harts run only the threads pinned to them. */
@@ -26,6 +27,8 @@ static bool allowed(const struct thread *t, int h)
 
 static void enqueue(struct thread *t)
 {
+	if (t->pin >= 0)
+		harts[t->pin].nready++;
 	t->state = T_RUNNABLE;
 	t->next = NULL;
 	if (runq_tail)
@@ -48,6 +51,8 @@ static struct thread *dequeue_for(int h)
 			runq_head = t->next;
 		if (runq_tail == t)
 			runq_tail = prev;
+		if (t->pin >= 0)
+			harts[t->pin].nready--;
 		return t;
 	}
 	return NULL;
@@ -129,12 +134,44 @@ int sleep_on(void *chan, struct spinlock *lk)
 	}
 	t->chan = chan;
 	t->state = T_SLEEPING;
+	t->nsleeps++;
 	sched();
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);
 	}
 	return proc_killed() ? -EINTR : 0;
+}
+
+int sleep_on_until(void *chan, struct spinlock *lk, uint64_t deadline)
+{
+	struct thread *t = curthread();
+	int err;
+	t->wake_tick = deadline;
+	__atomic_add_fetch(&timed_sleepers, 1, __ATOMIC_RELAXED);
+	err = sleep_on(chan, lk);
+	__atomic_sub_fetch(&timed_sleepers, 1, __ATOMIC_RELAXED);
+	t->wake_tick = 0;
+	return err;
+}
+
+/* Wake the sleep_on_until sleepers whose deadline has passed. */
+static void wake_expired(void)
+{
+	uint64_t now = sched_ticks();
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++) {
+		struct thread *t = &threads[i];
+		if (t->state == T_SLEEPING && t->wake_tick && t->wake_tick <= now)
+			sched_wake_locked(t);
+	}
+	spin_unlock(&sched_lock);
+}
+
+bool sched_others_ready(void)
+{
+	struct hart *h = this_hart();
+	return __atomic_load_n(&h->nready, __ATOMIC_RELAXED) > 0 || h->need_resched;
 }
 
 /* Run t on this hart until it gives the hart back (sched_lock held). */
@@ -146,7 +183,9 @@ static void run(struct hart *h, struct thread *t)
 	h->need_resched = false;
 	h->arch.kernel_sp = t->kstack_top;
 	h->arch.kstack_lo = t->kstack_lo;
-	vm_activate(t->proc ? t->proc->vm : NULL); /* NULL once it is torn down */
+	/* Syscall threads reach user memory only through copyin/copyout's
+	 * page walk: they stay on the kernel's table (no TLB flush). */
+	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
 	switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
 	h->arch.kstack_lo = 0; /* the scheduler's boot stack has no guard */
@@ -198,6 +237,8 @@ void sched_tick(void)
 		h->need_resched = true;
 	if (__atomic_load_n(&tick_sleepers, __ATOMIC_RELAXED))
 		wakeup(&tick_chan);
+	if (__atomic_load_n(&timed_sleepers, __ATOMIC_RELAXED))
+		wake_expired();
 }
 
 void sched_preempt_point(void)

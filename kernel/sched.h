@@ -14,6 +14,12 @@ struct thread;
  * before sleeping and after waking): the caller should give up.
  */
 int sleep_on(void *chan, struct spinlock *lk);
+/* sleep_on_until - sleep_on that also ends when ticks reach deadline
+ * (sched_ticks()); callers re-check both. 0 or -EINTR. */
+int sleep_on_until(void *chan, struct spinlock *lk, uint64_t deadline);
+/* sched_others_ready - is another thread waiting for this hart (a pinned
+ * one queued for it), or a preemption pending? Racy hint for pollers. */
+bool sched_others_ready(void);
 /* wakeup - make every thread sleeping on chan runnable. Any context. */
 void wakeup(void *chan);
 /* sched_yield - give up the hart; the thread stays runnable. */

@@ -18,8 +18,8 @@ void sched(void);
 void wakeup_locked(void *chan);
 /* sched_wake_locked - make the sleeping thread t runnable. */
 void sched_wake_locked(struct thread *t);
-/* proc_thread_exiting - a thread of p is exiting with value; returns true
- * if it was the last one, after tearing the process down. */
-bool proc_thread_exiting(struct proc *p, long value);
+/* proc_thread_exiting - thread t of a process is exiting with value;
+ * returns true if it was the last one, after tearing the process down. */
+bool proc_thread_exiting(struct thread *t, long value);
 /* arch_enter_user - leave for user mode through the frame tf (trapentry.S). */
 void arch_enter_user(struct trapframe *tf) __attribute__((noreturn));

@@ -107,7 +107,7 @@ long sys_thread_join(const struct sys_args *a)
 	long value;
 	spin_lock(&sched_lock);
 	t = thread_by_tid(tid);
-	if (!t || t->proc != curproc() || t->joined) {
+	if (!t || t->proc != curproc() || t->joined || t->sys) {
 		spin_unlock(&sched_lock);
 		return -ESRCH;
 	}

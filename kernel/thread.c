@@ -43,7 +43,7 @@ static void thread_start(void)
 {
 	struct thread *t = curthread();
 	spin_unlock(&sched_lock);
-	if (t->proc)
+	if (t->proc && !t->sys)
 		arch_enter_user(t->tf); /* never returns */
 	t->kfn(t->karg);
 	thread_exit(0);
@@ -70,6 +70,9 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	}
 	t->proc = p;
 	t->pin = -1;
+	t->sys = false;
+	t->wake_tick = 0;
+	t->nsleeps = 0;
 	t->joined = false;
 	t->exit_value = 0;
 	t->chan = NULL;
@@ -111,14 +114,14 @@ struct thread *thread_by_tid(int tid)
 void thread_exit(long value)
 {
 	struct thread *t = curthread();
-	bool last = t->proc ? proc_thread_exiting(t->proc, value) : true;
+	bool last = t->proc ? proc_thread_exiting(t, value) : true;
 
 	spin_lock(&sched_lock);
 	t->exit_value = value;
-	/* A thread nobody can join (kernel, or the process is gone) is freed
-	 * as soon as the scheduler has switched off its stack. */
-	t->state = last ? T_UNUSED : T_ZOMBIE;
-	if (last)
+	/* A thread nobody can join (kernel, syscall thread, or the process is
+	 * gone) is freed as soon as the scheduler has switched off its stack. */
+	t->state = last || t->sys ? T_UNUSED : T_ZOMBIE;
+	if (last || t->sys)
 		t->proc = NULL;
 	wakeup_locked(t);
 	sched();

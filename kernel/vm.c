@@ -33,7 +33,9 @@ static void *unmap_range(struct vm *vm, uint64_t start, uint64_t end, void *list
 {
 	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
 		uint64_t pa = mmu_unmap(vm->root, va);
-		if (pa) {
+		/* A pinned syscall page (kernel/xl.c) is only marked freed:
+		 * the kernel still writes it, so no list link goes in it. */
+		if (pa && !page_free_if_pinned((void *)pa)) {
 			*(void **)pa = list;
 			list = (void *)pa;
 		}

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Sv39: three levels of 512 entries; va bits 38-30, 29-21, 20-12 index them.
 #include "mmu.h"
+#include "arch.h"
 #include "csr.h"
+#include "trapframe.h"
 #include "../../kernel/machine.h"
 #include "../../kernel/page.h"
 #include "../../kernel/printk.h"
@@ -138,10 +140,22 @@ void mmu_free_root(pte_t *root)
 	page_free(root);
 }
 
+/* Bumped by every new kernel mapping: a hart that stays on one table
+ * still flushes once after one appeared (it may cache the invalid entry). */
+static volatile uint64_t kmap_gen;
+
 void mmu_switch(pte_t *root)
 {
 	uint64_t pt = (uint64_t)(root ? root : kernel_root);
-	csr_write(satp, SATP_SV39 | (pt >> PAGE_SHIFT));
+	uint64_t satp = SATP_SV39 | (pt >> PAGE_SHIFT);
+	uint64_t gen = __atomic_load_n(&kmap_gen, __ATOMIC_ACQUIRE);
+	struct arch_hart *ah = (struct arch_hart *)arch_this_hart(); /* its first member */
+	/* Same table, no new kernel mapping: nothing to flush (syscall
+	 * threads and the scheduler loop all run on the kernel's table). */
+	if (csr_read(satp) == satp && ah->kmap_gen == gen)
+		return;
+	ah->kmap_gen = gen;
+	csr_write(satp, satp);
 	mmu_flush_tlb();
 }
 
@@ -152,6 +166,7 @@ int mmu_kernel_map(uint64_t va, uint64_t pa)
 	int err;
 	spin_lock(&lock);
 	err = mmu_map(kernel_root, va, pa, MMU_R | MMU_W);
+	__atomic_add_fetch(&kmap_gen, 1, __ATOMIC_RELEASE);
 	spin_unlock(&lock);
 	return err;
 }

@@ -74,6 +74,7 @@ struct arch_hart {
 	uint64_t kstack_lo; /* HART_KSTACK_LO */
 	uint64_t t0;        /* HART_T0 */
 	uint64_t emerg_sp;  /* HART_EMERG_SP */
+	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
 };
 
 /* Role-named accessors for the syscall ABI: number in a7, args in a0-a5. */

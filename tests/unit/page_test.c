@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The page allocator's bookkeeping, over a block of host memory.
 #include "kernel/page.h"
+#include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"
 #include <string.h>
@@ -72,6 +73,33 @@ static void test_add_twice_counts_once(void)
 	CHECK(page_free_count() == 8);
 }
 
+/* A pinned page survives page_free until page_unpin says to free it. */
+static void test_pin(void)
+{
+	uint8_t *p;
+	setup();
+	page_add_range((uint64_t)ram, (uint64_t)ram + 8 * PAGE_SIZE, NULL, 0);
+	p = page_alloc();
+	CHECK(page_pin(p) == 0);
+	CHECK(page_pin(p) == -EBUSY);
+	CHECK(page_pin(ram + 1) == -EINVAL);
+	CHECK(page_unpin(p) == false); /* never freed: still the owner's */
+	CHECK(page_free_count() == 7);
+	CHECK(page_pin(p) == 0);
+	page_free(p); /* the user lets go: only marked */
+	CHECK(page_free_count() == 7);
+	p[0] = 42;    /* still ours to write */
+	CHECK(EXPECT_PANIC(page_free(p)));
+	CHECK(page_unpin(p) == true);
+	page_free(p);
+	CHECK(page_free_count() == 8);
+	CHECK(page_pin(p) == -EINVAL); /* a free page cannot be pinned */
+	p = page_alloc();
+	CHECK(page_free_if_pinned(p) == false);
+	page_free(p);
+	CHECK(page_free_count() == 8);
+}
+
 int main(void)
 {
 	ram = aligned_alloc(PAGE_SIZE, NPAGES * PAGE_SIZE);
@@ -79,6 +107,7 @@ int main(void)
 	RUN(test_alloc_is_zeroed_and_reused);
 	RUN(test_bad_frees_panic);
 	RUN(test_add_twice_counts_once);
+	RUN(test_pin);
 	free(ram);
 	UNIT_EXIT();
 }

@@ -190,6 +190,7 @@ void spin(long n)
 #include "ut_sched.inc"
 #include "ut_bad.inc"
 #include "ut_fs.inc"
+#include "ut_xl.inc"
 
 struct test {
 	const char *name;
@@ -279,6 +280,19 @@ static const struct test quick[] = {
 	{"fsfsync", test_fsfsync, 0},
 	{"fspmem", test_fspmem, 0},
 	{"fsbadargs", test_fsbadargs, 60},
+	{"xlbasic", test_xlbasic, 0},
+	{"xldiff", test_xldiff, 0},
+	{"xlblock", test_xlblock, 0},
+	{"xlforbidden", test_xlforbidden, 0},
+	{"xlbadreg", test_xlbadreg, 0},
+	{"xlunmap", test_xlunmap, 0},
+	{"xlexit", test_xlexit, 60},
+	{"xlend", test_xlend, 0},
+	{"xlexec", test_xlexec, 0},
+	{"xlwakeup", test_xlwakeup, 0},
+	{"xlorder", test_xlorder, 120},
+	{"xlgarbage", test_xlgarbage, 60},
+	{"xlfair", test_xlfair, 60},
 };
 
 static const struct test slow[] = {
@@ -291,6 +305,7 @@ static const struct test slow[] = {
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
 	{"fsfull", test_fsfull, 300},
+	{"xlorderbig", test_xlorderbig, 600},
 };
 
 /* The watchdog: kills pid when secs have passed. */

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* Exception-less system calls: syscall pages, worker harts, syscall threads
+ * (docs/xl.md; the ABI is lib/xl_abi.h). */
+#pragma once
+#include "spinlock.h"
+#include "../lib/xl_abi.h"
+
+struct proc;
+
+/* One registered page of a process. */
+struct xl_reg {
+	uint64_t uva;          /* its user address; 0: the slot is free */
+	struct xl_page *k;     /* the same page, pinned, as the kernel sees it */
+	int refs;              /* 1 while registered, +1 per thread serving it */
+	bool stopped;          /* END seen or unregistered: serve nothing more */
+	unsigned next;         /* where the next scan starts (round robin) */
+};
+
+/* A process's exception-less state, under lock. */
+struct xl_ctx {
+	struct spinlock lock;
+	struct proc *proc;     /* NULL: the slot is free (set under ctx_lock
+				* and lock; pollers may read it racily) */
+	int worker;            /* index of the worker serving the process */
+	struct xl_reg reg[XL_MAX_PAGES];
+	int nthreads;          /* syscall threads alive */
+	int nidle;             /* of them asleep waiting for work */
+	int nfree;             /* of them not inside a handler */
+	bool kick;             /* work announced to the idle ones */
+	int waiters;           /* xl_wait callers asleep */
+	char work_chan, done_chan;
+};
+
+/* A worker hart: its polling thread, its idle state, its counters. */
+struct xl_worker {
+	struct spinlock lock;  /* sleeping */
+	int hart;
+	struct thread *thread;
+	bool sleeping;         /* the worker thread sleeps (NEED_WAKEUP is set) */
+	int spinners;          /* syscall threads polling on its behalf (atomic) */
+	struct xl_worker_stats st;
+};
+
+extern struct xl_worker xl_workers[XL_MAX_WORKERS];
+extern int xl_nworkers;
+extern uint64_t xl_spin_ticks;
+
+/* xl_is_worker_hart - does bootarg workers= make hart id a worker? Decided
+ * on the first call, on the boot hart after bootargs_parse (like
+ * pmem_hart): the highest hart ids that are neither the boot hart nor the
+ * pmem device. */
+bool xl_is_worker_hart(int id);
+/* xl_init - start a worker thread on every worker hart; print the banner
+ * line. Boot hart, after hart_start_all. */
+void xl_init(void);
+/* xl_proc_stop - serve none of p's pages any more (exec): once it returns
+ * no syscall thread of p is created and none takes another entry. */
+void xl_proc_stop(struct proc *p);
+/* xl_proc_teardown - the process's last thread is leaving: unregister and
+ * unpin every page, free the context. No syscall thread of p is left. */
+void xl_proc_teardown(struct proc *p);
+
+/* xl_poller_needed - a thread on this worker hart is about to sleep until
+ * a polled pmem completion: make sure the worker is awake to poll. */
+void xl_poller_needed(void);
+
+/* Internal to kernel/xl.c and kernel/xl_worker.c. */
+/* xl_worker_main - a worker hart's polling thread (arg: its xl_worker). */
+void xl_worker_main(void *arg);
+/* xl_poll_pass - one pass of the worker's duties, by whoever polls on w's
+ * hart: reap pmem completions, get a syscall thread going for each
+ * process with submitted entries and nobody to serve them. Returns how
+ * much it found (submitted entries and completions). */
+int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self);
+/* xl_ctxs - a context slot per possible process (the pollers scan them;
+ * each lock is set up once, in xl_init). */
+extern struct xl_ctx xl_ctxs[];
+extern int xl_nctx;
+/* xl_reg_put - drop a reference on c->reg[i] (c->lock held); the last
+ * one frees the slot and returns the page for xl_page_release (NULL
+ * otherwise). xl_page_release - unpin it, free it if the user did; no
+ * spinlock held (it may shoot down TLBs). NULL is ignored. */
+struct xl_page *xl_reg_put(struct xl_ctx *c, int i);
+void xl_page_release(struct xl_page *k);
+/* xl_count_completed - entries in state COMPLETED over c's pages (lock). */
+int xl_count_completed(struct xl_ctx *c);
+/* xl_wake_worker - wake w's polling thread if it sleeps; counts it. */
+void xl_wake_worker(struct xl_worker *w);

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+// Measuring system call costs: counters, medians, the trap and page workloads.
+#include "../measure.h"
+
+uint64_t measure_waiting;
+
+uint64_t measure_time(void)
+{
+	uint64_t t;
+	asm volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+uint64_t measure_instret(void)
+{
+	uint64_t t;
+	asm volatile("rdinstret %0" : "=r"(t));
+	return t;
+}
+
+bool measure_can_instret(void)
+{
+	static int known = -1;
+	int pid, st = -1;
+	if (known >= 0)
+		return known;
+	pid = fork();
+	if (pid == 0) {
+		measure_instret();
+		exit(0);
+	}
+	while (pid > 0 && wait(&st) != pid)
+		;
+	known = pid > 0 && st == 0;
+	return known;
+}
+
+static void sort(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1], v[j - 1] = t;
+		}
+}
+
+#define MAX_RUNS 31
+
+void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost *out)
+{
+	uint64_t ns[MAX_RUNS], ins[MAX_RUNS], own[MAX_RUNS];
+	bool have = measure_can_instret();
+	runs = MIN(MAX(runs, 1), MAX_RUNS);
+	fn(ctx, calls / 10 + 1); /* warm up: threads made, caches filled */
+	for (int r = 0; r < runs; r++) {
+		uint64_t t0, i0, t1, i1;
+		measure_waiting = 0;
+		t0 = measure_time();
+		i0 = have ? measure_instret() : 0;
+		fn(ctx, calls);
+		i1 = have ? measure_instret() : 0;
+		t1 = measure_time();
+		ns[r] = (t1 - t0) * (1000000000UL / MEASURE_TIMEBASE_HZ) * 100 / calls;
+		ins[r] = (i1 - i0) * 100 / calls;
+		own[r] = (i1 - i0 - MIN(measure_waiting, i1 - i0)) * 100 / calls;
+	}
+	sort(ns, runs);
+	sort(ins, runs);
+	sort(own, runs);
+	out->ns100 = ns[runs / 2];
+	out->instret100 = ins[runs / 2];
+	out->own100 = own[runs / 2];
+}
+
+void xlb_trap_null(void *ctx, long n)
+{
+	UNUSED(ctx);
+	for (long i = 0; i < n; i++)
+		null();
+}
+
+void xlb_trap_echo(void *ctx, long n)
+{
+	struct xlb_page *p = ctx;
+	for (long i = 0; i < n; i++) {
+		uint64_t a[6] = { (uint64_t)i, 1, 2, 3, 4, 5 };
+		if (echo(i, 1, 2, 3, 4, 5) != xl_echo_value(a))
+			p->bad++;
+	}
+}
+
+/* n calls through the ring in batches; check each result with want. */
+static void page_calls(struct xlb_page *p, long n, long nr)
+{
+	struct xl_call calls[2 * XL_ENTRIES];
+	int slots[2 * XL_ENTRIES];
+	int batch = MIN(MAX(p->batch, 1), (int)ARRAY_SIZE(calls));
+	for (long done = 0; done < n;) {
+		int k = (int)MIN((long)batch, n - done);
+		for (int i = 0; i < k; i++) {
+			calls[i].nr = (uint16_t)nr;
+			calls[i].tag = 0;
+			for (int j = 0; j < 6; j++)
+				calls[i].arg[j] = j ? (uint64_t)j - 1 : (uint64_t)(done + i);
+		}
+		k = xl_submit_batch(p->ring, k, calls, slots);
+		/* Wait for the last of the batch (not counted as the caller's
+		 * own work), then take every result back. */
+		if (k) {
+			uint64_t w0 = measure_can_instret() ? measure_instret() : 0;
+			xl_wait_done(p->ring, slots[k - 1]);
+			measure_waiting += measure_can_instret() ? measure_instret() - w0 : 0;
+		}
+		for (int i = 0; i < k; i++) {
+			long ret = xl_wait_slot(p->ring, slots[i]);
+			long want = nr == SYS_echo ? xl_echo_value(calls[i].arg) : 0;
+			if (ret != want)
+				p->bad++;
+		}
+		done += k;
+	}
+}
+
+void xlb_page_null(void *ctx, long n)
+{
+	page_calls(ctx, n, SYS_null);
+}
+
+void xlb_page_echo(void *ctx, long n)
+{
+	page_calls(ctx, n, SYS_echo);
+}

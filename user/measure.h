@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Measuring system call costs from user space (user/lib/measure.c):
+ * shared by xldemo and the benchmark. */
+#pragma once
+#include "xl.h"
+
+#define MEASURE_TIMEBASE_HZ 10000000UL /* QEMU virt's time CSR */
+
+/* A cost per call, in hundredths (two decimals): wall ns and instructions
+ * retired on the calling hart. */
+struct cost {
+	uint64_t ns100, instret100;
+	uint64_t own100; /* instret100 less what was spent waiting for results:
+			  * what the caller pays to submit and reap */
+};
+
+/* measure_time / measure_instret - the time and instret CSRs (U-mode). */
+uint64_t measure_time(void);
+uint64_t measure_instret(void);
+/* measure_can_instret - may U-mode read instret? Probed once in a child,
+ * which the kernel kills (and says so) if it may not. */
+bool measure_can_instret(void);
+
+/* Instructions a workload spent waiting for results; workloads add to it,
+ * measure_median subtracts it for cost.own100. */
+extern uint64_t measure_waiting;
+
+/* A workload: do n calls' worth of work with ctx. */
+typedef void (*measure_fn)(void *ctx, long n);
+/* measure_median - run fn(ctx, calls) runs times; the median cost per call. */
+void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost *out);
+
+/* Workloads. xlb_trap_null: null() by ecall. xlb_page_null: null through
+ * the ring, batch entries submitted at once, then all waited for (the
+ * ctx is a struct xlb_page). xlb_trap_echo / xlb_page_echo: the same with
+ * echo(), six arguments checked. */
+struct xlb_page {
+	struct xl_ring *ring;
+	int batch;
+	long bad; /* results that were wrong */
+};
+void xlb_trap_null(void *ctx, long n);
+void xlb_page_null(void *ctx, long n);
+void xlb_trap_echo(void *ctx, long n);
+void xlb_page_echo(void *ctx, long n);

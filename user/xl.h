@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* The syscall-page library (user/lib/xl.c): exception-less system calls.
+ * A ring is one or more registered syscall pages used by one thread;
+ * docs/xl.md describes the protocol. */
+#pragma once
+#include "user.h"
+#include "../lib/syscall.h"
+#include "../lib/xl_abi.h"
+
+struct xl_ring {
+	struct xl_page *page[XL_MAX_PAGES];
+	int npages;
+	unsigned next;   /* where the search for a free slot starts */
+	int inflight;    /* submitted and not yet taken back */
+};
+
+/* One call for xl_submit_batch. */
+struct xl_call {
+	uint16_t nr, tag;
+	uint64_t arg[6];
+};
+
+/* One completion from xl_reap. */
+struct xl_done {
+	int slot;
+	uint16_t tag;
+	long ret;
+};
+
+/* xl_setup - npages fresh pages from sbrk, registered: 0 or -E* (nothing
+ * stays registered then). xl_teardown - unregister them (the memory stays). */
+int xl_setup(struct xl_ring *r, int npages);
+int xl_teardown(struct xl_ring *r);
+/* xl_nslots - how many entries the ring has (63 per page). */
+static inline int xl_nslots(const struct xl_ring *r) { return r->npages * XL_ENTRIES; }
+/* xl_entry_of - slot's entry, for tests that poke at it. */
+struct xl_entry *xl_entry_of(struct xl_ring *r, int slot);
+/* xl_submit - publish one call: its slot, or -EAGAIN if every slot is in
+ * use. Wakes the worker (one trap) if it sleeps. */
+int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag);
+/* xl_submit_batch - publish up to n calls, slots[i] for each; one wake-up
+ * check for all. Returns how many were submitted (fewer if slots ran out). */
+int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots);
+/* xl_kick - after publishing: xl_wake() if NEED_WAKEUP is set. */
+void xl_kick(struct xl_ring *r);
+/* xl_poll - has slot completed? Then *ret is its result and the slot is free. */
+bool xl_poll(struct xl_ring *r, int slot, long *ret);
+/* xl_reap - take back up to max completed entries; how many. */
+int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
+/* xl_wait_done - spin briefly (20 us), then sleep in xl_wait, until slot
+ * is COMPLETED (it stays so). xl_wait_slot - the same, then xl_poll: the
+ * result, and the slot is free. */
+void xl_wait_done(struct xl_ring *r, int slot);
+long xl_wait_slot(struct xl_ring *r, int slot);
+/* xl_call - a synchronous call through the ring: submit, wait, result.
+ * -EAGAIN if the ring is full. */
+long xl_call(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* The trap-based calls behind it (lib/syscall_list.h 40-45). */
+int xl_register(void *page);
+int xl_unregister(void *page);
+long xl_wait(long min, long timeout_ticks);
+int xl_wake(void);
+long echo(long a0, long a1, long a2, long a3, long a4, long a5);
+int xlstat(struct xl_stats *st, unsigned long size);
