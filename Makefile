@@ -57,7 +57,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck FORCE
+	fs-image fsck crash-test FORCE
 
 all: $(B)/kernel.elf
 
@@ -159,6 +159,11 @@ $(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_forma
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
+# fsutil runs the kernel's own file system code on an image: ls, cat, put.
+$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
+
 $(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
@@ -175,11 +180,18 @@ $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
 test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
-test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck
+test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsutil
 
 test: deps
 	@$(MAKE) --no-print-directory all test-unit test-boot
 	@$(PYTHON) tests/run.py
+
+# Kill QEMU RUNS times in the middle of writes and check the image after
+# each (make test does it 10 times); SEED repeats a run's kill delays.
+RUNS ?= 100
+crash-test: deps
+	@$(MAKE) --no-print-directory all test-boot
+	@$(PYTHON) tests/boot/crash_tests.py $(RUNS) $(SEED)
 
 deps:
 	@sh tools/deps.sh
@@ -198,6 +210,7 @@ help:
 	@echo "make fsck      check the file system in $(PMEM_IMG)"
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
+	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

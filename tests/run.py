@@ -14,6 +14,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "boot"))
 
 import boot_tests  # noqa: E402
+import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
 import user_tests  # noqa: E402
 
@@ -75,6 +76,8 @@ def run_boot():
     user_tests.shell_suite(report)
     print("== the file system: persistence, damaged images, a full disk", flush=True)
     fs_tests.fs_suite(report)
+    print("== crash consistency: QEMU killed in the middle of writes", flush=True)
+    crash_tests.crash_suite(report, runs=int(os.environ.get("CRASH_RUNS", "10")))
 
 
 def run_gdb():
