@@ -14,6 +14,10 @@ struct context {
 	uint64_t sp;      /*  8 */
 	uint64_t s[12];   /* 16 s0..s11 */
 };
+_Static_assert(__builtin_offsetof(struct context, ra) == CTX_RA, "CTX_RA");
+_Static_assert(__builtin_offsetof(struct context, sp) == CTX_SP, "CTX_SP");
+_Static_assert(__builtin_offsetof(struct context, s) == CTX_S0, "CTX_S0");
+_Static_assert(sizeof(struct context) == CTX_SIZE, "CTX_SIZE");
 /* switch_to - save the current registers in *from, load *to, and return
  * into to's ra on its stack. (switch.S) */
 void switch_to(struct context *from, struct context *to);

@@ -8,11 +8,14 @@
  * time with the boot arguments, so the first hart to claim boot_claimed
  * boots the kernel and every other hart takes its job from its slot in
  * hart_entry_sp[], which the boot hart writes before calling hart_start.
- * A hart with no slot (not started by us, or id too large) parks in wfi.
- * Clobbers everything; nothing is running yet.
+ * A hart with no slot (not started by us, or id too large) parks in wfi;
+ * a winner whose id is too large says why on the SBI console and powers
+ * off, so the machine never hangs in silence. Clobbers everything;
+ * nothing is running yet.
  */
 #include "boot.h"
 #include "csr.h"
+#include "sbi.h"
 
 	.section .text.entry
 	.globl _start
@@ -33,7 +36,7 @@ _start:
 	/* 3. The winner: its stack is slot a0 of hart_stacks (in .bss, unused
 	 *    until we call C, so clearing .bss under it is harmless). */
 	li	t0, BOOT_HART_SLOTS
-	bgeu	a0, t0, park
+	bgeu	a0, t0, too_many
 	la	t0, __bss_start
 	la	t1, __bss_end
 1:	bgeu	t0, t1, 2f
@@ -65,6 +68,28 @@ secondary:
 park:
 	wfi
 	j	park
+
+too_many:
+	/* 5. The boot hart has no slot: print too_many_msg a byte at a time
+	 *    through the legacy console (a7 = extension, a0 = byte), then
+	 *    SRST shutdown; if that returns, park. */
+	la	s1, too_many_msg
+3:	lbu	a0, (s1)
+	beqz	a0, 4f
+	li	a7, SBI_EXT_LEGACY_PUTCHAR
+	ecall
+	addi	s1, s1, 1
+	j	3b
+4:	li	a0, SBI_SRST_SHUTDOWN
+	li	a1, SBI_SRST_NO_REASON
+	li	a6, SBI_SRST_RESET
+	li	a7, SBI_EXT_SRST
+	ecall
+	j	park
+
+	.section .rodata
+too_many_msg:
+	.asciz	"\nnagi: OpenSBI chose a boot hart with id 8 or more; nagi handles ids 0-7 (MAX_HARTS): use -smp 8 or fewer. Powering off.\n"
 
 	.section .data
 	.balign 4

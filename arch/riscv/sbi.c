@@ -33,30 +33,40 @@ static struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 	return (struct sbiret){ r0, r1 };
 }
 
-/* SBI error codes (negative) mapped to the kernel's errno values. */
+/* SBI error codes mapped to the kernel's errno values. */
 static int sbi_errno(long err)
 {
 	switch (err) {
-	case 0: return 0;
-	case -2: return -ENOTSUP;   /* SBI_ERR_NOT_SUPPORTED */
-	case -3: return -EINVAL;    /* SBI_ERR_INVALID_PARAM */
-	case -4: return -EACCES;    /* SBI_ERR_DENIED */
-	case -5: return -EFAULT;    /* SBI_ERR_INVALID_ADDRESS */
-	case -6: return -EBUSY;     /* SBI_ERR_ALREADY_AVAILABLE */
-	case -7: return -EBUSY;     /* SBI_ERR_ALREADY_STARTED */
-	case -8: return -EINVAL;    /* SBI_ERR_ALREADY_STOPPED */
-	default: return -EIO;       /* SBI_ERR_FAILED and the unknown */
+	case SBI_SUCCESS: return 0;
+	case SBI_ERR_NOT_SUPPORTED: return -ENOTSUP;
+	case SBI_ERR_INVALID_PARAM: return -EINVAL;
+	case SBI_ERR_DENIED: return -EACCES;
+	case SBI_ERR_INVALID_ADDRESS: return -EFAULT;
+	case SBI_ERR_ALREADY_AVAILABLE: return -EBUSY;
+	case SBI_ERR_ALREADY_STARTED: return -EBUSY;
+	case SBI_ERR_ALREADY_STOPPED: return -EINVAL;
+	default: return -EIO; /* SBI_ERR_FAILED and the unknown */
 	}
+}
+
+static long base_call(long fid, long arg)
+{
+	return sbi_call(SBI_EXT_BASE, fid, arg, 0, 0).value;
 }
 
 void sbi_init(void)
 {
-	sbi.spec_version = sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
-	sbi.impl_id = sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value;
-	sbi.impl_version = sbi_call(SBI_EXT_BASE, 2, 0, 0, 0).value;
+	sbi.spec_version = base_call(SBI_BASE_SPEC_VERSION, 0);
+	sbi.impl_id = base_call(SBI_BASE_IMPL_ID, 0);
+	sbi.impl_version = base_call(SBI_BASE_IMPL_VERSION, 0);
 	for (unsigned i = 0; i < ARRAY_SIZE(probe_list); i++)
-		if (sbi_call(SBI_EXT_BASE, 3, probe_list[i].ext, 0, 0).value)
+		if (base_call(SBI_BASE_PROBE_EXT, probe_list[i].ext))
 			sbi.present |= 1u << i;
+	/* Said on the SBI console: the UART may not be set up yet. */
+	if (!sbi_has(SBI_EXT_TIME) || !sbi_has(SBI_EXT_IPI) || !sbi_has(SBI_EXT_SRST))
+		kprintf("nagi: SBI lacks TIME, IPI or SRST: using the legacy calls for them\n");
+	if (!sbi_has(SBI_EXT_HSM))
+		kprintf("nagi: SBI lacks HSM: no other hart can be started\n");
 }
 
 bool sbi_has(long ext)
@@ -80,28 +90,43 @@ void sbi_print_info(void)
 
 int sbi_hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
 {
-	return sbi_errno(sbi_call(SBI_EXT_HSM, 0, hartid, addr, opaque).error);
+	if (!sbi_has(SBI_EXT_HSM))
+		return -ENOTSUP;
+	return sbi_errno(sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, addr, opaque).error);
 }
 
 int sbi_hart_status(unsigned long hartid)
 {
-	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
+	struct sbiret r;
+
+	if (!sbi_has(SBI_EXT_HSM))
+		return -ENOTSUP;
+	r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid, 0, 0);
 	return r.error ? sbi_errno(r.error) : (int)r.value;
 }
 
 int sbi_send_ipi(unsigned long mask, unsigned long base)
 {
-	return sbi_errno(sbi_call(SBI_EXT_IPI, 0, mask, base, 0).error);
+	/* The legacy call takes a pointer to a mask that starts at hart 0. */
+	unsigned long legacy = mask << base;
+
+	if (!sbi_has(SBI_EXT_IPI))
+		return sbi_errno(sbi_call(SBI_EXT_LEGACY_SEND_IPI, 0, (long)&legacy, 0, 0).error);
+	return sbi_errno(sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, mask, base, 0).error);
 }
 
 int sbi_set_timer(uint64_t when)
 {
-	return sbi_errno(sbi_call(SBI_EXT_TIME, 0, when, 0, 0).error);
+	if (!sbi_has(SBI_EXT_TIME))
+		return sbi_errno(sbi_call(SBI_EXT_LEGACY_SET_TIMER, 0, when, 0, 0).error);
+	return sbi_errno(sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, when, 0, 0).error);
 }
 
 void sbi_shutdown(void)
 {
-	sbi_call(SBI_EXT_SRST, 0, 0 /* shutdown */, 0 /* no reason */, 0);
+	if (sbi_has(SBI_EXT_SRST))
+		sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_SHUTDOWN, SBI_SRST_NO_REASON, 0);
+	sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
 	for (;;)
 		__asm__ volatile("wfi");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The trap dispatcher: scause decoded in C through two tables, the textbook's
-// vector table in software. Entered from trapentry.S as trap_handler(frame).
+// The trap dispatcher: scause decoded in C through tables (interrupts, and
+// exceptions from U-mode), the textbook's vector table in software. Entered from trapentry.S as trap_handler(frame).
 #include "arch.h"
 #include "trapframe.h"
 #include "../../kernel/hart.h"
@@ -95,19 +95,34 @@ static uint64_t insn_length(uint64_t pc)
 	return (*(const uint16_t *)pc & 3) == 3 ? 4 : 2;
 }
 
-/* An exception: a system call, a user fault (the process dies), a fault
- * a kernel test expects, or a kernel bug (the full dump, then panic). */
-static void on_exception(struct trapframe *tf)
+/* Exceptions from U-mode, by cause: a system call, or a fault that kills
+ * the process (reported by name). A cause missing here is a fault too. */
+static void on_ecall(struct trapframe *tf) { syscall_from_trap(tf); }
+static void on_user_fault(struct trapframe *tf) { proc_user_fault(tf); }
+
+static const trap_fn user_exc_vector[NR_EXC] = {
+	[EXC_INSN_MISALIGNED] = on_user_fault,
+	[EXC_INSN_ACCESS] = on_user_fault,
+	[EXC_ILLEGAL_INSN] = on_user_fault,
+	[EXC_BREAKPOINT] = on_user_fault,
+	[EXC_LOAD_MISALIGNED] = on_user_fault,
+	[EXC_LOAD_ACCESS] = on_user_fault,
+	[EXC_STORE_MISALIGNED] = on_user_fault,
+	[EXC_STORE_ACCESS] = on_user_fault,
+	[EXC_ECALL_U] = on_ecall,
+	[EXC_INSN_PAGE_FAULT] = on_user_fault,
+	[EXC_LOAD_PAGE_FAULT] = on_user_fault,
+	[EXC_STORE_PAGE_FAULT] = on_user_fault,
+};
+
+/* An exception in the kernel: one a kernel test expects (skip the
+ * instruction), or a kernel bug (the full dump, then panic). */
+static void on_kernel_exception(struct trapframe *tf)
 {
 	struct trap_expect *ex = this_hart()->expect;
-	if (tf_from_user(tf)) {
-		if (tf->scause == EXC_ECALL_U)
-			syscall_from_trap(tf);
-		else
-			proc_user_fault(tf);
-		return;
-	}
-	if (ex && !tf_from_user(tf)) {
+	uint64_t lo = this_hart()->arch.kstack_lo;
+
+	if (ex) {
 		ex->scause = tf->scause;
 		ex->stval = tf->stval;
 		ex->sepc = tf->sepc;
@@ -116,7 +131,6 @@ static void on_exception(struct trapframe *tf)
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}
-	uint64_t lo = this_hart()->arch.kstack_lo;
 	if (lo && tf->stval < lo && tf->stval >= lo - 4096)
 		kprintf("\nkernel stack overflow in thread %d (%s)\n", curthread()->tid,
 			curthread()->name);
@@ -135,7 +149,12 @@ void trap_handler(struct trapframe *tf)
 	} else {
 		if (code < NR_EXC_STAT)
 			intrstat_inc(STAT_EXC + code);
-		on_exception(tf);
+		if (!tf_from_user(tf))
+			on_kernel_exception(tf);
+		else if (code < NR_EXC && user_exc_vector[code])
+			user_exc_vector[code](tf);
+		else
+			on_user_fault(tf);
 	}
 	/* Leaving: user threads may be killed or preempted here; kernel
 	 * code only if it ran with interrupts on (so it held no lock). */

@@ -51,6 +51,7 @@
 #define HART_EMERG_SP 32 /* a spare stack for reporting a stack overflow */
 
 #ifndef __ASSEMBLER__
+#include "csr.h"
 #include "../../lib/types.h"
 
 struct trapframe {
@@ -81,5 +82,5 @@ struct arch_hart {
 static inline uint64_t tf_syscall_nr(const struct trapframe *tf) { return tf->a7; }
 static inline uint64_t tf_arg(const struct trapframe *tf, int i) { return (&tf->a0)[i]; }
 static inline void tf_set_return(struct trapframe *tf, uint64_t v) { tf->a0 = v; }
-static inline bool tf_from_user(const struct trapframe *tf) { return !(tf->sstatus & (1UL << 8)); }
+static inline bool tf_from_user(const struct trapframe *tf) { return !(tf->sstatus & SSTATUS_SPP); }
 #endif

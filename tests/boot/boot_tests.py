@@ -94,6 +94,20 @@ def unknown_bootarg_is_warned_by_name():
         q.close()
 
 
+@boot_test
+def timer_falls_back_to_sbi_without_sstc():
+    """A CPU without Sstc: the DTB's ISA string lacks it, and the tick comes
+    through SBI set_timer instead of stimecmp, on every hart."""
+    q = Qemu("timer-sbi", smp=3, bootargs="ktest=timer_ticks_on_every_hart pmem=off",
+             extra=("-cpu", "rv64,sstc=false"), limit=60)
+    try:
+        q.expect(r"timer via SBI set_timer")
+        check(q.wait(60) == 0, "ktest timer_ticks_on_every_hart failed with SBI set_timer")
+        q.expect(r"ktest: timer_ticks_on_every_hart ok")
+    finally:
+        q.close()
+
+
 def crash_case(kind, patterns):
     def test():
         q = Qemu("crash-" + kind, bootargs="crash=" + kind, limit=60)
