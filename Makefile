@@ -128,10 +128,11 @@ fsck: $(B)/tools/pmemimg $(B)/tools/fsck
 	@$(B)/tools/fsck $(B)/pmem-fs.img
 
 # QEMU waits for gdb; gdb talks to it over a pipe (no TCP port to clash).
+# GDBFLAGS adds gdb options: the gdb test passes -batch and its script.
 gdb qemu-gdb: $(B)/kernel.elf
 	$(GDB) -q -nx -ex 'set pagination off' -ex 'file $(B)/kernel.elf' \
 	  -ex 'target remote | exec $(QEMU) $(QEMUOPTS) -display none -serial file:$(B)/console.log -monitor none -gdb stdio -S' \
-	  -x tools/gdb/nagi.gdb
+	  -x tools/gdb/nagi.gdb $(GDBFLAGS)
 
 # Host unit tests, built with the sanitizers against the host libc.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(filter-out tests/unit/stubs.c,$(wildcard tests/unit/*_test.c)))
@@ -177,7 +178,7 @@ $(B)/tools/pmemimg: tools/pmemimg.c drivers/pmem_regs.h
 # (-append needs -kernel; any kernel will do, QEMU exits before running it.)
 $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
-	@$(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
+	@timeout 30 $(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
 test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
 test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsutil

@@ -13,6 +13,8 @@ static void add_reserved(struct machine *m, uint64_t base, uint64_t size)
 {
 	if (size && m->nreserved < MAX_RESERVED)
 		m->reserved[m->nreserved++] = (struct mem_range){ base, size };
+	else if (size)
+		m->nreserved_lost++;
 }
 
 static void parse_reserved(const struct fdt *f, struct machine *m)

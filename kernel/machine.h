@@ -26,6 +26,7 @@ struct machine {
 	const char *bootargs;             /* /chosen/bootargs or "" */
 	int nreserved;                    /* OpenSBI's region, memreserve entries */
 	struct mem_range reserved[MAX_RESERVED];
+	int nreserved_lost;               /* ranges beyond MAX_RESERVED */
 	uint64_t dtb_base, dtb_size;
 };
 

@@ -44,6 +44,10 @@ static void memory_init(void)
 	struct mem_range skip[MAX_RESERVED + 2];
 	int n = machine.nreserved;
 
+	/* Memory we could not record as reserved might be the firmware's. */
+	if (machine.nreserved_lost)
+		panic("memory_init: the device tree reserves %d ranges more than MAX_RESERVED (%d)",
+		      machine.nreserved_lost, MAX_RESERVED);
 	for (int i = 0; i < n; i++)
 		skip[i] = machine.reserved[i];
 	skip[n++] = (struct mem_range){ machine.dtb_base, machine.dtb_size };

@@ -86,10 +86,11 @@ def monitor_counts_uart_interrupts():
 
 @boot_test
 def unknown_bootarg_is_warned_by_name():
-    q = boot("bootargs-unknown", bootargs="monitor frobnicate=3 hz=abc")
+    q = boot("bootargs-unknown", bootargs="monitor frobnicate=3 hz=abc panic=hlt")
     try:
         q.expect(r"unknown argument 'frobnicate'")
         q.expect(r"hz=abc is not a number")
+        q.expect(r"panic=hlt is not one of halt; ignored")
     finally:
         q.close()
 

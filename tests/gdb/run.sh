@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The gdb CI test: gdb-multiarch in batch mode boots build/kernel.elf under
+# The gdb CI test: `make gdb` in batch mode boots build/kernel.elf under
 # QEMU (over a pipe), stops at trap_handler and checks scause and the
-# commands of tools/gdb/nagi.gdb (tests/gdb/trap.gdb). Builds nothing.
+# commands of tools/gdb/nagi.gdb (tests/gdb/trap.gdb).
 # Exits 0 only if gdb printed "GDB-TEST PASS". Needs no terminal, gives up
 # after $TIMEOUT (60) seconds, and leaves no QEMU behind. See docs/gdb.md.
 set -u
@@ -50,7 +50,8 @@ trap 'echo "GDB-TEST FAIL interrupted"; exit 1' INT TERM HUP
 
 # In the background, so that a signal to this script is handled at once.
 NAGI_GDB_TEST=$marker timeout -k 2 "$TIMEOUT" \
-	"$GDB" -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb </dev/null >"$log" 2>&1 &
+	make -s --no-print-directory gdb GDB="$GDB" SMP=2 BOOTARGS= \
+	GDBFLAGS="-batch -x tests/gdb/trap.gdb" </dev/null >"$log" 2>&1 &
 wait $!
 rc=$?
 cat "$log"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # The gdb CI test (tests/gdb/run.sh runs it; docs/gdb.md explains):
-#   gdb-multiarch -batch -nx -x tools/gdb/nagi.gdb -x tests/gdb/trap.gdb
-# Boots nagi halted under QEMU (talking over a pipe: no TCP port), stops at
+#   make gdb SMP=2 GDBFLAGS="-batch -x tests/gdb/trap.gdb"
+# so gdb and QEMU start exactly as for a student's `make gdb` (nagi halted
+# under QEMU, talking over a pipe: no TCP port). Stops at
 # the first trap_handler, checks scause and the nagi.gdb commands, and
 # prints one line: GDB-TEST PASS scause=0x... or GDB-TEST FAIL ... . In
 # batch mode a failing command ends the script early; run.sh then reports
@@ -10,9 +11,6 @@ set pagination off
 set confirm off
 set width 0
 set height 0
-
-file build/kernel.elf
-target remote | exec qemu-system-riscv64 -machine virt -bios default -smp 2 -m 256M -kernel build/kernel.elf -append "" -display none -serial file:/dev/null -monitor none -gdb stdio -S
 
 break trap_handler
 continue
