@@ -57,7 +57,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck crash-test FORCE
+	fs-image fsck crash-test bench FORCE
 
 all: $(B)/kernel.elf
 
@@ -141,6 +141,7 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DNAGI_HOSTED -I. \
 UNIT_DEPS_printf_test := lib/printf.c lib/string.c
 UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
 UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
+UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
 # The file system core over a memory device, with mkfs's and fsck's engines.
 FS_CORE := $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
@@ -194,6 +195,14 @@ crash-test: deps
 	@$(MAKE) --no-print-directory all test-boot
 	@$(PYTHON) tests/boot/crash_tests.py $(RUNS) $(SEED)
 
+# The benchmark (docs/bench.md): bench in a fresh nagi, table and CSV kept
+# in build/bench.txt and build/bench.csv. BENCH= picks sections (null dev
+# seed, -q), ICOUNT=1 runs QEMU deterministically (-icount shift=0).
+bench: deps
+	@$(MAKE) --no-print-directory all $(FS_IMG) $(B)/tools/pmemimg
+	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
+		$(if $(ICOUNT),--icount) -- $(BENCH)
+
 deps:
 	@sh tools/deps.sh
 
@@ -212,6 +221,7 @@ help:
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
+	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

@@ -94,6 +94,7 @@ _Static_assert(offsetof(struct statfs, ffree) == 32, "statfs.ffree");
 #define PMEMCTL_LATENCY 2 /* arg: emulated media latency in ns (at most 1 s) */
 #define PMEMCTL_STATS 3   /* arg: struct pmem_stats * to fill */
 #define PMEMCTL_RESET 4   /* forget the latency samples, zero the counters */
+#define PMEMCTL_PROBE 5   /* arg: struct pmem_probe *: time raw commands */
 #define PMEMCTL_IRQ 0     /* completions by interrupt (an IPI) */
 #define PMEMCTL_POLL 1    /* completions by polling */
 
@@ -126,3 +127,24 @@ _Static_assert(sizeof(struct pmem_stats) == 152, "struct pmem_stats");
 _Static_assert(offsetof(struct pmem_stats, lat_n) == 32, "pmem_stats.lat_n");
 _Static_assert(offsetof(struct pmem_stats, commands) == 72, "pmem_stats.commands");
 _Static_assert(offsetof(struct pmem_stats, stray) == 144, "pmem_stats.stray");
+
+/* PMEMCTL_PROBE: count one-block commands of op, straight to the driver
+ * (no file system, no buffer cache), on the media's scratch blocks past
+ * the file system; each is timed from before pmem_submit to the return of
+ * the wait, as the calling thread sees it. Ticks of timebase Hz. */
+#define PMEM_PROBE_READ 0
+#define PMEM_PROBE_WRITE 1
+#define PMEM_PROBE_MAX 4096
+struct pmem_probe {
+	uint32_t op;       /*  0 in: PMEM_PROBE_READ or PMEM_PROBE_WRITE */
+	uint32_t count;    /*  4 in: commands, 1 to PMEM_PROBE_MAX */
+	uint64_t timebase; /*  8 out: ticks per second */
+	uint64_t min;      /* 16 out */
+	uint64_t median;   /* 24 out */
+	uint64_t p99;      /* 32 out */
+	uint64_t max;      /* 40 out */
+};
+_Static_assert(sizeof(struct pmem_probe) == 48, "struct pmem_probe");
+_Static_assert(offsetof(struct pmem_probe, timebase) == 8, "pmem_probe.timebase");
+_Static_assert(offsetof(struct pmem_probe, median) == 24, "pmem_probe.median");
+_Static_assert(offsetof(struct pmem_probe, max) == 40, "pmem_probe.max");

@@ -43,3 +43,19 @@ void xlb_trap_null(void *ctx, long n);
 void xlb_page_null(void *ctx, long n);
 void xlb_trap_echo(void *ctx, long n);
 void xlb_page_echo(void *ctx, long n);
+
+/* Seed 000's workload (user/lib/seedload.c): u processes at once, each
+ * rounds x (open its own file in dir, d x write SEED_BLOCK bytes, close,
+ * reopen, d x read and check them, close), through the trap path or, with
+ * page, each through a syscall page of its own. */
+#define SEED_BLOCK 512
+struct seed_load {
+	int u, d, rounds;
+	bool page;
+	const char *dir; /* must exist */
+};
+/* seed_run - fork the u processes, start them together, wait for all;
+ * *ticks is the wall time from the start to the last exit (time CSR).
+ * Removes the files. Returns 0, how many processes failed, or -E* if
+ * not all could be forked. */
+long seed_run(const struct seed_load *w, uint64_t *ticks);

@@ -109,6 +109,34 @@ def timer_falls_back_to_sbi_without_sstc():
         q.close()
 
 
+@boot_test
+def bench_quick_runs_every_section():
+    """`bench -q` from the shell: every section prints its rows and a CSV
+    line per figure, and nothing fails. Times are not checked (make bench)."""
+    q = Qemu("bench-quick", smp=4, limit=180, image="fresh")
+    try:
+        q.expect(r"^\$ ", timeout=60)
+        q.send("bench -q\r")
+        q.expect(r"^bench: done$", timeout=170)
+        out = q.output
+        errors = re.findall(r"^  bench: .*$", out, re.M)  # how bench reports a failure
+        check(not errors, "bench said: %s" % "; ".join(errors))
+        for missing in ("no page path", "no pmem device", "no file system to write to"):
+            check(missing not in out, "bench printed '%s'" % missing)
+        null = re.findall(r"^csv,null,(trap|page),-,1,(\d+),0,null,ns,([\d.]+)$", out, re.M)
+        check(len(null) == 5 and all(float(v) > 0 for _, _, v in null),
+              "null: %d ns rows, wanted 5 (trap and 4 batches)" % len(null))
+        dev = re.findall(r"^csv,dev,driver,(irq|poll),1,1,(\d+),(read|write),median_ns,", out, re.M)
+        check(len(set(dev)) == 8, "dev: %d median rows, wanted 8" % len(set(dev)))
+        seed = re.findall(r"^csv,seed,(trap|page),(irq|poll),(\d+),1,0,file,ms,([\d.]+)$", out,
+                          re.M)
+        check(len(seed) == 12 and all(float(v) > 0 for *_, v in seed),
+              "seed: %d rows, wanted 12 (u 1 8 64 x trap/page x irq/poll)" % len(seed))
+        return "%d csv rows" % len(re.findall(r"^csv,", out, re.M))
+    finally:
+        q.close()
+
+
 def crash_case(kind, patterns):
     def test():
         q = Qemu("crash-" + kind, bootargs="crash=" + kind, limit=60)

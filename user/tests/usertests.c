@@ -190,6 +190,7 @@ void spin(long n)
 #include "ut_sched.inc"
 #include "ut_bad.inc"
 #include "ut_fs.inc"
+#include "ut_pmem.inc"
 #include "ut_xl.inc"
 
 struct test {
@@ -279,6 +280,7 @@ static const struct test quick[] = {
 	{"fsexec", test_fsexec, 0},
 	{"fsfsync", test_fsfsync, 0},
 	{"fspmem", test_fspmem, 0},
+	{"pmemprobe", test_pmemprobe, 60},
 	{"fsbadargs", test_fsbadargs, 60},
 	{"xlbasic", test_xlbasic, 0},
 	{"xldiff", test_xldiff, 0},

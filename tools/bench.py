@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""make bench: boot nagi on a fresh copy of the file system, run `bench`
+from the shell as a user would, keep what it printed.
+
+    python3 tools/bench.py [--smp N] [--bootargs ARGS] [--icount] [SECTION...]
+
+The console goes to build/bench.txt and the CSV lines to build/bench.csv
+(test,path,mode,u,batch,latency_ns,op,metric,value). --icount runs QEMU
+with -icount shift=0: one host thread, deterministic, instret counts
+instructions; but a spinning hart then eats virtual time (docs/bench.md).
+"""
+import argparse
+import os
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from qemu import Qemu, Timeout  # noqa: E402
+
+LIMIT = 1800  # seconds: a whole run takes a few minutes on an idle host
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--smp", type=int, default=4)
+    ap.add_argument("--bootargs", default="")
+    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("sections", nargs="*", help="null dev seed, or -q (default: all)")
+    a = ap.parse_args()
+    extra = ("-icount", "shift=0") if a.icount else ()
+    q = Qemu("bench", smp=a.smp, bootargs=a.bootargs, limit=LIMIT, image="fresh", extra=extra)
+    start = time.monotonic()
+    try:
+        q.expect(r"^\$ ", timeout=120)
+        q.send("bench %s\r" % " ".join(a.sections))
+        while "bench: done" not in q.output:
+            q.expect(r"bench: done|panic", timeout=LIMIT)
+            if "panic" in q.output:
+                raise Timeout("the kernel panicked")
+    except Timeout as e:
+        print("bench: %s; the console is in build/test-logs/bench.log" % e)
+        return 1
+    finally:
+        q.close()
+    out = q.output[q.output.find("bench:"):q.output.find("bench: done") + len("bench: done")]
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "bench.txt"), "w") as f:
+        f.write(out + "\n")
+    rows = [l[4:] for l in out.splitlines() if l.startswith("csv,")]
+    with open(os.path.join(ROOT, "build", "bench.csv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    print("\n".join(l for l in out.splitlines() if not l.startswith("csv,")))
+    print("\nbench: %d harts%s, %.0f s; build/bench.txt, build/bench.csv (%d rows)" % (
+        a.smp, ", icount" if a.icount else "", time.monotonic() - start, len(rows) - 1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
