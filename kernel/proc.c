@@ -21,6 +21,7 @@ static struct proc procs[NPROC];
 static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
 static int next_pid = 1;
 static struct proc *initproc;
+#define MAXINITARGS 8 /* words of bootarg initargs= */
 
 struct proc *curproc(void)
 {
@@ -342,13 +343,24 @@ void proc_set_cwd(struct inode *ip)
 		fs_iput(old);
 }
 
-void proc_start_init(const char *name)
+void proc_start_init(const char *name, const char *args)
 {
+	static char buf[128]; /* a boot argument's value fits (bootargs.c) */
+	char *argv[MAXINITARGS + 2] = { (char *)name };
 	struct proc *p = proc_alloc(name);
 	struct thread *t = p ? thread_alloc(p, name) : NULL;
-	char *argv[] = { (char *)name, NULL };
-	int err;
+	int argc = 1, err;
 
+	/* initargs=a,b,c: the words, in order, after the name. */
+	nagi_strlcpy(buf, args ? args : "", sizeof(buf));
+	for (char *s = buf; *s && argc <= MAXINITARGS; argc++) {
+		argv[argc] = s;
+		while (*s && *s != ',')
+			s++;
+		if (*s)
+			*s++ = 0;
+	}
+	argv[argc] = NULL;
 	if (!t || !(p->vm = vm_create()))
 		panic("proc_start_init: out of memory");
 	err = exec_program(p, t->tf, name, argv);

@@ -41,8 +41,10 @@ void proc_doom(struct proc *p, int status);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_start_init - create pid 1 running the program name (from the file
- * system, else the boot file set). Thread context: exec may sleep. */
-void proc_start_init(const char *name);
+ * system, else the boot file set) with the comma-separated words of args
+ * (bootarg initargs=, may be NULL) as its arguments. Thread context: exec
+ * may sleep. */
+void proc_start_init(const char *name, const char *args);
 /* proc_create_child - fork's new process: a copy of parent's memory,
  * descriptors, directory and group; no threads yet. NULL if out of memory. */
 struct proc *proc_create_child(struct proc *parent);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Process and thread system calls: fork, exit, kill, sbrk, sleep, threads...
 #include "hart.h"
+#include "page.h"
 #include "ktest.h"
 #include "printk.h"
 #include "proc.h"
@@ -9,6 +10,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "../drivers/timer.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -175,4 +177,32 @@ long sys_intrstat(const struct sys_args *a)
 	err = copyout(arg_uaddr(a, 0), &table, sizeof(table));
 	spin_unlock(&lock);
 	return err;
+}
+
+_Static_assert(ROLE_NONE == HART_ROLE_NONE && ROLE_GENERAL == HART_ROLE_GENERAL &&
+		       ROLE_RESERVED == HART_ROLE_RESERVED && ROLE_WORKER == HART_ROLE_WORKER &&
+		       ROLE_PMEM == HART_ROLE_PMEM,
+	       "lib/abi.h's HART_ROLE_* are kernel/hart.h's roles");
+_Static_assert(SYSINFO_MAX_HARTS == MAX_HARTS, "sysinfo covers every hart id");
+
+/*
+ * sys_sysinfo - sysinfo(buf, size): the tick rate (hz= changes it), the
+ * time CSR's rate, free and total pages, and each hart's role. Needs
+ * size >= sizeof(struct sysinfo) (-EINVAL); -EFAULT for a bad buf.
+ * Takes no lock: every field is a snapshot that may change at once.
+ */
+long sys_sysinfo(const struct sys_args *a)
+{
+	struct sysinfo si = {
+		.hz = timer_hz(),
+		.nharts = (uint32_t)hart_online_count(),
+		.timebase = machine.timebase,
+		.pages_free = page_free_count(),
+		.pages_total = page_total(),
+	};
+	if (arg_uaddr(a, 1) < sizeof(si))
+		return -EINVAL;
+	for (int i = 0; i < MAX_HARTS; i++)
+		si.role[i] = (uint8_t)harts[i].role;
+	return copyout(arg_uaddr(a, 0), &si, sizeof(si));
 }

@@ -75,6 +75,26 @@ _Static_assert(sizeof(struct dirent) == 32, "struct dirent");
 #define USER_TOP 0x80000000UL
 #define USER_STACK_PAGES 16
 
+/* sysinfo(): what a program may learn about the machine it runs on.
+ * role[] holds one HART_ROLE_* per hart id (kernel/hart.h's roles). */
+#define HART_ROLE_NONE 0     /* no such hart, or it did not start */
+#define HART_ROLE_GENERAL 1  /* runs every thread */
+#define HART_ROLE_RESERVED 2 /* runs only threads pinned to it (reserve=) */
+#define HART_ROLE_WORKER 3   /* a syscall worker (workers=): no user threads */
+#define HART_ROLE_PMEM 4     /* the pmem device: no threads at all */
+#define SYSINFO_MAX_HARTS 8
+
+struct sysinfo {
+	uint32_t hz;          /*  0 timer ticks per second: what uptime() and sleep() count */
+	uint32_t nharts;      /*  4 harts online (running threads) */
+	uint64_t timebase;    /*  8 ticks per second of the time CSR (rdtime) */
+	uint64_t pages_free;  /* 16 free 4 KiB pages in the kernel's allocator */
+	uint64_t pages_total; /* 24 pages it manages */
+	uint8_t role[SYSINFO_MAX_HARTS]; /* 32 HART_ROLE_* by hart id */
+};
+_Static_assert(sizeof(struct sysinfo) == 40, "struct sysinfo");
+_Static_assert(offsetof(struct sysinfo, role) == 32, "sysinfo.role");
+
 /* statfs(): the mounted file system's size and free space. */
 struct statfs {
 	uint32_t bsize;     /*  0 bytes per block */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Small helpers of the user library: atoi, gets, strerror.
+// Small helpers of the user library: atoi, gets, strerror, tick_hz.
 #include "../user.h"
 
 /*
@@ -48,4 +48,16 @@ char *gets(char *buf, int max)
 const char *strerror(int err)
 {
 	return errno_name(err);
+}
+
+/* tick_hz - timer ticks per second (what sleep() and uptime() count), from
+ * sysinfo() once and then remembered; 100 (the default hz=) if it fails. */
+unsigned tick_hz(void)
+{
+	static unsigned hz;
+	struct sysinfo si;
+
+	if (!hz)
+		hz = sysinfo(&si, sizeof si) == 0 && si.hz ? si.hz : 100;
+	return hz;
 }

@@ -5,6 +5,7 @@
 // "test NAME: OK" or "test NAME: FAILED (why)"; then a total line.
 #include "ut.h"
 
+long ut_hz = 100;
 static const char *test_name = "?";
 static int test_pid;
 
@@ -242,6 +243,7 @@ static const struct test quick[] = {
 	{"threadfault", test_threadfault, 0},
 	{"threadkill", test_threadkill, 0},
 	{"null", test_null, 0},
+	{"sysinfo", test_sysinfo, 0},
 	{"intrstat", test_intrstat, 0},
 	{"preempt", test_preempt, 60},
 	{"badbuf", test_badbuf, 60},
@@ -406,6 +408,7 @@ int main(int argc, char **argv)
 	int ok = 0, bad = 0;
 	if (argc < 1)
 		return 200; /* exec'd with an empty argv by a test that wanted an error */
+	ut_hz = tick_hz();
 	if (argc >= 2 && argv[1][0] == '-' && argv[1][1] && argv[1][2])
 		return helper(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "-l") == 0) {
