@@ -21,7 +21,7 @@ static struct proc procs[NPROC];
 static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
 static int next_pid = 1;
 static struct proc *initproc;
-#define MAXINITARGS 8 /* words of bootarg initargs= */
+#define MAXINITARGS 16 /* words of bootarg initargs= */
 
 struct proc *curproc(void)
 {
@@ -353,7 +353,12 @@ void proc_start_init(const char *name, const char *args)
 
 	/* initargs=a,b,c: the words, in order, after the name. */
 	nagi_strlcpy(buf, args ? args : "", sizeof(buf));
-	for (char *s = buf; *s && argc <= MAXINITARGS; argc++) {
+	for (char *s = buf; *s; argc++) {
+		if (argc > MAXINITARGS) {
+			kprintf("nagi: initargs: more than %d words; '%s' and on dropped\n",
+				MAXINITARGS, s);
+			break;
+		}
 		argv[argc] = s;
 		while (*s && *s != ',')
 			s++;

@@ -83,6 +83,29 @@ uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm)
 	return PTE_PA(*pte);
 }
 
+uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end)
+{
+	const uint64_t l1_span = PAGE_SIZE << 18, l0_span = PAGE_SIZE << 9;
+
+	for (va = ALIGN_DOWN(va, PAGE_SIZE); va < end;) {
+		pte_t top = root[VPN(va, 2)], mid, *l0;
+		if (!(top & PTE_V) || (top & PTE_LEAF)) {
+			va = ALIGN_DOWN(va, l1_span) + l1_span; /* no table: skip 1 GiB */
+			continue;
+		}
+		mid = ((pte_t *)PTE_PA(top))[VPN(va, 1)];
+		if (!(mid & PTE_V) || (mid & PTE_LEAF)) {
+			va = ALIGN_DOWN(va, l0_span) + l0_span; /* skip 2 MiB */
+			continue;
+		}
+		l0 = (pte_t *)PTE_PA(mid);
+		if (l0[VPN(va, 0)] & PTE_V)
+			return va;
+		va += PAGE_SIZE;
+	}
+	return end;
+}
+
 static void map_range(uint64_t start, uint64_t end, uint64_t perm)
 {
 	for (uint64_t a = ALIGN_DOWN(start, PAGE_SIZE); a < end; a += PAGE_SIZE)

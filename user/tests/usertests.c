@@ -190,6 +190,7 @@ void spin(long n)
 #include "ut_thread.inc"
 #include "ut_sched.inc"
 #include "ut_bad.inc"
+#include "ut_elf.inc"
 #include "ut_fs.inc"
 #include "ut_xl.inc"
 
@@ -253,6 +254,9 @@ static const struct test quick[] = {
 	{"badstat", test_badstat, 0},
 	{"badpath", test_badpath, 0},
 	{"badexec", test_badexec, 60},
+	{"elfgood", test_elfgood, 0},
+	{"elfbad", test_elfbad, 0},
+	{"elfleak", test_elfleak, 120},
 	{"badintrstat", test_badintrstat, 0},
 	{"badjoin", test_badjoin, 0},
 	{"badthread", test_badthread, 0},
