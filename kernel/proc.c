@@ -113,6 +113,8 @@ int proc_kill(int pid, int status)
 	spin_unlock(&tree_lock);
 	if (!target)
 		return -ESRCH;
+	if (target == initproc)
+		return -EPERM; /* init's end powers the machine off */
 	proc_doom(target, status);
 	return 0;
 }

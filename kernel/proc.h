@@ -30,7 +30,9 @@ struct proc {
 /* curproc - the process of the running thread, or NULL. */
 struct proc *curproc(void);
 /* proc_kill - make pid die with status at its next chance (sleeping
- * threads are woken, running ones interrupted). 0 or -ESRCH. */
+ * threads are woken, running ones interrupted). 0, -ESRCH, or -EPERM for
+ * init (its end would power the machine off). Kernel threads have no pid:
+ * kill cannot reach them. Takes the tree lock, then p->lock. */
 int proc_kill(int pid, int status);
 /* proc_kill_group - proc_kill every process of group pgid except init. */
 void proc_kill_group(int pgid, int status);
