@@ -141,6 +141,21 @@ def ctrl_c_step(con):
     con.run("echo $?", r"^137$")
 
 
+def since(con, start):
+    with con.q.lock:
+        return con.q.output[start:con.mark]
+
+
+def exit139_step(con):
+    """exit(139) is a normal exit: $? is 139, but no fault is reported."""
+    with con.q.lock:
+        start = len(con.q.output)
+    con.run("usertests -exit 139; echo $?", r"^139$")
+    text = since(con, start)
+    if "fault]" in text or "killed]" in text:
+        raise AssertionError("the shell reported a kill for exit(139): %r" % text)
+
+
 def exit_step(con):
     """exit ends the shell; init starts a new one that answers."""
     con.q.send("exit\r")
@@ -161,7 +176,9 @@ def shell_suite(report):
             report("shell: a prompt after boot", False, str(e))
             return
         steps = [(name, lambda l=line, p=pat: con.run(l, p)) for name, line, pat in SHELL_STEPS]
-        steps += [("shell: ^C kills a foreground job", lambda: ctrl_c_step(con)),
+        steps += [("shell: exit(139) is reported as an exit, not a fault",
+                   lambda: exit139_step(con)),
+                  ("shell: ^C kills a foreground job", lambda: ctrl_c_step(con)),
                   ("shell: exit, and init starts a new shell", lambda: exit_step(con))]
         for name, step in steps:
             try:

@@ -326,10 +326,12 @@ static int watchdog(int pid, int secs)
 	return dog;
 }
 
+#define ST_LOST 1000 /* no status: not one wait() gives (0-255, or negative) */
+
 /* Wait for the test child and its watchdog; the test child's status. */
 static int reap(int pid, int dog)
 {
-	int st = -1, s, left = dog > 0 ? 2 : 1;
+	int st = ST_LOST, s, left = dog > 0 ? 2 : 1;
 	while (left > 0) {
 		int w = wait(&s);
 		if (w < 0)
@@ -354,7 +356,7 @@ static bool verdict(const struct test *t, int st, bool late, int secs)
 		; /* fail() said why */
 	else if (late && st == EXIT_KILLED)
 		say("test %s: FAILED (timed out after %d s)", t->name, secs);
-	else if (st < 0)
+	else if (st == ST_LOST)
 		say("test %s: FAILED (lost the test process)", t->name);
 	else
 		say("test %s: FAILED (the test process ended with status %s)", t->name,
