@@ -283,6 +283,46 @@ int proc_setpgid(int pid, int pgid)
 	return p ? 0 : -ESRCH;
 }
 
+/* Who of group pgid is alive: anyone (bit 0), me or a child of mine
+ * (bit 1). Tree lock held. */
+static int group_members(int pgid, const struct proc *me)
+{
+	int found = 0;
+	for (int i = 0; i < NPROC; i++) {
+		const struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || p->pgid != pgid)
+			continue;
+		found |= 1;
+		if (p == me || p->parent == me)
+			found |= 2;
+	}
+	return found;
+}
+
+/*
+ * proc_fgset - fgset(pgid): make pgid the group ^C kills (0: nobody).
+ * Only a process of the foreground group or a parent of one of them (a
+ * shell taking the console back from its job) may move it, unless nobody
+ * alive holds it; and only to 0, to its own group or to a child's group.
+ * Returns the previous group, -EINVAL (pgid < 0) or -EPERM. Takes the
+ * tree lock, then the console's.
+ */
+int proc_fgset(int pgid)
+{
+	struct proc *me = curproc();
+	int ret = -EPERM, fg;
+
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&tree_lock);
+	fg = console_foreground();
+	/* group_members() == 1: someone alive holds it, neither us nor a child. */
+	if ((!fg || group_members(fg, me) != 1) && (!pgid || (group_members(pgid, me) & 2)))
+		ret = console_set_foreground(pgid);
+	spin_unlock(&tree_lock);
+	return ret;
+}
+
 struct file *fd_get(int fd)
 {
 	struct proc *p = curproc();

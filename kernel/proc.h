@@ -54,6 +54,9 @@ struct proc *proc_create_child(struct proc *parent);
 void proc_abandon(struct proc *p);
 /* proc_setpgid - setpgid(): pid 0 is the caller, pgid 0 is pid. */
 int proc_setpgid(int pid, int pgid);
+/* proc_fgset - fgset(): hand the console's ^C to group pgid if the caller
+ * may (proc.c says who); the previous group, -EINVAL or -EPERM. */
+int proc_fgset(int pgid);
 struct trapframe;
 /* proc_user_fault - report a user exception and kill the process with
  * EXIT_FAULT. Never returns. */

@@ -145,11 +145,7 @@ long sys_setpgid(const struct sys_args *a)
 
 long sys_fgset(const struct sys_args *a)
 {
-	int pgid = arg_int(a, 0);
-	if (pgid < 0)
-		return -EINVAL;
-	console_set_foreground(pgid);
-	return 0;
+	return proc_fgset(arg_int(a, 0));
 }
 
 long sys_null(const struct sys_args *a)

@@ -33,7 +33,7 @@ SYSCALL(23, thread_exit, 1)  /* thread_exit(value) */
 SYSCALL(24, thread_join, 2)  /* thread_join(tid, long *value) */
 SYSCALL(25, intrstat, 2)     /* intrstat(struct intr_table *, size) */
 SYSCALL(26, setpgid, 2)      /* setpgid(pid, pgid): 0 means the caller */
-SYSCALL(27, fgset, 1)        /* fgset(pgid): the console's ^C target */
+SYSCALL(27, fgset, 1)        /* fgset(pgid) -> the old one: the console's ^C target */
 SYSCALL(28, gettid, 0)
 SYSCALL(29, null, 0)         /* does nothing: the cost of a syscall */
 SYSCALL(30, hartid, 0)       /* the hart the caller runs on */

@@ -35,7 +35,7 @@ void thread_exit(long value) __attribute__((noreturn));
 int thread_join(int tid, long *value);
 int intrstat(struct intr_table *t, unsigned long size);
 int setpgid(int pid, int pgid);
-int fgset(int pgid);
+int fgset(int pgid);     /* the console's ^C target; returns the one before */
 int gettid(void);
 int null(void);
 int hartid(void);

@@ -212,6 +212,7 @@ static const struct test quick[] = {
 	{"killspin", test_killspin, 0},
 	{"killself", test_killself, 0},
 	{"killbad", test_killbad, 0},
+	{"fgset", test_fgset, 0},
 	{"sleep", test_sleep, 10},
 	{"sbrk", test_sbrk, 0},
 	{"sbrkbig", test_sbrkbig, 0},
