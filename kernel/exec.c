@@ -242,7 +242,7 @@ static int load(struct proc *p, const char *path, bool boot, char *const argv[],
  * cannot read) is run from the boot file set, with a line saying so.
  * Sleeps reading the file system.
  */
-int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[])
+int exec_program(struct proc *p, struct thread *t, const char *name, char *const argv[])
 {
 	struct loaded ld;
 	struct vm *old;
@@ -269,8 +269,7 @@ int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *c
 	if (old)
 		vm_destroy(old);
 	nagi_strlcpy(p->name, base_name(name), sizeof(p->name));
-	arch_user_frame(tf, ld.entry, ld.sp, argc);
-	tf->a1 = ld.uargv;
+	arch_exec_frame(t, ld.entry, ld.sp, argc, ld.uargv);
 	return 0;
 }
 
@@ -304,7 +303,7 @@ long sys_exec(const struct sys_args *a)
 {
 	struct proc *p = curproc();
 	char path[128], *argv[MAXARG + 1], *buf;
-	long err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
+	long argc, err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
 	if (err < 0)
 		return err;
 	/* Stale syscall-page entries must not run in the new image. */
@@ -315,9 +314,9 @@ long sys_exec(const struct sys_args *a)
 	xl_proc_teardown(p); /* no syscall thread: unpin the pages */
 	if (!(buf = page_alloc()))
 		return -ENOMEM;
-	err = fetch_args(arg_uaddr(a, 1), argv, buf);
-	if (err >= 0)
-		err = exec_program(p, curthread()->tf, path, argv);
+	argc = fetch_args(arg_uaddr(a, 1), argv, buf);
+	err = argc < 0 ? argc : exec_program(p, curthread(), path, argv);
 	page_free(buf);
-	return err < 0 ? err : (long)tf_arg(curthread()->tf, 0); /* a0 = argc */
+	/* The trap path stores the result in a0: the new program's argc. */
+	return err < 0 ? err : argc;
 }

@@ -410,7 +410,7 @@ void proc_start_init(const char *name, const char *args)
 	argv[argc] = NULL;
 	if (!t || !(p->vm = vm_create()))
 		panic("proc_start_init: out of memory");
-	err = exec_program(p, t->tf, name, argv);
+	err = exec_program(p, t, name, argv);
 	if (err) {
 		kprintf("nagi: cannot start init program '%s': %s\n", name, errno_name(err));
 		return;

@@ -65,8 +65,9 @@ void proc_user_fault(const struct trapframe *tf) __attribute__((noreturn));
  * die if killed, yield if a tick asked for it. Interrupts on. */
 void proc_return_to_user(void);
 /* exec_program - replace p's memory with the program name (kernel/exec.c),
- * arguments argv (kernel strings); sets up tf to enter it. 0 or -E*. */
-int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[]);
+ * arguments argv (kernel strings); sets up t (p's only thread) to enter
+ * it on its next return to user mode. 0 or -E*. */
+int exec_program(struct proc *p, struct thread *t, const char *name, char *const argv[]);
 /* fd_get - the file behind fd of the current process with a reference of
  * the caller's own (drop it with file_close), so that another thread's
  * close(fd) cannot free it in use; NULL if fd is not open. */

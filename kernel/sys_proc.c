@@ -26,8 +26,7 @@ long sys_fork(const struct sys_args *a)
 		proc_abandon(child);
 		return -EAGAIN;
 	}
-	*t->tf = *curthread()->tf; /* sepc is already past the ecall */
-	tf_set_return(t->tf, 0);   /* the child sees 0 */
+	arch_fork_frame(t, curthread()); /* the child sees 0 */
 	child->nthreads = 1;
 	sched_make_runnable(t);
 	return child->pid;
@@ -91,7 +90,7 @@ long sys_thread_create(const struct sys_args *a)
 		spin_unlock(&p->lock);
 		return -EAGAIN;
 	}
-	arch_user_frame(t->tf, entry, sp, arg_uaddr(a, 1));
+	arch_user_frame(t, entry, sp, arg_uaddr(a, 1));
 	sched_make_runnable(t);
 	return t->tid;
 }

@@ -167,16 +167,6 @@ void trap_handler(struct trapframe *tf)
 	arch_intr_off(); /* trap_return restores sstatus with SIE clear */
 }
 
-void arch_user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t a0)
-{
-	memset(tf, 0, sizeof(*tf));
-	tf->sepc = pc;
-	tf->sp = sp;
-	tf->a0 = a0;
-	/* sret to U-mode (SPP 0) with interrupts on there (SPIE 1). */
-	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
-}
-
 void arch_trap_dump(const struct trapframe *tf)
 {
 	extern char __kernel_start[], __kernel_end[];
