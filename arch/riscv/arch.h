@@ -48,6 +48,8 @@ static inline uint64_t arch_frame_address(void)
 void arch_backtrace(uint64_t fp);
 /* arch_trap_init - point stvec at the trap entry on this hart. */
 void arch_trap_init(void);
+/* arch_counters_init - U-mode may read cycle, time, instret on this hart. */
+void arch_counters_init(void);
 /* arch_irq_init - enable timer, software and external interrupts in sie. */
 void arch_irq_init(void);
 /* arch_timer_set - interrupt this hart when time reaches deadline. */

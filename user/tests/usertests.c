@@ -246,6 +246,7 @@ static const struct test quick[] = {
 	{"threadkill", test_threadkill, 0},
 	{"null", test_null, 0},
 	{"sysinfo", test_sysinfo, 0},
+	{"counters", test_counters, 0},
 	{"intrstat", test_intrstat, 0},
 	{"preempt", test_preempt, 60},
 	{"badbuf", test_badbuf, 60},
