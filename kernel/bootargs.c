@@ -11,7 +11,7 @@ static const struct {
 	const char *key, *help;
 } known[] = {
 	{ "ktest", "run the in-kernel tests (ktest=NAME runs one) and exit" },
-	{ "crash", "fault on purpose after boot: load store illegal ebreak lock stack panic" },
+	{ "crash", "fault on purpose after boot: load store illegal ebreak lock stack bootstack panic" },
 	{ "panic", "panic=halt keeps QEMU running after a panic (default: exit 2)" },
 	{ "hz", "timer interrupts per second on each hart (default 100)" },
 	{ "init", "the first program (default: init)" },

@@ -106,7 +106,7 @@ void hart_start_all(void)
 			continue;
 		harts[id].id = id;
 		harts[id].role = hart_role_from_bootargs(id);
-		err = arch_start_hart(id, hart_stacks[id] + BOOT_STACK_SIZE);
+		err = arch_start_hart(id, (void *)boot_stack_top(id));
 		if (err || !wait_online(id, 1000000)) {
 			kprintf("nagi: hart %d did not start (%d)\n", id, err);
 			harts[id].role = ROLE_NONE;

@@ -188,7 +188,7 @@ static void run(struct hart *h, struct thread *t)
 	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
 	switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
-	h->arch.kstack_lo = 0; /* the scheduler's boot stack has no guard */
+	h->arch.kstack_lo = h->arch.boot_stack_lo; /* the scheduler's stack, and its guard */
 	/* The scheduler always runs on the kernel's table: the process we
 	 * just ran may be freed by its last thread on another hart. */
 	vm_activate(NULL);

@@ -2,6 +2,7 @@
 // Sv39: three levels of 512 entries; va bits 38-30, 29-21, 20-12 index them.
 #include "mmu.h"
 #include "arch.h"
+#include "boot.h"
 #include "csr.h"
 #include "trapframe.h"
 #include "../../kernel/machine.h"
@@ -128,6 +129,10 @@ void mmu_kernel_init(void)
 	map_range(machine.mem_base, (uint64_t)__kernel_start, MMU_R | MMU_W);
 	map_range((uint64_t)__kernel_start, (uint64_t)__text_end, MMU_R | MMU_X);
 	map_range((uint64_t)__text_end, machine_mem_end(), MMU_R | MMU_W);
+	/* The guard page below each boot stack: an overflow in a scheduler
+	 * loop faults instead of running into the neighbouring hart's stack. */
+	for (int i = 0; i < BOOT_HART_SLOTS; i++)
+		mmu_unmap(kernel_root, boot_stack_lo(i) - BOOT_GUARD_SIZE);
 	/* Slot 3 needs its table now, so that every root shares it. */
 	if (!walk(kernel_root, KSTACK_BASE, true))
 		panic("mmu_kernel_init: no memory for the stack table");
