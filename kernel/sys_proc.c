@@ -27,9 +27,30 @@ long sys_fork(const struct sys_args *a)
 		return -EAGAIN;
 	}
 	arch_fork_frame(t, curthread()); /* the child sees 0 */
+	t->pin = curthread()->pin;       /* affinity is inherited, as on Linux */
 	child->nthreads = 1;
 	sched_make_runnable(t);
 	return child->pid;
+}
+
+/*
+ * sys_setaffinity - setaffinity(tid, hart): pin thread tid of the caller's
+ * process (0: the caller) to hart, or unpin it with -1. The hart must be
+ * online and run threads: general, or reserved for pinned ones (bootarg
+ * reserve=); not a syscall worker, the pmem device or a missing hart.
+ * 0 or -EINVAL. Takes the scheduler lock.
+ */
+long sys_setaffinity(const struct sys_args *a)
+{
+	int tid = arg_int(a, 0);
+	long hart = arg_long(a, 1);
+
+	if (tid < 0 || hart < -1 || hart >= MAX_HARTS)
+		return -EINVAL;
+	if (hart >= 0 && (!harts[hart].online ||
+			  (harts[hart].role != ROLE_GENERAL && harts[hart].role != ROLE_RESERVED)))
+		return -EINVAL;
+	return sched_set_affinity(curproc(), tid, (int)hart);
 }
 
 long sys_exit(const struct sys_args *a)
@@ -91,6 +112,7 @@ long sys_thread_create(const struct sys_args *a)
 		return -EAGAIN;
 	}
 	arch_user_frame(t, entry, sp, arg_uaddr(a, 1));
+	t->pin = curthread()->pin; /* inherited, as on Linux */
 	sched_make_runnable(t);
 	return t->tid;
 }

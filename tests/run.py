@@ -72,6 +72,8 @@ def run_boot():
     boot_tests.ktest_suite(report)
     print("== user tests (usertests under init=testinit)", flush=True)
     user_tests.user_suite(report)
+    print("== user tests with a reserved hart and hz=50", flush=True)
+    user_tests.reserve_suite(report)
     print("== the shell, driven through the console", flush=True)
     user_tests.shell_suite(report)
     print("== the file system: persistence, damaged images, a full disk", flush=True)

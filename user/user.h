@@ -44,6 +44,7 @@ int fsync(int fd);
 int statfs(struct statfs *st);
 int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
 int sysinfo(struct sysinfo *si, unsigned long size); /* tick rate, memory, hart roles */
+int setaffinity(int tid, int hart); /* pin thread tid (0: me) to hart, -1: unpin */
 
 /* The user library (user/lib). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -29,15 +29,31 @@ def fault_line(name, what):
     return r"^pid \d+ \(%s\): %s$" % (re.escape(name), what)
 
 
-def report_usertests(report, out, status):
+def report_usertests(report, out, status, prefix="usertests"):
     """One result per 'test NAME: ...' line, then one for the totals."""
     lines = re.findall(r"^test (\S+): (OK|FAILED.*)$", out, re.M)
     for name, verdict in lines:
-        report("usertests " + name, verdict == "OK", "" if verdict == "OK" else verdict)
+        report("%s %s" % (prefix, name), verdict == "OK", "" if verdict == "OK" else verdict)
     m = re.search(r"^usertests: (\d+) passed, (\d+) failed$", out, re.M)
     ok = bool(m) and status == 0 and m.group(2) == "0" and int(m.group(1)) == len(lines)
     detail = "QEMU status %s; %s" % (status, m.group(0) if m else "no totals line")
-    report("usertests: every test passes and QEMU exits 0", ok, detail)
+    report("%s: every test passes and QEMU exits 0" % prefix, ok, detail)
+
+
+def run_testinit(name, bootargs, smp=4, limit=LIMIT):
+    """Boot init=testinit on a fresh file system; (output, status). A hang
+    still returns what ran."""
+    q = Qemu(name, smp=smp, bootargs="init=testinit " + bootargs, limit=limit, image="fresh")
+    try:
+        try:
+            status = q.wait(limit)
+        except Exception as e:
+            status = "killed (%s)" % e
+        q.reader.join(timeout=5)
+        with q.lock:
+            return q.output, status
+    finally:
+        q.close()
 
 
 def report_fault_lines(report, out):
@@ -52,22 +68,32 @@ def report_fault_lines(report, out):
 def user_suite(report):
     """Boot with init=testinit on a fresh copy of the file system:
     usertests runs, init's status is QEMU's."""
-    q = Qemu("usertests", smp=4, bootargs="init=testinit", limit=LIMIT, image="fresh")
-    try:
-        try:
-            status = q.wait(LIMIT)
-        except Exception as e:  # a hang still reports what ran
-            status = "killed (%s)" % e
-        q.reader.join(timeout=5)
-        with q.lock:
-            out = q.output
-        report("usertests: the file system was mounted (the fs tests ran)",
-               bool(re.search(r"^fs: / mounted on pmem", out, re.M)) and
-               "no file system mounted: skipped" not in out, "")
-        report_usertests(report, out, status)
-        report_fault_lines(report, out)
-    finally:
-        q.close()
+    out, status = run_testinit("usertests", "")
+    report("usertests: the file system was mounted (the fs tests ran)",
+           bool(re.search(r"^fs: / mounted on pmem", out, re.M)) and
+           "no file system mounted: skipped" not in out, "")
+    report_usertests(report, out, status)
+    report_fault_lines(report, out)
+
+
+# Affinity and time with a reserved hart and another tick rate.
+RESERVE_TESTS = ["sysinfo", "sleep", "sleepcmd", "pin", "badpin", "pininherit", "reserved",
+                 "preempt", "thread", "killspin"]
+
+
+def reserve_suite(report):
+    """5 harts with hart 1 reserved for pinned threads (the others: general,
+    a syscall worker, the pmem device) and hz=50: pinning, the reserved
+    hart, and sleep's real-time length."""
+    out, status = run_testinit("usertests-reserve", "reserve=1 hz=50 initargs=" +
+                               ",".join(RESERVE_TESTS), smp=5)
+    report("reserve=1: hart 1 is reserved for pinned threads",
+           bool(re.search(r"hart 1 (started|is the boot hart) \(role: reserved for pinned threads\)",
+                          out, re.M)), "")
+    report("reserve=1: usertests ran every test asked for",
+           all(re.search(r"^test %s: " % t, out, re.M) for t in RESERVE_TESTS) and
+           "reserved: no reserved hart" not in out, "")
+    report_usertests(report, out, status, prefix="reserve=1 hz=50: usertests")
 
 
 class Console:
@@ -195,8 +221,10 @@ if __name__ == "__main__":
         print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
               flush=True)
 
-    which = sys.argv[1:] or ["user", "shell"]
+    which = sys.argv[1:] or ["user", "reserve", "shell"]
     if "user" in which:
         user_suite(_report)
+    if "reserve" in which:
+        reserve_suite(_report)
     if "shell" in which:
         shell_suite(_report)

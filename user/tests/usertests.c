@@ -189,6 +189,7 @@ void spin(long n)
 #include "ut_pipe.inc"
 #include "ut_thread.inc"
 #include "ut_sched.inc"
+#include "ut_pin.inc"
 #include "ut_bad.inc"
 #include "ut_elf.inc"
 #include "ut_fs.inc"
@@ -247,6 +248,11 @@ static const struct test quick[] = {
 	{"null", test_null, 0},
 	{"sysinfo", test_sysinfo, 0},
 	{"counters", test_counters, 0},
+	{"sleepcmd", test_sleepcmd, 0},
+	{"pin", test_pin, 60},
+	{"badpin", test_badpin, 0},
+	{"pininherit", test_pininherit, 0},
+	{"reserved", test_reserved, 0},
 	{"intrstat", test_intrstat, 0},
 	{"preempt", test_preempt, 60},
 	{"badbuf", test_badbuf, 60},
