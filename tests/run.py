@@ -70,7 +70,7 @@ def run_boot():
             report(test.__name__, False, "%s: %s; log in build/test-logs/" % (type(e).__name__, e))
     print("== in-kernel tests (ktest)", flush=True)
     boot_tests.ktest_suite(report)
-    print("== user tests (usertests under init=testinit)", flush=True)
+    print("== user tests (usertests -s under init=testinit)", flush=True)
     user_tests.user_suite(report)
     print("== user tests with a reserved hart and hz=50", flush=True)
     user_tests.reserve_suite(report)

@@ -67,15 +67,20 @@ def report_fault_lines(report, out):
 
 def user_suite(report):
     """Boot with init=testinit on a fresh copy of the file system:
-    usertests runs, init's status is QEMU's."""
-    out, status = run_testinit("usertests", "")
+    usertests -s runs the quick and the slow table (not the two that take
+    minutes, fsfull and xlorderbig: usertests -a), init's status is QEMU's."""
+    out, status = run_testinit("usertests", "initargs=-s", limit=LIMIT + 120)
     report("usertests: the file system was mounted (the fs tests ran)",
            bool(re.search(r"^fs: / mounted on pmem", out, re.M)) and
            "no file system mounted: skipped" not in out, "")
     report_usertests(report, out, status)
+    report("usertests: the slow table ran too",
+           all(re.search(r"^test %s: " % t, out, re.M) for t in SLOW_TESTS), "")
     report_fault_lines(report, out)
 
 
+SLOW_TESTS = ["forkall", "exitwait", "forkfork", "killrace", "execmany", "sbrkall", "pipemany",
+              "threadall"]
 # Affinity and time with a reserved hart and another tick rate.
 RESERVE_TESTS = ["sysinfo", "sleep", "sleepcmd", "pin", "badpin", "pininherit", "reserved",
                  "preempt", "thread", "killspin"]

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // usertests: the user-space test suite, after xv6's. `usertests` runs the
-// quick table, `-a` quick and slow, `NAME...` single tests, `-l` lists them.
+// quick table, `-s` quick and slow, `-a` those and the long ones (minutes
+// each), `NAME...` single tests, `-l` lists them.
 // Each test runs in its own child with a watchdog and prints one line,
 // "test NAME: OK" or "test NAME: FAILED (why)"; then a total line.
 #include "ut.h"
@@ -318,6 +319,11 @@ static const struct test slow[] = {
 	{"sbrkall", test_sbrkall, 180},
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
+};
+
+/* Slow tests that take minutes each (about 3.5 and 1 on a 2-core host):
+ * only -a runs them, not make test. */
+static const struct test longer[] = {
 	{"fsfull", test_fsfull, 300},
 	{"xlorderbig", test_xlorderbig, 600},
 };
@@ -400,6 +406,9 @@ static const struct test *find(const char *name)
 	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
 		if (strcmp(slow[i].name, name) == 0)
 			return &slow[i];
+	for (unsigned i = 0; i < ARRAY_SIZE(longer); i++)
+		if (strcmp(longer[i].name, name) == 0)
+			return &longer[i];
 	return NULL;
 }
 
@@ -415,6 +424,8 @@ static void list(void)
 		say("%s", quick[i].name);
 	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
 		say("%s (slow)", slow[i].name);
+	for (unsigned i = 0; i < ARRAY_SIZE(longer); i++)
+		say("%s (slow, minutes)", longer[i].name);
 }
 
 int main(int argc, char **argv)
@@ -429,10 +440,13 @@ int main(int argc, char **argv)
 		list();
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "-a") == 0) {
+	const char *table = argc < 2 ? "-q" : argv[1];
+	if (!strcmp(table, "-q") || !strcmp(table, "-s") || !strcmp(table, "-a")) {
 		run_table(quick, ARRAY_SIZE(quick), &ok, &bad);
-		if (argc >= 2 && strcmp(argv[1], "-a") == 0)
+		if (table[1] != 'q')
 			run_table(slow, ARRAY_SIZE(slow), &ok, &bad);
+		if (table[1] == 'a')
+			run_table(longer, ARRAY_SIZE(longer), &ok, &bad);
 	} else {
 		for (int i = 1; i < argc; i++) {
 			const struct test *t = find(argv[i]);
