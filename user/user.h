@@ -60,6 +60,9 @@ int atoi(const char *s);
 char *gets(char *buf, int max); /* one line from fd 0, NUL-terminated; NULL at EOF */
 const char *strerror(int err);  /* "ENOENT" for -ENOENT or ENOENT */
 unsigned tick_hz(void);         /* ticks per second of sleep() and uptime() */
+/* exec_cmd - exec name, or /name if that is not found: how sh and intr
+ * find programs. Returns only on failure (-errno). */
+int exec_cmd(const char *name, char *const argv[]);
 /* thread_spawn - start fn(arg) on a new thread with a malloc'd stack. */
 int thread_spawn(void (*fn)(void *), void *arg);
 /* thread_wait - thread_join, then free the stack of a thread_spawn'ed thread. */

@@ -53,7 +53,7 @@ static void __attribute__((noreturn)) run_child(int wfd, char *argv[])
 
 	write(wfd, &hart, sizeof hart);
 	close(wfd);
-	int err = exec(argv[0], argv);
+	int err = exec_cmd(argv[0], argv); /* found as the shell finds it */
 	fprintf(2, "intr: %s: %s\n", argv[0], err == -ENOENT ? "not found" : strerror(err));
 	exit(127);
 }

@@ -218,13 +218,7 @@ static void __attribute__((noreturn)) run_cmd(struct cmd *c)
 		redirect(1, c->out, O_WRONLY | O_CREATE | O_TRUNC);
 	if (builtin(c))
 		exit(last_status);
-	int err = exec(c->argv[0], c->argv);
-	if (err == -ENOENT && !strchr(c->argv[0], '/')) {
-		/* The programs live in /: found from any directory. */
-		char path[MAXLINE];
-		snprintf(path, sizeof path, "/%s", c->argv[0]);
-		err = exec(path, c->argv);
-	}
+	int err = exec_cmd(c->argv[0], c->argv); /* here, or in / */
 	if (err == -ENOENT) {
 		fprintf(2, "sh: %s: not found\n", c->argv[0]);
 		exit(127);

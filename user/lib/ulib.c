@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Small helpers of the user library: atoi, gets, strerror, tick_hz.
+// Small helpers of the user library: atoi, gets, strerror, tick_hz, exec_cmd.
 #include "../user.h"
 
 /*
@@ -60,4 +60,23 @@ unsigned tick_hz(void)
 	if (!hz)
 		hz = sysinfo(&si, sizeof si) == 0 && si.hz ? si.hz : 100;
 	return hz;
+}
+
+/*
+ * exec_cmd - exec a command the way the shell finds it: name as given
+ * (relative to the current directory), then, if that is -ENOENT and name
+ * has no '/', "/name": the programs live in /, so they run from any
+ * directory. Returns only on failure, with the last attempt's error.
+ */
+int exec_cmd(const char *name, char *const argv[])
+{
+	char path[128];
+	int err = exec(name, argv);
+
+	if (err == -ENOENT && !strchr(name, '/') && strlen(name) + 2 <= sizeof path) {
+		path[0] = '/';
+		strcpy(path + 1, name);
+		err = exec(path, argv);
+	}
+	return err;
 }
