@@ -28,8 +28,9 @@ int main(int argc, char *argv[])
 		fprintf(2, "usage: sleep SECONDS   (e.g. sleep 2, sleep 0.25)\n");
 		return 1;
 	}
-	/* Round up: sleep never ends early, at any tick rate. */
-	int err = sleep((ms * tick_hz() + 999) / 1000);
+	/* Never end early: round up, and add a tick, since sleep(n) counts n
+	 * tick boundaries and the first may be just ahead (n - 1 periods). */
+	int err = sleep((ms * tick_hz() + 999) / 1000 + 1);
 	if (err < 0) {
 		fprintf(2, "sleep: %s\n", strerror(err));
 		return 1;
