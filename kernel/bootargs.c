@@ -5,16 +5,17 @@
 #include "../lib/string.h"
 
 #define MAX_ARGS 16
-#define ARG_LEN 64
+#define ARG_LEN 128
 
 static const struct {
 	const char *key, *help;
 } known[] = {
 	{ "ktest", "run the in-kernel tests (ktest=NAME runs one) and exit" },
-	{ "crash", "fault on purpose after boot: load store illegal ebreak lock stack panic" },
+	{ "crash", "fault on purpose after boot: load store illegal ebreak lock stack bootstack panic" },
 	{ "panic", "panic=halt keeps QEMU running after a panic (default: exit 2)" },
 	{ "hz", "timer interrupts per second on each hart (default 100)" },
 	{ "init", "the first program (default: init)" },
+	{ "initargs", "its arguments, separated by commas: initargs=-s,forkall" },
 	{ "monitor", "run the kernel monitor instead of user space" },
 	{ "reserve", "harts that run only pinned threads, e.g. reserve=2,3" },
 	{ "pmem", "the hart that runs the pmem device: pmem=HART, pmem=last (default), pmem=off" },

@@ -193,14 +193,22 @@ unsigned long console_rx_count(void)
 }
 
 /*
- * console_set_foreground - the process group ^C kills (0: none). Takes the
- * console input lock.
+ * console_set_foreground - the process group ^C kills (0: none); returns
+ * the previous one. Takes the console input lock.
  */
-void console_set_foreground(int pgid)
+int console_set_foreground(int pgid)
 {
+	int old;
 	spin_lock(&in.lock);
+	old = in.fg_pgid;
 	in.fg_pgid = pgid;
 	spin_unlock(&in.lock);
+	return old;
+}
+
+int console_foreground(void)
+{
+	return __atomic_load_n(&in.fg_pgid, __ATOMIC_RELAXED);
 }
 
 /* How much of the next completed line a read of n bytes gets: *len bytes

@@ -48,7 +48,9 @@ void crash_now(const char *how)
 	} else if (strcmp(how, "stack") == 0) {
 		kthread_create("overflow", overflow_thread, NULL, -1);
 		return; /* it runs once the scheduler starts */
+	} else if (strcmp(how, "bootstack") == 0) {
+		deep(0); /* kmain runs on the boot hart's boot stack */
 	} else if (strcmp(how, "panic") == 0)
 		panic("crash=panic asked for it");
-	kprintf("crash: '%s' is not a kind of crash (load store illegal ebreak lock stack panic)\n", how);
+	kprintf("crash: '%s' is not a kind of crash (load store illegal ebreak lock stack bootstack panic)\n", how);
 }

@@ -85,17 +85,26 @@ static void image_close(struct image *im)
 	im->ip = NULL;
 }
 
-/* Check one PT_LOAD header against the image and the user range. */
+/* Program segments end below the stack's guard page: what is above is
+ * the stack's (build() maps it after the segments). */
+#define SEGMENT_LIMIT (USER_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE)
+
+/* Check one PT_LOAD header against the image and the user range: inside
+ * [USER_BASE, SEGMENT_LIMIT), no sum that can wrap around. */
 static bool segment_ok(const struct elf_phdr *ph, uint64_t size)
 {
 	return ph->filesz <= ph->memsz && ph->off <= size && ph->filesz <= size - ph->off &&
-	       ph->vaddr >= USER_BASE && ph->vaddr % PAGE_SIZE == 0 &&
-	       ph->memsz <= USER_TOP - ph->vaddr;
+	       ph->vaddr >= USER_BASE && ph->vaddr < SEGMENT_LIMIT && ph->vaddr % PAGE_SIZE == 0 &&
+	       ph->memsz <= SEGMENT_LIMIT - ph->vaddr;
 }
 
+/* A segment's page permissions, or 0 if Sv39 cannot express them: no
+ * permission at all, or writable but not readable (reserved PTEs). */
 static uint64_t perms(uint32_t flags)
 {
-	return (flags & PF_R ? MMU_R : 0) | (flags & PF_W ? MMU_W : 0) | (flags & PF_X ? MMU_X : 0);
+	uint64_t p = (flags & PF_R ? MMU_R : 0) | (flags & PF_W ? MMU_W : 0) |
+		     (flags & PF_X ? MMU_X : 0);
+	return (p & MMU_W) && !(p & MMU_R) ? 0 : p;
 }
 
 static bool header_ok(const struct elf_header *eh, uint64_t size)
@@ -125,8 +134,9 @@ static int load_segment(struct vm *vm, const struct image *im, const struct elf_
 	return 0;
 }
 
-/* Check the ELF header, map and fill every PT_LOAD segment; returns the
- * end of the highest. */
+/* Check the ELF header, map and fill every PT_LOAD segment (in rising
+ * order, none overlapping); returns the end of the highest. On failure
+ * the pages mapped so far stay in vm, for vm_destroy to free. */
 static long load_segments(struct vm *vm, const struct image *im, uint8_t *page,
 			  uint64_t *entry)
 {
@@ -142,7 +152,7 @@ static long load_segments(struct vm *vm, const struct image *im, uint8_t *page,
 			return err;
 		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
-		if (!segment_ok(&ph, im->size) || ph.vaddr < end)
+		if (!segment_ok(&ph, im->size) || ph.vaddr < end || !perms(ph.flags))
 			return -ENOEXEC;
 		if ((err = load_segment(vm, im, &ph, page)) < 0)
 			return err;
@@ -179,7 +189,8 @@ struct loaded {
 };
 
 /* A new address space with the program of im, its stack and arguments.
- * 0 or -E*, with nothing left behind. */
+ * 0 or -E*, with nothing left behind: vm_destroy frees every page mapped,
+ * whichever step failed. */
 static int build(const struct image *im, char *const argv[], int argc, struct loaded *out)
 {
 	uint8_t *page = page_alloc();
@@ -231,7 +242,7 @@ static int load(struct proc *p, const char *path, bool boot, char *const argv[],
  * cannot read) is run from the boot file set, with a line saying so.
  * Sleeps reading the file system.
  */
-int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[])
+int exec_program(struct proc *p, struct thread *t, const char *name, char *const argv[])
 {
 	struct loaded ld;
 	struct vm *old;
@@ -258,8 +269,7 @@ int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *c
 	if (old)
 		vm_destroy(old);
 	nagi_strlcpy(p->name, base_name(name), sizeof(p->name));
-	arch_user_frame(tf, ld.entry, ld.sp, argc);
-	tf->a1 = ld.uargv;
+	arch_exec_frame(t, ld.entry, ld.sp, argc, ld.uargv);
 	return 0;
 }
 
@@ -293,7 +303,7 @@ long sys_exec(const struct sys_args *a)
 {
 	struct proc *p = curproc();
 	char path[128], *argv[MAXARG + 1], *buf;
-	long err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
+	long argc, err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
 	if (err < 0)
 		return err;
 	/* Stale syscall-page entries must not run in the new image. */
@@ -304,9 +314,9 @@ long sys_exec(const struct sys_args *a)
 	xl_proc_teardown(p); /* no syscall thread: unpin the pages */
 	if (!(buf = page_alloc()))
 		return -ENOMEM;
-	err = fetch_args(arg_uaddr(a, 1), argv, buf);
-	if (err >= 0)
-		err = exec_program(p, curthread()->tf, path, argv);
+	argc = fetch_args(arg_uaddr(a, 1), argv, buf);
+	err = argc < 0 ? argc : exec_program(p, curthread(), path, argv);
 	page_free(buf);
-	return err < 0 ? err : (long)tf_arg(curthread()->tf, 0); /* a0 = argc */
+	/* The trap path stores the result in a0: the new program's argc. */
+	return err < 0 ? err : argc;
 }

@@ -110,5 +110,8 @@ const struct bootfile *bootfs_get(int i);
 
 /* console_file_ops - the console as a file (kernel/console.c). */
 extern const struct file_ops console_file_ops;
-/* console_set_foreground - the process group ^C kills (0: none). */
-void console_set_foreground(int pgid);
+/* console_set_foreground - the process group ^C kills (0: none); returns
+ * the one before. proc_fgset decides who may call it. */
+int console_set_foreground(int pgid);
+/* console_foreground - the process group ^C kills now (0: none). */
+int console_foreground(void);

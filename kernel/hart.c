@@ -57,13 +57,14 @@ const char *hart_role_name(enum hart_role role)
 
 /*
  * hart_local_init - what every hart does for itself once it runs C: trap
- * vector, PLIC threshold, first timer tick, interrupt enables. Then it is
- * online, with interrupts on.
+ * vector, user-readable counters, PLIC threshold, first timer tick,
+ * interrupt enables. Then it is online, with interrupts on.
  */
 void hart_local_init(void)
 {
 	mmu_enable();
 	arch_trap_init();
+	arch_counters_init();
 	plic_hart_init();
 	timer_hart_start();
 	arch_irq_init();
@@ -105,7 +106,7 @@ void hart_start_all(void)
 			continue;
 		harts[id].id = id;
 		harts[id].role = hart_role_from_bootargs(id);
-		err = arch_start_hart(id, hart_stacks[id] + BOOT_STACK_SIZE);
+		err = arch_start_hart(id, (void *)boot_stack_top(id));
 		if (err || !wait_online(id, 1000000)) {
 			kprintf("nagi: hart %d did not start (%d)\n", id, err);
 			harts[id].role = ROLE_NONE;

@@ -33,7 +33,7 @@ static void ktest_thread(void *only)
 static void init_thread(void *name)
 {
 	rootfs_mount();
-	proc_start_init(name);
+	proc_start_init(name, bootarg_get("initargs"));
 }
 
 /* Free every page of RAM outside the kernel image, except firmware, DTB and

@@ -21,6 +21,7 @@ static struct proc procs[NPROC];
 static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
 static int next_pid = 1;
 static struct proc *initproc;
+#define MAXINITARGS 16 /* words of bootarg initargs= */
 
 struct proc *curproc(void)
 {
@@ -112,6 +113,8 @@ int proc_kill(int pid, int status)
 	spin_unlock(&tree_lock);
 	if (!target)
 		return -ESRCH;
+	if (target == initproc)
+		return -EPERM; /* init's end powers the machine off */
 	proc_doom(target, status);
 	return 0;
 }
@@ -280,6 +283,46 @@ int proc_setpgid(int pid, int pgid)
 	return p ? 0 : -ESRCH;
 }
 
+/* Who of group pgid is alive: anyone (bit 0), me or a child of mine
+ * (bit 1). Tree lock held. */
+static int group_members(int pgid, const struct proc *me)
+{
+	int found = 0;
+	for (int i = 0; i < NPROC; i++) {
+		const struct proc *p = &procs[i];
+		if (p->state != P_ALIVE || p->pgid != pgid)
+			continue;
+		found |= 1;
+		if (p == me || p->parent == me)
+			found |= 2;
+	}
+	return found;
+}
+
+/*
+ * proc_fgset - fgset(pgid): make pgid the group ^C kills (0: nobody).
+ * Only a process of the foreground group or a parent of one of them (a
+ * shell taking the console back from its job) may move it, unless nobody
+ * alive holds it; and only to 0, to its own group or to a child's group.
+ * Returns the previous group, -EINVAL (pgid < 0) or -EPERM. Takes the
+ * tree lock, then the console's.
+ */
+int proc_fgset(int pgid)
+{
+	struct proc *me = curproc();
+	int ret = -EPERM, fg;
+
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&tree_lock);
+	fg = console_foreground();
+	/* group_members() == 1: someone alive holds it, neither us nor a child. */
+	if ((!fg || group_members(fg, me) != 1) && (!pgid || (group_members(pgid, me) & 2)))
+		ret = console_set_foreground(pgid);
+	spin_unlock(&tree_lock);
+	return ret;
+}
+
 struct file *fd_get(int fd)
 {
 	struct proc *p = curproc();
@@ -342,16 +385,32 @@ void proc_set_cwd(struct inode *ip)
 		fs_iput(old);
 }
 
-void proc_start_init(const char *name)
+void proc_start_init(const char *name, const char *args)
 {
+	static char buf[128]; /* a boot argument's value fits (bootargs.c) */
+	char *argv[MAXINITARGS + 2] = { (char *)name };
 	struct proc *p = proc_alloc(name);
 	struct thread *t = p ? thread_alloc(p, name) : NULL;
-	char *argv[] = { (char *)name, NULL };
-	int err;
+	int argc = 1, err;
 
+	/* initargs=a,b,c: the words, in order, after the name. */
+	nagi_strlcpy(buf, args ? args : "", sizeof(buf));
+	for (char *s = buf; *s; argc++) {
+		if (argc > MAXINITARGS) {
+			kprintf("nagi: initargs: more than %d words; '%s' and on dropped\n",
+				MAXINITARGS, s);
+			break;
+		}
+		argv[argc] = s;
+		while (*s && *s != ',')
+			s++;
+		if (*s)
+			*s++ = 0;
+	}
+	argv[argc] = NULL;
 	if (!t || !(p->vm = vm_create()))
 		panic("proc_start_init: out of memory");
-	err = exec_program(p, t->tf, name, argv);
+	err = exec_program(p, t, name, argv);
 	if (err) {
 		kprintf("nagi: cannot start init program '%s': %s\n", name, errno_name(err));
 		return;

@@ -30,7 +30,9 @@ struct proc {
 /* curproc - the process of the running thread, or NULL. */
 struct proc *curproc(void);
 /* proc_kill - make pid die with status at its next chance (sleeping
- * threads are woken, running ones interrupted). 0 or -ESRCH. */
+ * threads are woken, running ones interrupted). 0, -ESRCH, or -EPERM for
+ * init (its end would power the machine off). Kernel threads have no pid:
+ * kill cannot reach them. Takes the tree lock, then p->lock. */
 int proc_kill(int pid, int status);
 /* proc_kill_group - proc_kill every process of group pgid except init. */
 void proc_kill_group(int pgid, int status);
@@ -41,8 +43,10 @@ void proc_doom(struct proc *p, int status);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_start_init - create pid 1 running the program name (from the file
- * system, else the boot file set). Thread context: exec may sleep. */
-void proc_start_init(const char *name);
+ * system, else the boot file set) with the comma-separated words of args
+ * (bootarg initargs=, may be NULL) as its arguments. Thread context: exec
+ * may sleep. */
+void proc_start_init(const char *name, const char *args);
 /* proc_create_child - fork's new process: a copy of parent's memory,
  * descriptors, directory and group; no threads yet. NULL if out of memory. */
 struct proc *proc_create_child(struct proc *parent);
@@ -50,6 +54,9 @@ struct proc *proc_create_child(struct proc *parent);
 void proc_abandon(struct proc *p);
 /* proc_setpgid - setpgid(): pid 0 is the caller, pgid 0 is pid. */
 int proc_setpgid(int pid, int pgid);
+/* proc_fgset - fgset(): hand the console's ^C to group pgid if the caller
+ * may (proc.c says who); the previous group, -EINVAL or -EPERM. */
+int proc_fgset(int pgid);
 struct trapframe;
 /* proc_user_fault - report a user exception and kill the process with
  * EXIT_FAULT. Never returns. */
@@ -58,8 +65,9 @@ void proc_user_fault(const struct trapframe *tf) __attribute__((noreturn));
  * die if killed, yield if a tick asked for it. Interrupts on. */
 void proc_return_to_user(void);
 /* exec_program - replace p's memory with the program name (kernel/exec.c),
- * arguments argv (kernel strings); sets up tf to enter it. 0 or -E*. */
-int exec_program(struct proc *p, struct trapframe *tf, const char *name, char *const argv[]);
+ * arguments argv (kernel strings); sets up t (p's only thread) to enter
+ * it on its next return to user mode. 0 or -E*. */
+int exec_program(struct proc *p, struct thread *t, const char *name, char *const argv[]);
 /* fd_get - the file behind fd of the current process with a reference of
  * the caller's own (drop it with file_close), so that another thread's
  * close(fd) cannot free it in use; NULL if fd is not open. */

@@ -69,6 +69,43 @@ static void kick(struct thread *t)
 		}
 }
 
+/*
+ * sched_set_affinity - see sched.h. Takes the scheduler lock. A queued
+ * thread's count moves to its new hart's nready; a running one that may
+ * no longer stay where it is gives up its hart: at once if it is the
+ * caller, else at its next return to user mode (an IPI asks for it).
+ */
+int sched_set_affinity(struct proc *p, int tid, int pin)
+{
+	struct thread *t, *me = curthread();
+	bool move, self;
+
+	spin_lock(&sched_lock);
+	t = tid ? thread_by_tid(tid) : me;
+	if (!t || t->proc != p || t->sys ||
+	    (t->state != T_RUNNABLE && t->state != T_RUNNING && t->state != T_SLEEPING)) {
+		spin_unlock(&sched_lock);
+		return -EINVAL;
+	}
+	if (t->state == T_RUNNABLE) {
+		if (t->pin >= 0)
+			harts[t->pin].nready--;
+		if (pin >= 0)
+			harts[pin].nready++;
+	}
+	t->pin = pin;
+	self = t == me;
+	move = t->state == T_RUNNING && !allowed(t, t->hart);
+	if (move && !self)
+		ipi_send(t->hart, IPI_RESCHED);
+	if (t->state == T_RUNNABLE)
+		kick(t);
+	spin_unlock(&sched_lock);
+	if (move && self)
+		sched_yield(); /* back only on an allowed hart */
+	return 0;
+}
+
 void sched_make_runnable(struct thread *t)
 {
 	spin_lock(&sched_lock);
@@ -188,7 +225,7 @@ static void run(struct hart *h, struct thread *t)
 	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
 	switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
-	h->arch.kstack_lo = 0; /* the scheduler's boot stack has no guard */
+	h->arch.kstack_lo = h->arch.boot_stack_lo; /* the scheduler's stack, and its guard */
 	/* The scheduler always runs on the kernel's table: the process we
 	 * just ran may be freed by its last thread on another hart. */
 	vm_activate(NULL);

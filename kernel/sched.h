@@ -24,6 +24,12 @@ bool sched_others_ready(void);
 void wakeup(void *chan);
 /* sched_yield - give up the hart; the thread stays runnable. */
 void sched_yield(void);
+struct proc;
+/* sched_set_affinity - pin thread tid (0: the caller) of process p to
+ * hart pin, or unpin it (-1); the caller has checked that pin is a hart
+ * that runs threads. When it returns, a pinned caller runs on pin.
+ * 0, or -EINVAL if p has no such live user thread. */
+int sched_set_affinity(struct proc *p, int tid, int pin);
 /* sched_make_runnable - put a new or woken thread on the run queue. */
 void sched_make_runnable(struct thread *t);
 /* sched_run - this hart's scheduler loop: runs threads whose affinity

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Process and thread system calls: fork, exit, kill, sbrk, sleep, threads...
 #include "hart.h"
+#include "page.h"
 #include "ktest.h"
 #include "printk.h"
 #include "proc.h"
@@ -9,6 +10,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "../drivers/timer.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -24,11 +26,31 @@ long sys_fork(const struct sys_args *a)
 		proc_abandon(child);
 		return -EAGAIN;
 	}
-	*t->tf = *curthread()->tf; /* sepc is already past the ecall */
-	tf_set_return(t->tf, 0);   /* the child sees 0 */
+	arch_fork_frame(t, curthread()); /* the child sees 0 */
+	t->pin = curthread()->pin;       /* affinity is inherited, as on Linux */
 	child->nthreads = 1;
 	sched_make_runnable(t);
 	return child->pid;
+}
+
+/*
+ * sys_setaffinity - setaffinity(tid, hart): pin thread tid of the caller's
+ * process (0: the caller) to hart, or unpin it with -1. The hart must be
+ * online and run threads: general, or reserved for pinned ones (bootarg
+ * reserve=); not a syscall worker, the pmem device or a missing hart.
+ * 0 or -EINVAL. Takes the scheduler lock.
+ */
+long sys_setaffinity(const struct sys_args *a)
+{
+	int tid = arg_int(a, 0);
+	long hart = arg_long(a, 1);
+
+	if (tid < 0 || hart < -1 || hart >= MAX_HARTS)
+		return -EINVAL;
+	if (hart >= 0 && (!harts[hart].online ||
+			  (harts[hart].role != ROLE_GENERAL && harts[hart].role != ROLE_RESERVED)))
+		return -EINVAL;
+	return sched_set_affinity(curproc(), tid, (int)hart);
 }
 
 long sys_exit(const struct sys_args *a)
@@ -89,7 +111,8 @@ long sys_thread_create(const struct sys_args *a)
 		spin_unlock(&p->lock);
 		return -EAGAIN;
 	}
-	arch_user_frame(t->tf, entry, sp, arg_uaddr(a, 1));
+	arch_user_frame(t, entry, sp, arg_uaddr(a, 1));
+	t->pin = curthread()->pin; /* inherited, as on Linux */
 	sched_make_runnable(t);
 	return t->tid;
 }
@@ -143,11 +166,7 @@ long sys_setpgid(const struct sys_args *a)
 
 long sys_fgset(const struct sys_args *a)
 {
-	int pgid = arg_int(a, 0);
-	if (pgid < 0)
-		return -EINVAL;
-	console_set_foreground(pgid);
-	return 0;
+	return proc_fgset(arg_int(a, 0));
 }
 
 long sys_null(const struct sys_args *a)
@@ -175,4 +194,32 @@ long sys_intrstat(const struct sys_args *a)
 	err = copyout(arg_uaddr(a, 0), &table, sizeof(table));
 	spin_unlock(&lock);
 	return err;
+}
+
+_Static_assert(ROLE_NONE == HART_ROLE_NONE && ROLE_GENERAL == HART_ROLE_GENERAL &&
+		       ROLE_RESERVED == HART_ROLE_RESERVED && ROLE_WORKER == HART_ROLE_WORKER &&
+		       ROLE_PMEM == HART_ROLE_PMEM,
+	       "lib/abi.h's HART_ROLE_* are kernel/hart.h's roles");
+_Static_assert(SYSINFO_MAX_HARTS == MAX_HARTS, "sysinfo covers every hart id");
+
+/*
+ * sys_sysinfo - sysinfo(buf, size): the tick rate (hz= changes it), the
+ * time CSR's rate, free and total pages, and each hart's role. Needs
+ * size >= sizeof(struct sysinfo) (-EINVAL); -EFAULT for a bad buf.
+ * Takes no lock: every field is a snapshot that may change at once.
+ */
+long sys_sysinfo(const struct sys_args *a)
+{
+	struct sysinfo si = {
+		.hz = timer_hz(),
+		.nharts = (uint32_t)hart_online_count(),
+		.timebase = machine.timebase,
+		.pages_free = page_free_count(),
+		.pages_total = page_total(),
+	};
+	if (arg_uaddr(a, 1) < sizeof(si))
+		return -EINVAL;
+	for (int i = 0; i < MAX_HARTS; i++)
+		si.role[i] = (uint8_t)harts[i].role;
+	return copyout(arg_uaddr(a, 0), &si, sizeof(si));
 }

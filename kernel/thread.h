@@ -27,10 +27,11 @@ struct thread {
 	int hart;                /* where it runs or last ran */
 	uint64_t wake_tick;      /* sleep_on_until's deadline, 0: none */
 	uint64_t nsleeps;        /* times it slept: a syscall thread parked */
+	int pin;                 /* hart it must run on, or -1 (setaffinity
+				  * changes it: sched_set_affinity) */
 	/* Fixed while the thread lives: */
 	int tid;
 	struct proc *proc;       /* NULL for a kernel-only thread */
-	int pin;                 /* hart it must run on, or -1 */
 	bool sys;                /* a syscall thread: kernel code of proc,
 				  * never in user mode (kernel/xl_worker.c) */
 	char name[16];

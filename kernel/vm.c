@@ -27,19 +27,24 @@ struct vm *vm_create(void)
 	return vm;
 }
 
-/* Unmap [start, end) and collect the pages on a list threaded through
- * themselves; the caller frees them once no TLB can still reach them. */
+/* Unmap va (if mapped) and put its page on a list threaded through the
+ * pages themselves; the caller frees them once no TLB can still reach them. */
+static void *unmap_page(struct vm *vm, uint64_t va, void *list)
+{
+	uint64_t pa = mmu_unmap(vm->root, va);
+	/* A pinned syscall page (kernel/xl.c) is only marked freed: the
+	 * kernel still writes it, so no list link goes in it. */
+	if (pa && !page_free_if_pinned((void *)pa)) {
+		*(void **)pa = list;
+		list = (void *)pa;
+	}
+	return list;
+}
+
 static void *unmap_range(struct vm *vm, uint64_t start, uint64_t end, void *list)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-		uint64_t pa = mmu_unmap(vm->root, va);
-		/* A pinned syscall page (kernel/xl.c) is only marked freed:
-		 * the kernel still writes it, so no list link goes in it. */
-		if (pa && !page_free_if_pinned((void *)pa)) {
-			*(void **)pa = list;
-			list = (void *)pa;
-		}
-	}
+	for (uint64_t va = start; va < end; va += PAGE_SIZE)
+		list = unmap_page(vm, va, list);
 	return list;
 }
 
@@ -52,10 +57,18 @@ static void free_list(void *list)
 	}
 }
 
+/*
+ * vm_destroy - see vm.h. Every mapped page of the user slot goes, found
+ * by walking the tables rather than trusting heap_start, brk and
+ * stack_lo: exec's failure paths leave pages those do not describe yet
+ * (a half-loaded program), and none may leak.
+ */
 void vm_destroy(struct vm *vm)
 {
-	void *list = unmap_range(vm, USER_BASE, vm->brk, NULL);
-	list = unmap_range(vm, vm->stack_lo, USER_TOP, list);
+	void *list = NULL;
+	for (uint64_t va = mmu_next_mapped(vm->root, USER_BASE, USER_TOP); va < USER_TOP;
+	     va = mmu_next_mapped(vm->root, va + PAGE_SIZE, USER_TOP))
+		list = unmap_page(vm, va, list);
 	free_list(list);
 	mmu_free_root(vm->root);
 	page_free(vm);
@@ -101,14 +114,14 @@ int vm_write(struct vm *vm, uint64_t va, const void *src, uint64_t n)
 	return 0;
 }
 
-static int copy_range(struct vm *dst, struct vm *src, uint64_t start, uint64_t end)
+/* Copy every mapped user page of src into dst (src->lock held). */
+static int copy_pages(struct vm *dst, struct vm *src)
 {
-	for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+	for (uint64_t va = mmu_next_mapped(src->root, USER_BASE, USER_TOP); va < USER_TOP;
+	     va = mmu_next_mapped(src->root, va + PAGE_SIZE, USER_TOP)) {
 		uint64_t perm, pa = mmu_query(src->root, va, &perm);
-		void *page;
-		if (!pa)
-			continue; /* a hole (the heap's tail after a shrink) */
-		if (!(page = page_alloc()))
+		void *page = page_alloc();
+		if (!page)
 			return -ENOMEM;
 		memcpy(page, (void *)pa, PAGE_SIZE);
 		if (mmu_map(dst->root, va, (uint64_t)page, perm)) {
@@ -129,9 +142,7 @@ struct vm *vm_copy(struct vm *src)
 	dst->heap_start = src->heap_start;
 	dst->brk = src->brk;
 	dst->stack_lo = src->stack_lo;
-	err = copy_range(dst, src, USER_BASE, ALIGN_UP(src->brk, PAGE_SIZE));
-	if (!err)
-		err = copy_range(dst, src, src->stack_lo, USER_TOP);
+	err = copy_pages(dst, src);
 	spin_unlock(&src->lock);
 	if (err) {
 		vm_destroy(dst);

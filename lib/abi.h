@@ -38,9 +38,18 @@ struct stat {
 _Static_assert(sizeof(struct stat) == 24, "struct stat");
 _Static_assert(offsetof(struct stat, size) == 16, "stat.size");
 
-/* Exit statuses the kernel gives a process it kills. */
-#define EXIT_KILLED 137  /* kill() or ^C: 128 + SIGKILL's 9, as a shell shows it */
-#define EXIT_FAULT 139   /* a fault: 128 + SIGSEGV's 11 */
+/* Statuses, as wait() reports them. A process that called exit(n) (or
+ * returned n from main) has status n & 0xff, 0 to 255, as in xv6. One the
+ * kernel ended has a negative status: minus the number of the Unix signal
+ * that would have ended it (xv6 gives -1 for every such end). So exit(139)
+ * and a fault are told apart; a shell's $? shows 128 + the signal for the
+ * second, as Unix shells do (137, 139). */
+#define EXIT_KILLED (-9)  /* kill() or ^C: SIGKILL; $? 137 */
+#define EXIT_FAULT (-11)  /* an exception killed it: SIGSEGV; $? 139 */
+#define WIFEXITED(st) ((st) >= 0)     /* it called exit() */
+#define WEXITSTATUS(st) ((st) & 0xff) /* with this value */
+#define WIFSIGNALED(st) ((st) < 0)    /* the kernel ended it */
+#define WTERMSIG(st) (-(st))          /* why: 9 (killed) or 11 (fault) */
 
 /* The interrupt statistics table returned by the intrstat syscall. */
 #define INTR_MAX_HARTS 8
@@ -74,6 +83,26 @@ _Static_assert(sizeof(struct dirent) == 32, "struct dirent");
 #define USER_BASE 0x40000000UL
 #define USER_TOP 0x80000000UL
 #define USER_STACK_PAGES 16
+
+/* sysinfo(): what a program may learn about the machine it runs on.
+ * role[] holds one HART_ROLE_* per hart id (kernel/hart.h's roles). */
+#define HART_ROLE_NONE 0     /* no such hart, or it did not start */
+#define HART_ROLE_GENERAL 1  /* runs every thread */
+#define HART_ROLE_RESERVED 2 /* runs only threads pinned to it (reserve=) */
+#define HART_ROLE_WORKER 3   /* a syscall worker (workers=): no user threads */
+#define HART_ROLE_PMEM 4     /* the pmem device: no threads at all */
+#define SYSINFO_MAX_HARTS 8
+
+struct sysinfo {
+	uint32_t hz;          /*  0 timer ticks per second: what uptime() and sleep() count */
+	uint32_t nharts;      /*  4 harts online (running threads) */
+	uint64_t timebase;    /*  8 ticks per second of the time CSR (rdtime) */
+	uint64_t pages_free;  /* 16 free 4 KiB pages in the kernel's allocator */
+	uint64_t pages_total; /* 24 pages it manages */
+	uint8_t role[SYSINFO_MAX_HARTS]; /* 32 HART_ROLE_* by hart id */
+};
+_Static_assert(sizeof(struct sysinfo) == 40, "struct sysinfo");
+_Static_assert(offsetof(struct sysinfo, role) == 32, "sysinfo.role");
 
 /* statfs(): the mounted file system's size and free space. */
 struct statfs {

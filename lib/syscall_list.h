@@ -33,7 +33,7 @@ SYSCALL(23, thread_exit, 1)  /* thread_exit(value) */
 SYSCALL(24, thread_join, 2)  /* thread_join(tid, long *value) */
 SYSCALL(25, intrstat, 2)     /* intrstat(struct intr_table *, size) */
 SYSCALL(26, setpgid, 2)      /* setpgid(pid, pgid): 0 means the caller */
-SYSCALL(27, fgset, 1)        /* fgset(pgid): the console's ^C target */
+SYSCALL(27, fgset, 1)        /* fgset(pgid) -> the old one: the console's ^C target */
 SYSCALL(28, gettid, 0)
 SYSCALL(29, null, 0)         /* does nothing: the cost of a syscall */
 SYSCALL(30, hartid, 0)       /* the hart the caller runs on */
@@ -41,6 +41,8 @@ SYSCALL(31, lseek, 3)        /* lseek(fd, off, SEEK_*) -> new offset */
 SYSCALL(32, fsync, 1)        /* fsync(fd): its data is durable */
 SYSCALL(33, statfs, 1)       /* statfs(struct statfs *): size and free space */
 SYSCALL(34, pmemctl, 2)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */
+SYSCALL(35, sysinfo, 2)      /* sysinfo(struct sysinfo *, size): tick rate, memory, harts */
+SYSCALL(36, setaffinity, 2)  /* setaffinity(tid or 0, hart or -1): pin a thread of ours */
 /* Exception-less system calls (kernel/xl.c, lib/xl_abi.h, docs/xl.md). */
 SYSCALL(40, xl_register, 1)  /* xl_register(page) -> page index */
 SYSCALL(41, xl_unregister, 1) /* xl_unregister(page) */

@@ -21,7 +21,7 @@ int chdir(const char *path);
 int dup(int fd);
 int getpid(void);
 void *sbrk(long delta);  /* old break, or (void *)-errno */
-int sleep(long ticks);   /* 1 tick = 10 ms at the default hz=100 */
+int sleep(long ticks);   /* in ticks: sysinfo()'s hz a second (100 by default) */
 long uptime(void);       /* ticks since boot */
 int open(const char *path, int flags);
 long write(int fd, const void *buf, unsigned long n);
@@ -35,7 +35,7 @@ void thread_exit(long value) __attribute__((noreturn));
 int thread_join(int tid, long *value);
 int intrstat(struct intr_table *t, unsigned long size);
 int setpgid(int pid, int pgid);
-int fgset(int pgid);
+int fgset(int pgid);     /* the console's ^C target; returns the one before */
 int gettid(void);
 int null(void);
 int hartid(void);
@@ -43,6 +43,8 @@ long lseek(int fd, long off, int whence); /* the new offset */
 int fsync(int fd);
 int statfs(struct statfs *st);
 int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
+int sysinfo(struct sysinfo *si, unsigned long size); /* tick rate, memory, hart roles */
+int setaffinity(int tid, int hart); /* pin thread tid (0: me) to hart, -1: unpin */
 
 /* The user library (user/lib). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -57,6 +59,10 @@ void free(void *p);
 int atoi(const char *s);
 char *gets(char *buf, int max); /* one line from fd 0, NUL-terminated; NULL at EOF */
 const char *strerror(int err);  /* "ENOENT" for -ENOENT or ENOENT */
+unsigned tick_hz(void);         /* ticks per second of sleep() and uptime() */
+/* exec_cmd - exec name, or /name if that is not found: how sh and intr
+ * find programs. Returns only on failure (-errno). */
+int exec_cmd(const char *name, char *const argv[]);
 /* thread_spawn - start fn(arg) on a new thread with a malloc'd stack. */
 int thread_spawn(void (*fn)(void *), void *arg);
 /* thread_wait - thread_join, then free the stack of a thread_spawn'ed thread. */

@@ -48,6 +48,8 @@ static inline uint64_t arch_frame_address(void)
 void arch_backtrace(uint64_t fp);
 /* arch_trap_init - point stvec at the trap entry on this hart. */
 void arch_trap_init(void);
+/* arch_counters_init - U-mode may read cycle, time, instret on this hart. */
+void arch_counters_init(void);
 /* arch_irq_init - enable timer, software and external interrupts in sie. */
 void arch_irq_init(void);
 /* arch_timer_set - interrupt this hart when time reaches deadline. */
@@ -62,8 +64,18 @@ static inline void arch_ipi_clear(void) { csr_clear(sip, SIE_SSIE); }
 int arch_start_hart(int hartid, void *stack_top);
 /* arch_trap_dump - print a frame: registers, cause by name, sepc, stval. */
 void arch_trap_dump(const struct trapframe *tf);
-/* arch_user_frame - a fresh frame that enters user mode at pc with sp, a0. */
-void arch_user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t a0);
+/* User frames (frame.c): what a thread's first return to user mode
+ * restores. The thread must not be running in user mode meanwhile: new,
+ * or the caller itself inside a system call. System call handlers use
+ * these and never touch a frame themselves. */
+struct thread;
+/* arch_user_frame - t enters user mode at pc with sp, and a0 (a new thread). */
+void arch_user_frame(struct thread *t, uint64_t pc, uint64_t sp, uint64_t a0);
+/* arch_fork_frame - child returns from fork like parent, but with 0. */
+void arch_fork_frame(struct thread *child, const struct thread *parent);
+/* arch_exec_frame - t enters a new program at entry with sp, argc, argv. */
+void arch_exec_frame(struct thread *t, uint64_t entry, uint64_t sp, uint64_t argc,
+		     uint64_t argv);
 /* arch_tlb_flush - forget this hart's cached translations. */
 static inline void arch_tlb_flush(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
 /* arch_cause_name - the name of an exception or interrupt cause. */

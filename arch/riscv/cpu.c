@@ -12,6 +12,17 @@ _Static_assert(BOOT_HART_SLOTS == MAX_HARTS, "entry.S slots must cover every har
 uint64_t hart_entry_sp[BOOT_HART_SLOTS];
 static bool use_sstc;
 
+/*
+ * arch_counters_init - let U-mode read cycle, time and instret on this
+ * hart: null_cost and the tests time system calls with rdtime and count
+ * instructions with rdinstret. OpenSBI 1.1 happens to leave scounteren
+ * open; the kernel says what it wants instead of relying on that.
+ */
+void arch_counters_init(void)
+{
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+}
+
 void arch_irq_init(void)
 {
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);

@@ -23,6 +23,12 @@
 #define SIE_STIE (1UL << IRQ_S_TIMER)
 #define SIE_SEIE (1UL << IRQ_S_EXT)
 
+/* scounteren: which counters U-mode may read (rdcycle, rdtime, rdinstret).
+ * M-mode's mcounteren must allow them too; OpenSBI's does. */
+#define SCOUNTEREN_CY (_UL(1) << 0) /* cycle */
+#define SCOUNTEREN_TM (_UL(1) << 1) /* time */
+#define SCOUNTEREN_IR (_UL(1) << 2) /* instret */
+
 /* scause: the top bit says interrupt; the rest is the cause code. */
 #define SCAUSE_INTR (_UL(1) << 63)
 #define EXC_INSN_MISALIGNED 0

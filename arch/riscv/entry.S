@@ -33,8 +33,9 @@ _start:
 	amoswap.w.aq t1, t1, (t0)
 	bnez	t1, secondary
 
-	/* 3. The winner: its stack is slot a0 of hart_stacks (in .bss, unused
-	 *    until we call C, so clearing .bss under it is harmless). */
+	/* 3. The winner: its stack is the top of slot a0 of hart_stacks (in
+	 *    .bss, unused until we call C, so clearing .bss under it is
+	 *    harmless). Paging is off: the guard below it is not yet enforced. */
 	li	t0, BOOT_HART_SLOTS
 	bgeu	a0, t0, too_many
 	la	t0, __bss_start
@@ -45,7 +46,7 @@ _start:
 	j	1b
 2:	la	sp, hart_stacks
 	addi	t0, a0, 1
-	li	t1, BOOT_STACK_SIZE
+	li	t1, BOOT_SLOT_SIZE
 	mul	t0, t0, t1
 	add	sp, sp, t0
 	mv	s0, zero		/* frame-pointer chain ends here */
@@ -96,9 +97,10 @@ too_many_msg:
 boot_claimed:
 	.word	0
 
-	/* Boot stacks, one per hart id; kernel threads get their own later. */
+	/* Boot stacks, one slot per hart id: a guard page (unmapped once
+	 *    paging is on), then the stack. Kernel threads get their own later. */
 	.section .bss.stack
-	.balign 16
+	.balign 4096
 	.globl hart_stacks
 hart_stacks:
-	.space	BOOT_STACK_SIZE * BOOT_HART_SLOTS
+	.space	BOOT_SLOT_SIZE * BOOT_HART_SLOTS

@@ -2,6 +2,7 @@
 // Sv39: three levels of 512 entries; va bits 38-30, 29-21, 20-12 index them.
 #include "mmu.h"
 #include "arch.h"
+#include "boot.h"
 #include "csr.h"
 #include "trapframe.h"
 #include "../../kernel/machine.h"
@@ -83,6 +84,29 @@ uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm)
 	return PTE_PA(*pte);
 }
 
+uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end)
+{
+	const uint64_t l1_span = PAGE_SIZE << 18, l0_span = PAGE_SIZE << 9;
+
+	for (va = ALIGN_DOWN(va, PAGE_SIZE); va < end;) {
+		pte_t top = root[VPN(va, 2)], mid, *l0;
+		if (!(top & PTE_V) || (top & PTE_LEAF)) {
+			va = ALIGN_DOWN(va, l1_span) + l1_span; /* no table: skip 1 GiB */
+			continue;
+		}
+		mid = ((pte_t *)PTE_PA(top))[VPN(va, 1)];
+		if (!(mid & PTE_V) || (mid & PTE_LEAF)) {
+			va = ALIGN_DOWN(va, l0_span) + l0_span; /* skip 2 MiB */
+			continue;
+		}
+		l0 = (pte_t *)PTE_PA(mid);
+		if (l0[VPN(va, 0)] & PTE_V)
+			return va;
+		va += PAGE_SIZE;
+	}
+	return end;
+}
+
 static void map_range(uint64_t start, uint64_t end, uint64_t perm)
 {
 	for (uint64_t a = ALIGN_DOWN(start, PAGE_SIZE); a < end; a += PAGE_SIZE)
@@ -105,6 +129,10 @@ void mmu_kernel_init(void)
 	map_range(machine.mem_base, (uint64_t)__kernel_start, MMU_R | MMU_W);
 	map_range((uint64_t)__kernel_start, (uint64_t)__text_end, MMU_R | MMU_X);
 	map_range((uint64_t)__text_end, machine_mem_end(), MMU_R | MMU_W);
+	/* The guard page below each boot stack: an overflow in a scheduler
+	 * loop faults instead of running into the neighbouring hart's stack. */
+	for (int i = 0; i < BOOT_HART_SLOTS; i++)
+		mmu_unmap(kernel_root, boot_stack_lo(i) - BOOT_GUARD_SIZE);
 	/* Slot 3 needs its table now, so that every root shares it. */
 	if (!walk(kernel_root, KSTACK_BASE, true))
 		panic("mmu_kernel_init: no memory for the stack table");

@@ -35,6 +35,10 @@ uint64_t mmu_unmap(pte_t *root, uint64_t va);
 uint64_t mmu_lookup(pte_t *root, uint64_t va, uint64_t perm);
 /* mmu_query - va's physical page and its MMU_* perms in *perm, or 0. */
 uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm);
+/* mmu_next_mapped - the lowest mapped page at or above va and below end,
+ * or end if there is none; skips missing tables whole. The caller holds
+ * whatever keeps root's user part from changing. */
+uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end);
 /* mmu_free_root - free the user slot's tables (not the pages they map)
  * and the root itself. */
 void mmu_free_root(pte_t *root);

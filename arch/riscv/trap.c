@@ -2,6 +2,7 @@
 // The trap dispatcher: scause decoded in C through tables (interrupts, and
 // exceptions from U-mode), the textbook's vector table in software. Entered from trapentry.S as trap_handler(frame).
 #include "arch.h"
+#include "boot.h"
 #include "trapframe.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ipi.h"
@@ -70,7 +71,11 @@ const char *arch_cause_name(uint64_t scause)
 void arch_trap_init(void)
 {
 	static uint8_t spare_stacks[MAX_HARTS][4096] __attribute__((aligned(16)));
-	this_hart()->arch.emerg_sp = (uint64_t)spare_stacks[hart_id()] + 4096;
+	struct arch_hart *ah = &this_hart()->arch;
+	ah->emerg_sp = (uint64_t)spare_stacks[hart_id()] + 4096;
+	/* From now on we run on the boot stack, whose guard page is unmapped:
+	 * the trap entry's overflow check covers it as it does thread stacks. */
+	ah->boot_stack_lo = ah->kstack_lo = boot_stack_lo(hart_id());
 	/* Direct mode (low bits 0): every trap enters at trap_entry. Vectored
 	 * mode breaks here: OpenSBI 1.1 redirects the exceptions it handles
 	 * first to stvec *including* the mode bit (docs/traps.md). */
@@ -131,9 +136,14 @@ static void on_kernel_exception(struct trapframe *tf)
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}
-	if (lo && tf->stval < lo && tf->stval >= lo - 4096)
-		kprintf("\nkernel stack overflow in thread %d (%s)\n", curthread()->tid,
-			curthread()->name);
+	if (lo && tf->stval < lo && tf->stval >= lo - 4096) {
+		if (curthread())
+			kprintf("\nkernel stack overflow in thread %d (%s)\n", curthread()->tid,
+				curthread()->name);
+		else
+			kprintf("\nkernel stack overflow on hart %d's boot stack (its scheduler "
+				"loop)\n", hart_id());
+	}
 	panic_trap(tf);
 }
 
@@ -165,16 +175,6 @@ void trap_handler(struct trapframe *tf)
 		sched_preempt_point();
 	}
 	arch_intr_off(); /* trap_return restores sstatus with SIE clear */
-}
-
-void arch_user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t a0)
-{
-	memset(tf, 0, sizeof(*tf));
-	tf->sepc = pc;
-	tf->sp = sp;
-	tf->a0 = a0;
-	/* sret to U-mode (SPP 0) with interrupts on there (SPIE 1). */
-	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)) | SSTATUS_SPIE;
 }
 
 void arch_trap_dump(const struct trapframe *tf)

@@ -29,7 +29,7 @@ trap_entry:
 	 *     fault is reported instead of faulting again forever. */
 	sd	t0, HART_T0(tp)
 	ld	t0, HART_KSTACK_LO(tp)
-	beqz	t0, 4f			/* boot stacks have no guard */
+	beqz	t0, 4f			/* 0: early boot, no stack bound known yet */
 	addi	t0, t0, TF_SIZE
 	bgeu	sp, t0, 4f
 	ld	sp, HART_EMERG_SP(tp)

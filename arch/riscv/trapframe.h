@@ -46,7 +46,7 @@
 /* The per-hart words that trapentry.S reaches through tp (struct hart). */
 #define HART_KSP 0     /* kernel stack top of the thread running here */
 #define HART_SCRATCH 8 /* the interrupted sp, parked while the frame is built */
-#define HART_KSTACK_LO 16 /* lowest usable byte of the thread's stack, or 0 */
+#define HART_KSTACK_LO 16 /* lowest usable byte of the stack in use, or 0 */
 #define HART_T0 24     /* t0, parked during the stack check */
 #define HART_EMERG_SP 32 /* a spare stack for reporting a stack overflow */
 
@@ -76,6 +76,7 @@ struct arch_hart {
 	uint64_t t0;        /* HART_T0 */
 	uint64_t emerg_sp;  /* HART_EMERG_SP */
 	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
+	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
 };
 
 /* Role-named accessors for the syscall ABI: number in a7, args in a0-a5. */

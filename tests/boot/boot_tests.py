@@ -158,6 +158,8 @@ boot_test(crash_case("load", DUMP + [r"cause\s+Load page fault \(scause 0xd\)",
 boot_test(crash_case("store", DUMP + [r"cause\s+Store/AMO page fault \(scause 0xf\)"]))
 boot_test(crash_case("stack", [r"kernel stack overflow in thread \d+ \(overflow\)",
                                r"cause\s+Store/AMO page fault", r"backtrace"]))
+boot_test(crash_case("bootstack", [r"kernel stack overflow on hart \d+'s boot stack",
+                                   r"cause\s+Store/AMO page fault", r"backtrace"]))
 boot_test(crash_case("illegal", DUMP + [r"cause\s+Illegal instruction \(scause 0x2\)"]))
 boot_test(crash_case("ebreak", DUMP + [r"cause\s+Breakpoint \(scause 0x3\)"]))
 boot_test(crash_case("lock", [r"panic on hart \d+: spin_lock: crash: already held", r"backtrace"]))

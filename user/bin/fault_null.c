@@ -8,7 +8,8 @@
  * fault" (scause 13) with stval = 0, the address that failed. The kernel
  * cannot fix that up, so it prints the cause, sepc (the faulting
  * instruction's address) and stval, and kills the process: its parent
- * sees exit status 139. `fault_null store` stores instead: scause 15.
+ * gets EXIT_FAULT from wait() (the shell's $? shows 139). `fault_null
+ * store` stores instead: scause 15.
  */
 int main(int argc, char *argv[])
 {

@@ -67,8 +67,12 @@ int main(void)
 			continue;
 		}
 		int status = wait_shell(pid);
-		printf("init: sh (pid %d) exited with status %d; starting a new one\n",
-		       pid, status);
+		if (WIFSIGNALED(status))
+			printf("init: sh (pid %d) was killed (signal %d); starting a new one\n",
+			       pid, WTERMSIG(status));
+		else
+			printf("init: sh (pid %d) exited with status %d; starting a new one\n",
+			       pid, status);
 		if (uptime() - start < 100)
 			sleep(100); /* don't spin if sh dies at once */
 	}

@@ -53,7 +53,7 @@ static void __attribute__((noreturn)) run_child(int wfd, char *argv[])
 
 	write(wfd, &hart, sizeof hart);
 	close(wfd);
-	int err = exec(argv[0], argv);
+	int err = exec_cmd(argv[0], argv); /* found as the shell finds it */
 	fprintf(2, "intr: %s: %s\n", argv[0], err == -ENOENT ? "not found" : strerror(err));
 	exit(127);
 }
@@ -83,9 +83,11 @@ static int measure(char *argv[])
 	read(fds[0], &hart, sizeof hart);
 	close(fds[0]);
 	intr_table_sub(&after, &before);
-	printf("\nintr: '%s' (pid %d, started on hart %d) ran %ld ticks, exit status %d.\n"
+	printf("\nintr: '%s' (pid %d, started on hart %d) ran %ld ticks (%ld ms), %s %d.\n"
 	       "Interrupts and traps while it ran (all harts, all processes):\n",
-	       argv[0], pid, hart, t1 - t0, status);
+	       argv[0], pid, hart, t1 - t0, (t1 - t0) * 1000 / tick_hz(),
+	       WIFSIGNALED(status) ? "killed by the kernel, signal" : "exit status",
+	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	print_table(&after);
 	return 0;
 }

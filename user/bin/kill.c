@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// kill: kill the processes with the given pids (their status becomes 137).
+// kill: kill the processes with the given pids (wait() gives EXIT_KILLED; $? 137).
 #include "../user.h"
 
 int main(int argc, char *argv[])

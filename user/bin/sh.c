@@ -218,13 +218,7 @@ static void __attribute__((noreturn)) run_cmd(struct cmd *c)
 		redirect(1, c->out, O_WRONLY | O_CREATE | O_TRUNC);
 	if (builtin(c))
 		exit(last_status);
-	int err = exec(c->argv[0], c->argv);
-	if (err == -ENOENT && !strchr(c->argv[0], '/')) {
-		/* The programs live in /: found from any directory. */
-		char path[MAXLINE];
-		snprintf(path, sizeof path, "/%s", c->argv[0]);
-		err = exec(path, c->argv);
-	}
+	int err = exec_cmd(c->argv[0], c->argv); /* here, or in / */
 	if (err == -ENOENT) {
 		fprintf(2, "sh: %s: not found\n", c->argv[0]);
 		exit(127);
@@ -269,15 +263,25 @@ static int run_pipeline(struct job *j)
 	return status;
 }
 
-/* What became of a job, if it did not simply exit. */
+/* What became of a job, if it did not simply exit. Only wait()'s
+ * negative statuses are kernel kills (lib/abi.h): exit(139) is no fault. */
 static void report(int pid, int status, bool bg)
 {
 	const char *how = status == EXIT_KILLED ? "killed" : status == EXIT_FAULT ? "fault" : NULL;
 
 	if (how)
 		printf("[pid %d: %s]\n", pid, how);
+	else if (WIFSIGNALED(status))
+		printf("[pid %d: ended by signal %d]\n", pid, WTERMSIG(status));
 	else if (bg)
 		printf("[pid %d: done, status %d]\n", pid, status);
+}
+
+/* $? for a wait() status: the exit value, or 128 + the signal, as Unix
+ * shells show a killed job (137 killed, 139 fault). */
+static int shell_status(int status)
+{
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 /* Wait for pid; background jobs that end meanwhile are reported. */
@@ -341,7 +345,7 @@ static void run_job(struct job *j)
 			fgset(getpid());
 		if (j->ncmd == 1)
 			run_cmd(&j->cmd[0]);
-		exit(run_pipeline(j));
+		exit(shell_status(run_pipeline(j))); /* 139 if the last one faulted */
 	}
 	if (pid < 0) {
 		fprintf(2, "sh: fork: %s\n", strerror(pid));
@@ -357,7 +361,7 @@ static void run_job(struct job *j)
 		printf("[%d]\n", pid);
 		last_status = 0;
 	} else {
-		last_status = wait_for(pid);
+		last_status = shell_status(wait_for(pid));
 		console_reclaim();
 	}
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Small helpers of the user library: atoi, gets, strerror.
+// Small helpers of the user library: atoi, gets, strerror, tick_hz, exec_cmd.
 #include "../user.h"
 
 /*
@@ -48,4 +48,35 @@ char *gets(char *buf, int max)
 const char *strerror(int err)
 {
 	return errno_name(err);
+}
+
+/* tick_hz - timer ticks per second (what sleep() and uptime() count), from
+ * sysinfo() once and then remembered; 100 (the default hz=) if it fails. */
+unsigned tick_hz(void)
+{
+	static unsigned hz;
+	struct sysinfo si;
+
+	if (!hz)
+		hz = sysinfo(&si, sizeof si) == 0 && si.hz ? si.hz : 100;
+	return hz;
+}
+
+/*
+ * exec_cmd - exec a command the way the shell finds it: name as given
+ * (relative to the current directory), then, if that is -ENOENT and name
+ * has no '/', "/name": the programs live in /, so they run from any
+ * directory. Returns only on failure, with the last attempt's error.
+ */
+int exec_cmd(const char *name, char *const argv[])
+{
+	char path[128];
+	int err = exec(name, argv);
+
+	if (err == -ENOENT && !strchr(name, '/') && strlen(name) + 2 <= sizeof path) {
+		path[0] = '/';
+		strcpy(path + 1, name);
+		err = exec(path, argv);
+	}
+	return err;
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // usertests: the user-space test suite, after xv6's. `usertests` runs the
-// quick table, `-a` quick and slow, `NAME...` single tests, `-l` lists them.
+// quick table, `-s` quick and slow, `-a` those and the long ones (minutes
+// each), `NAME...` single tests, `-l` lists them.
 // Each test runs in its own child with a watchdog and prints one line,
 // "test NAME: OK" or "test NAME: FAILED (why)"; then a total line.
 #include "ut.h"
 
+long ut_hz = 100;
 static const char *test_name = "?";
 static int test_pid;
 
@@ -188,7 +190,9 @@ void spin(long n)
 #include "ut_pipe.inc"
 #include "ut_thread.inc"
 #include "ut_sched.inc"
+#include "ut_pin.inc"
 #include "ut_bad.inc"
+#include "ut_elf.inc"
 #include "ut_fs.inc"
 #include "ut_pmem.inc"
 #include "ut_xl.inc"
@@ -211,6 +215,7 @@ static const struct test quick[] = {
 	{"killspin", test_killspin, 0},
 	{"killself", test_killself, 0},
 	{"killbad", test_killbad, 0},
+	{"fgset", test_fgset, 0},
 	{"sleep", test_sleep, 10},
 	{"sbrk", test_sbrk, 0},
 	{"sbrkbig", test_sbrkbig, 0},
@@ -243,6 +248,13 @@ static const struct test quick[] = {
 	{"threadfault", test_threadfault, 0},
 	{"threadkill", test_threadkill, 0},
 	{"null", test_null, 0},
+	{"sysinfo", test_sysinfo, 0},
+	{"counters", test_counters, 0},
+	{"sleepcmd", test_sleepcmd, 0},
+	{"pin", test_pin, 60},
+	{"badpin", test_badpin, 0},
+	{"pininherit", test_pininherit, 0},
+	{"reserved", test_reserved, 0},
 	{"intrstat", test_intrstat, 0},
 	{"preempt", test_preempt, 60},
 	{"badbuf", test_badbuf, 60},
@@ -252,6 +264,9 @@ static const struct test quick[] = {
 	{"badstat", test_badstat, 0},
 	{"badpath", test_badpath, 0},
 	{"badexec", test_badexec, 60},
+	{"elfgood", test_elfgood, 0},
+	{"elfbad", test_elfbad, 0},
+	{"elfleak", test_elfleak, 120},
 	{"badintrstat", test_badintrstat, 0},
 	{"badjoin", test_badjoin, 0},
 	{"badthread", test_badthread, 0},
@@ -306,6 +321,11 @@ static const struct test slow[] = {
 	{"sbrkall", test_sbrkall, 180},
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
+};
+
+/* Slow tests that take minutes each (about 3.5 and 1 on a 2-core host):
+ * only -a runs them, not make test. */
+static const struct test longer[] = {
 	{"fsfull", test_fsfull, 300},
 	{"xlorderbig", test_xlorderbig, 600},
 };
@@ -322,10 +342,12 @@ static int watchdog(int pid, int secs)
 	return dog;
 }
 
+#define ST_LOST 1000 /* no status: not one wait() gives (0-255, or negative) */
+
 /* Wait for the test child and its watchdog; the test child's status. */
 static int reap(int pid, int dog)
 {
-	int st = -1, s, left = dog > 0 ? 2 : 1;
+	int st = ST_LOST, s, left = dog > 0 ? 2 : 1;
 	while (left > 0) {
 		int w = wait(&s);
 		if (w < 0)
@@ -350,7 +372,7 @@ static bool verdict(const struct test *t, int st, bool late, int secs)
 		; /* fail() said why */
 	else if (late && st == EXIT_KILLED)
 		say("test %s: FAILED (timed out after %d s)", t->name, secs);
-	else if (st < 0)
+	else if (st == ST_LOST)
 		say("test %s: FAILED (lost the test process)", t->name);
 	else
 		say("test %s: FAILED (the test process ended with status %s)", t->name,
@@ -386,6 +408,9 @@ static const struct test *find(const char *name)
 	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
 		if (strcmp(slow[i].name, name) == 0)
 			return &slow[i];
+	for (unsigned i = 0; i < ARRAY_SIZE(longer); i++)
+		if (strcmp(longer[i].name, name) == 0)
+			return &longer[i];
 	return NULL;
 }
 
@@ -401,6 +426,8 @@ static void list(void)
 		say("%s", quick[i].name);
 	for (unsigned i = 0; i < ARRAY_SIZE(slow); i++)
 		say("%s (slow)", slow[i].name);
+	for (unsigned i = 0; i < ARRAY_SIZE(longer); i++)
+		say("%s (slow, minutes)", longer[i].name);
 }
 
 int main(int argc, char **argv)
@@ -408,16 +435,20 @@ int main(int argc, char **argv)
 	int ok = 0, bad = 0;
 	if (argc < 1)
 		return 200; /* exec'd with an empty argv by a test that wanted an error */
+	ut_hz = tick_hz();
 	if (argc >= 2 && argv[1][0] == '-' && argv[1][1] && argv[1][2])
 		return helper(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "-l") == 0) {
 		list();
 		return 0;
 	}
-	if (argc < 2 || strcmp(argv[1], "-q") == 0 || strcmp(argv[1], "-a") == 0) {
+	const char *table = argc < 2 ? "-q" : argv[1];
+	if (!strcmp(table, "-q") || !strcmp(table, "-s") || !strcmp(table, "-a")) {
 		run_table(quick, ARRAY_SIZE(quick), &ok, &bad);
-		if (argc >= 2 && strcmp(argv[1], "-a") == 0)
+		if (table[1] != 'q')
 			run_table(slow, ARRAY_SIZE(slow), &ok, &bad);
+		if (table[1] == 'a')
+			run_table(longer, ARRAY_SIZE(longer), &ok, &bad);
 	} else {
 		for (int i = 1; i < argc; i++) {
 			const struct test *t = find(argv[i]);

@@ -6,12 +6,14 @@
 #include "../../lib/syscall.h"
 
 #define PAGE 4096UL
-#define HZ 100                  /* ticks per second at the default hz=100 */
+#define HZ ut_hz                 /* ticks per second (bootarg hz=, from sysinfo) */
 #define UT_FAILED 99            /* exit status of a test that printed why */
 #define E_ANY (-1)              /* want_err2: any -E* will do */
 #define KERN_ADDR 0x80200000UL  /* kernel text: never reachable from U-mode */
 #define STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE)
 #define GUARD_PAGE (STACK_BOTTOM - PAGE)
+
+extern long ut_hz;
 
 /* say - print one line with one write(), so lines of processes don't mix. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,3 +47,10 @@ int lowest_fd(void);
 long raw_syscall(long nr, long a0, long a1, long a2);
 /* spin - burn CPU for about n loop iterations. */
 void spin(long n);
+/* rdtime - the time CSR, readable from U-mode: sysinfo's timebase a second. */
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
