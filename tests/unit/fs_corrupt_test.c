@@ -128,6 +128,27 @@ static void test_bad_root(void)
 	expect_fsck(FSCK_UNUSABLE, "root");
 	expect_mount(-EUCLEAN, "root");
 	stop(false);
+
+	start(); /* a root with no entries at all: damage, not a missing file */
+	get_dinode(FS_ROOTINO, &d);
+	d.size = 0;
+	put_dinode(FS_ROOTINO, &d);
+	expect_fsck(FSCK_UNUSABLE, "root: its '.' and '..' must name the root");
+	expect_mount(-EUCLEAN, "root: not a directory naming itself");
+	stop(false);
+
+	start(); /* its "." and ".." are free slots */
+	dirent_at(FS_ROOTINO, 0)->inum = 0;
+	dirent_at(FS_ROOTINO, 1)->inum = 0;
+	expect_fsck(FSCK_UNUSABLE, "root");
+	expect_mount(-EUCLEAN, "root: not a directory naming itself");
+	stop(false);
+
+	start(); /* ".." names an inode out of range */
+	dirent_at(FS_ROOTINO, 1)->inum = 60000;
+	expect_fsck(FSCK_UNUSABLE, "root");
+	expect_mount(-EUCLEAN, NULL);
+	stop(false);
 }
 
 /* Plant damage in inode inum with fn, then: mount works, reading path
