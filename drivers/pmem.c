@@ -58,7 +58,7 @@ int pmem_init(void)
 	struct pmem_boot_cfg cfg;
 	struct pmem_regs *r;
 	uint64_t ctrl = pmem_reserved_range().base;
-	int h = pmem_hart();
+	int h = pmem_hart(); /* -1 also if the DTB lies on the device's memory */
 
 	if (h < 0)
 		return -ENXIO;

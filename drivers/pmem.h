@@ -29,8 +29,8 @@ struct pmem_counters {
 
 /* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
  * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
- * hands it on and says so. -1 for no device: pmem=off, or a one-hart
- * machine. Decided on the first call, which must be on the boot hart
+ * hands it on and says so. -1 for no device: pmem=off, a one-hart
+ * machine, too little RAM, or a DTB on the device's memory (said once). Decided on the first call, which must be on the boot hart
  * after bootargs_parse; cheap afterwards, any hart. */
 int pmem_hart(void);
 
@@ -43,7 +43,8 @@ struct mem_range pmem_reserved_range(void);
  * identity, set mode (pmem_mode=irq|poll), latency (pmem_lat=NS), spin
  * budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]) and the
  * interrupt target (this hart), enable it and print the banner line.
- * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device) or -EIO. */
+ * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device; also when
+ * the DTB lies on the device's memory, which pmem_hart refuses) or -EIO. */
 int pmem_init(void);
 
 /* pmem_present - did pmem_init find a working device? */

@@ -25,6 +25,23 @@ static bool hart_exists(unsigned long id)
 	return false;
 }
 
+/* The device clears its control region at reset and the media is the
+ * file system's: neither may lie on the DTB, which machine.bootargs still
+ * points into. QEMU puts the DTB in the top 2 MiB of RAM, below 3 GiB
+ * (physical): on a machine whose RAM ends a little past 3 GiB the media
+ * would cover it. */
+static bool dtb_clear(void)
+{
+	struct mem_range r = pmem_reserved_range();
+	uint64_t dtb = machine.dtb_base, end = dtb + machine.dtb_size;
+
+	if (dtb >= r.base + r.size || r.base >= end)
+		return true;
+	kprintf("nagi: pmem: the DTB at 0x%lx-0x%lx lies on the device's memory 0x%lx-0x%lx; "
+		"no pmem device\n", dtb, end, r.base, r.base + r.size);
+	return false;
+}
+
 /* Turn bootarg pmem's value into a hart id, moved off the boot hart.
  * No pmem= at all means the last hart, except on a one-hart machine,
  * which needs its only hart for everything else. */
@@ -43,6 +60,8 @@ static int choose_hart(const char *v, int boot)
 			machine.mem_size >> 20);
 		return -1;
 	}
+	if (!dtb_clear())
+		return -1;
 	/* pmem=irq|poll: design.md's spelling, the last hart in that mode. */
 	if (!*v || !strcmp(v, "last") || !strcmp(v, "irq") || !strcmp(v, "poll"))
 		h = last_hart(-1);

@@ -191,7 +191,9 @@ struct pmem_layout {
 
 /* pmem_layout_of - the layout for this RAM: 64 MiB of media, less on small
  * machines (a quarter of RAM, whole MiB); ctrl = end = 0 if RAM is too
- * small for any. Pure arithmetic; used by device, driver and allocator. */
+ * small for any. Pure arithmetic; used by device, driver and allocator.
+ * It assumes the DTB sits in the top PMEM_TOP_GAP of RAM, as QEMU puts
+ * it only when RAM ends below 3 GiB: pmem_hart checks at boot. */
 static inline struct pmem_layout pmem_layout_of(uint64_t mem_base, uint64_t mem_size)
 {
 	struct pmem_layout l = { 0, 0, 0 };
