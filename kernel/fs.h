@@ -87,13 +87,20 @@ int fs_unlink(struct inode *cwd, const char *path);
 
 /* fs_read - up to n bytes at off into dst; bytes read (0 at the end), or
  * -E* (-EFAULT, -EIO, -EUCLEAN, -EINVAL for a device file). A directory
- * reads as its struct dirent array. Takes ip's lock. May sleep. */
+ * reads as its struct dirent array. After a failed commit always -EIO:
+ * the cache may hold changes that never reached the media. Takes ip's
+ * lock. May sleep. */
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
 /* fs_write - n bytes from src at off (FS_OFF_APPEND: the end), in
  * transactions of up to FS_WRITE_BLOCKS blocks, each durable when it ends.
  * Returns bytes written (short if an error stopped it after some), or -E*:
  * -ENOSPC, -EFBIG past FS_MAXBYTES, -EISDIR, -EINVAL (device), -EFAULT. */
 long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
+/* fs_fsync - make what was written through ip durable: every call already
+ * is when it returns (its transaction has committed), so this only says
+ * whether that still holds: 0, or -EIO once a commit has failed (the last
+ * changes may not be on the media, and the file system refuses more). */
+int fs_fsync(struct inode *ip);
 /* fs_stat - type, links, size and inode number of ip; 0 or -E*. */
 int fs_stat(struct inode *ip, struct stat *st);
 /* fs_getdev - a device file's major and minor; 0, or -EINVAL if ip is no

@@ -97,9 +97,9 @@ long inode_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64
 
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n)
 {
-	long r = inode_lock(ip);
+	long r = fs_log_error();
 
-	if (r < 0)
+	if (r < 0 || (r = inode_lock(ip)) < 0)
 		return r;
 	r = ip->d.type == T_DEVICE ? -EINVAL : inode_read(ip, user, dst, off, n);
 	inode_unlock(ip);
@@ -146,6 +146,12 @@ long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t 
 		}
 	}
 	return tot ? (long)tot : r;
+}
+
+int fs_fsync(struct inode *ip)
+{
+	UNUSED(ip);
+	return fs_log_error();
 }
 
 int fs_stat(struct inode *ip, struct stat *st)

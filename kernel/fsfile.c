@@ -54,11 +54,11 @@ static long inode_file_lseek(struct file *f, long off, int whence)
 }
 
 /* Every file system call is durable when it returns (fs.h): a write has
- * already gone through the log and the device's flush. Nothing is left. */
+ * already gone through the log and the device's flush. Nothing is left
+ * to do, but a failed commit must be reported. */
 static int inode_file_fsync(struct file *f)
 {
-	UNUSED(f);
-	return 0;
+	return fs_fsync(f->ip);
 }
 
 static const struct file_ops inode_file_ops = {

@@ -154,6 +154,26 @@ def corrupt_refused(report):
             os.remove(ram)
 
 
+def media_error_refused(report):
+    """pmem_fail=1: the device fails every read of the superblock with a
+    media error; the mount says EIO and the shell starts, read-only."""
+    name = "fs: a media error under the superblock (pmem_fail=1) is EIO at mount"
+    ram = fresh_image("fs-media-error")
+    q = None
+    try:
+        q, con = shell("fs-media-error", ram, bootargs="pmem_fail=1")
+        q.expect(r"^nagi: pmem: blocks 1-1 fail with media errors \(pmem_fail\)$", 5)
+        q.expect(r"^fs: not mounting the pmem file system: the device failed \(EIO\)", 5)
+        con.run("echo x > f", r"sh: f: cannot open for writing: EROFS")
+        report(name, "panic" not in q.output, "")
+    except Exception as e:
+        report(name, False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        if q:
+            q.close()
+        os.remove(ram)
+
+
 def damage_at_use(report):
     """The shell's own program is damaged (a block number out of range):
     the mount succeeds, exec finds the damage, says so and runs the boot
@@ -209,6 +229,7 @@ def full_disk(report):
 def fs_suite(report):
     persistence(report)
     corrupt_refused(report)
+    media_error_refused(report)
     damage_at_use(report)
     full_disk(report)
 
