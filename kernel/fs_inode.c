@@ -82,6 +82,15 @@ struct inode *inode_dup(struct inode *ip)
 	return ip;
 }
 
+/* Does a disk inode name any block? */
+static bool has_blocks(const struct fs_dinode *d)
+{
+	for (int i = 0; i < FS_NDIRECT; i++)
+		if (d->addrs[i])
+			return true;
+	return d->indirect || d->dindirect;
+}
+
 /* What is wrong with a disk inode, or NULL. orphan: nlink 0 is allowed. */
 static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
 {
@@ -95,6 +104,8 @@ static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
 		return "inode: size too big";
 	if (d->type == T_DIR && d->size % sizeof(struct dirent))
 		return "directory: size not a multiple of 32";
+	if (d->type == T_DEVICE && (d->size || has_blocks(d)))
+		return "device: holds blocks or a size"; /* nothing may write through them */
 	for (int i = 0; i < FS_NDIRECT; i++)
 		if (d->addrs[i] && !fs_block_ok(d->addrs[i]))
 			return "inode: block number out of range";

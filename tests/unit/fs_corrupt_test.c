@@ -102,6 +102,12 @@ static void test_bad_log(void)
 	expect_mount(-EUCLEAN, "fail their checksum");
 	stop(false);
 
+	start(); /* a well-formed header counting more blocks than the log has */
+	plant_log(ref.sb.data_start, ref.sb.nlog, data, true);
+	expect_fsck(FSCK_UNUSABLE, "blocks in a log of");
+	expect_mount(-EUCLEAN, "log: transaction larger than the log");
+	stop(false);
+
 	start(); /* a torn header is ignored, and rewritten clean */
 	memset(blk(ref.sb.log_start) + 8, 0x77, 40);
 	expect_fsck(FSCK_BROKEN, "header damaged");
@@ -175,6 +181,11 @@ static void bad_block(struct fs_dinode *d) { d->addrs[0] = 5; }
 static void bad_size(struct fs_dinode *d) { d->size = FS_MAXBYTES + 1; }
 static void bad_dirsize(struct fs_dinode *d) { d->size += 3; }
 static void no_links(struct fs_dinode *d) { d->nlink = 0; }
+static void bad_indirect(struct fs_dinode *d) { d->indirect = 3; }
+static void bad_dindirect(struct fs_dinode *d) { d->dindirect = NBLOCKS + 7; }
+static void dev_size(struct fs_dinode *d) { d->size = 512; }
+static void dev_block(struct fs_dinode *d) { d->addrs[0] = NBLOCKS - 1; }
+static void dev_indirect(struct fs_dinode *d) { d->indirect = NBLOCKS - 1; }
 
 static void test_bad_inodes(void)
 {
@@ -186,6 +197,13 @@ static void test_bad_inodes(void)
 	inode_case(ref.g, bad_size, "/g", "more than a file can hold");
 	inode_case(ref.d, bad_dirsize, "/d/f", "not a multiple of 32");
 	inode_case(ref.g, no_links, "/g", "nlink is 0");
+	/* the indirect fields themselves out of range (a log block, past the end) */
+	inode_case(ref.big, bad_indirect, "/big", "block number 3 out of range");
+	inode_case(ref.big, bad_dindirect, "/big", "block number 2055 out of range");
+	/* a device file holding a size or blocks */
+	inode_case(ref.dev, dev_size, "/dev0", "device file with size 512");
+	inode_case(ref.dev, dev_block, "/dev0", "device file holding blocks");
+	inode_case(ref.dev, dev_indirect, "/dev0", "device file holding blocks");
 
 	start(); /* an indirect entry out of range: reads stop there */
 	*indirect_at(ref.big, 0) = 999999;
@@ -228,6 +246,23 @@ static void test_bad_directories(void)
 	expect_mount(0, NULL);
 	CHECK(fs_unlink(NULL, "/d/f") == -EUCLEAN);
 	CHECK(get_file("/d/f", buf, sizeof(buf)) == -EUCLEAN);
+	stop(true);
+
+	start(); /* /d's "." names / : a walk through it would land in / */
+	dirent_at(ref.d, 0)->inum = FS_ROOTINO;
+	expect_fsck(FSCK_BROKEN, "first entry is not '.' naming itself");
+	expect_mount(0, NULL);
+	CHECK(get_file("/d/./f", buf, sizeof(buf)) == -EUCLEAN);
+	CHECK(strstr(fs_last_damage, "'.' names another inode"));
+	CHECK(get_file("/d/f", buf, sizeof(buf)) == 16); /* the entry itself is fine */
+	stop(true);
+
+	start(); /* /d's ".." names /d */
+	dirent_at(ref.d, 1)->inum = ref.d;
+	expect_fsck(FSCK_BROKEN, "'..' names");
+	expect_mount(0, NULL);
+	CHECK(get_file("/d/../g", buf, sizeof(buf)) == -EUCLEAN);
+	CHECK(strstr(fs_last_damage, "'..' names the directory itself"));
 	stop(true);
 
 	start(); /* a hole in a directory */
