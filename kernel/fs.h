@@ -74,7 +74,8 @@ int fs_mkdir(struct inode *cwd, const char *path);
 /* fs_mknod - a device file for major/minor; -EEXIST if path exists. */
 int fs_mknod(struct inode *cwd, const char *path, int major, int minor);
 /* fs_link - a second name new for the file old; -EEXIST if new exists,
- * -EPERM if old is a directory, -EMLINK at 65535 links. */
+ * -EPERM if old is a directory, -EMLINK at FS_MAXLINK (32767) links.
+ * fs_mkdir gives -EMLINK too in a directory with that many. */
 int fs_link(struct inode *cwd, const char *old, const char *new);
 /* fs_unlink - remove the name path; a directory must be empty
  * (-ENOTEMPTY); "." and ".." are -EINVAL, "/" is -EBUSY. The inode goes

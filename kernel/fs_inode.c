@@ -100,6 +100,8 @@ static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
 		return "inode: named but has no links";
 	if (d->type == T_DIR && d->nlink == 1)
 		return "directory: one link";
+	if (d->nlink > FS_MAXLINK)
+		return "inode: more links than FS_MAXLINK";
 	if (d->size > FS_MAXBYTES)
 		return "inode: size too big";
 	if (d->type == T_DIR && d->size % sizeof(struct dirent))

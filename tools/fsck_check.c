@@ -197,6 +197,8 @@ static void check_inode(struct ck *c, uint32_t inum, const struct fs_dinode *d)
 
 	c->type[inum] = d->type;
 	c->res->used_inodes++;
+	if (d->nlink > FS_MAXLINK)
+		PROBLEM(c, "inode %u: nlink %u is more than %u", inum, d->nlink, FS_MAXLINK);
 	if (d->size > FS_MAXBYTES)
 		PROBLEM(c, "inode %u: size %u is more than a file can hold", inum, d->size);
 	if (d->type == T_DIR && d->size % sizeof(struct dirent))
