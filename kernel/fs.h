@@ -92,11 +92,17 @@ int fs_unlink(struct inode *cwd, const char *path);
  * the cache may hold changes that never reached the media. Takes ip's
  * lock. May sleep. */
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
-/* fs_write - n bytes from src at off (FS_OFF_APPEND: the end), in
+/* fs_write - n bytes from src at off (FS_OFF_APPEND: fs_append), in
  * transactions of up to FS_WRITE_BLOCKS blocks, each durable when it ends.
  * Returns bytes written (short if an error stopped it after some), or -E*:
  * -ENOSPC, -EFBIG past FS_MAXBYTES, -EISDIR, -EINVAL (device), -EFAULT. */
 long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
+/* fs_append - fs_write at the end of the file, in one piece with respect to
+ * other appends: it holds ip's append lock across its transactions, and
+ * the pieces after the first follow it, wherever the end has got to.
+ * *end (if not NULL, and bytes were written): just past the last byte
+ * written, for the file offset. Takes the append lock, then as fs_write. */
+long fs_append(struct inode *ip, bool user, uint64_t src, uint64_t n, uint64_t *end);
 /* fs_fsync - make what was written through ip durable: every call already
  * is when it returns (its transaction has committed), so this only says
  * whether that still holds: 0, or -EIO once a commit has failed (the last

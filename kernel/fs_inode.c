@@ -40,6 +40,7 @@ int inode_reset(void)
 		itable.inode[i].inum = 0;
 		itable.inode[i].valid = false;
 		fs_sleep_init(&itable.inode[i].lock, "fs_inode");
+		fs_sleep_init(&itable.inode[i].append, "fs_append");
 	}
 	spin_unlock(&itable.lock);
 	return err;

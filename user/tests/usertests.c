@@ -190,6 +190,7 @@ void spin(long n)
 #include "ut_sched.inc"
 #include "ut_bad.inc"
 #include "ut_fs.inc"
+#include "ut_fs2.inc"
 #include "ut_xl.inc"
 
 struct test {
@@ -274,6 +275,7 @@ static const struct test quick[] = {
 	{"fsunlinkopen", test_fsunlinkopen, 0},
 	{"fsmknod", test_fsmknod, 0},
 	{"fsconcurrent", test_fsconcurrent, 120},
+	{"fsappendbig", test_fsappendbig, 60},
 	{"fskill", test_fskill, 60},
 	{"fspipe", test_fspipe, 0},
 	{"fsexec", test_fsexec, 0},
