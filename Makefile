@@ -146,9 +146,14 @@ UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
 FS_CORE := $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
 	tests/unit/fs_host.c tests/unit/fs_host.h tests/unit/stubs.c tests/unit/stubs.h
+# The damaged-image tests share a reference image and its checks.
+FS_DAMAGE := tests/unit/fs_damage.c tests/unit/fs_damage.h
 UNIT_DEPS_fs_test         := $(FS_CORE)
-UNIT_DEPS_fs_corrupt_test := $(FS_CORE)
+UNIT_DEPS_fs_corrupt_test := $(FS_CORE) $(FS_DAMAGE)
+UNIT_DEPS_fs_fsck_test    := $(FS_CORE) $(FS_DAMAGE)
 UNIT_DEPS_fs_crash_test   := $(FS_CORE)
+UNIT_DEPS_fs_ioerr_test   := $(FS_CORE)
+UNIT_DEPS_fs_limits_test  := $(FS_CORE)
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)

@@ -7,8 +7,9 @@
 // by that id, marks it done and wakes its waiter. At most PMEM_QDEPTH
 // commands are out, so neither queue can overflow.
 #include "pmem.h"
+#include "pmem_boot.h"
 #include "pmem_dev.h"
-#include "../kernel/bootargs.h"
+#include "pmem_test.h"
 #include "../kernel/hart.h"
 #include "../kernel/ipi.h"
 #include "../kernel/printk.h"
@@ -47,89 +48,6 @@ static struct {
 static struct spinlock sq_lock = SPINLOCK_INIT("pmem.sq");
 static struct spinlock cq_lock = SPINLOCK_INIT("pmem.cq");
 
-/* The highest hart id in the machine other than except, or -1. */
-static int last_hart(int except)
-{
-	int best = -1;
-	for (int i = 0; i < machine.nharts; i++)
-		if ((int)machine.hartids[i] != except && (int)machine.hartids[i] > best)
-			best = (int)machine.hartids[i];
-	return best;
-}
-
-static bool hart_exists(unsigned long id)
-{
-	for (int i = 0; i < machine.nharts; i++)
-		if (machine.hartids[i] == id)
-			return true;
-	return false;
-}
-
-/* Turn bootarg pmem's value into a hart id, moved off the boot hart.
- * No pmem= at all means the last hart, except on a one-hart machine,
- * which needs its only hart for everything else. */
-static int choose_hart(const char *v, int boot)
-{
-	unsigned long n;
-	int h;
-	if (!v && machine.nharts < 2)
-		return -1;
-	if (!v)
-		v = "last";
-	if (!strcmp(v, "off"))
-		return -1;
-	if (pmem_reserved_range().size == 0) {
-		kprintf("nagi: pmem: %lu MiB of RAM is too little; no pmem device\n",
-			machine.mem_size >> 20);
-		return -1;
-	}
-	/* pmem=irq|poll: design.md's spelling, the last hart in that mode. */
-	if (!*v || !strcmp(v, "last") || !strcmp(v, "irq") || !strcmp(v, "poll"))
-		h = last_hart(-1);
-	else if (parse_ulong(v, &n) == 0 && hart_exists(n))
-		h = (int)n;
-	else {
-		kprintf("nagi: pmem=%s: no such hart; no pmem device\n", v);
-		return -1;
-	}
-	if (h == boot) {
-		int other = last_hart(boot);
-		if (other < 0) {
-			kprintf("nagi: pmem: hart %d boots and is the only one; no pmem device\n", h);
-			return -1;
-		}
-		kprintf("nagi: pmem: hart %d is the boot hart; the device runs on hart %d instead\n",
-			h, other);
-		h = other;
-	}
-	return h;
-}
-
-int pmem_hart(void)
-{
-	static int chosen = -2;
-	if (chosen == -2)
-		chosen = choose_hart(bootarg_get("pmem"), hart_id());
-	return chosen;
-}
-
-struct mem_range pmem_reserved_range(void)
-{
-	struct pmem_layout l = pmem_layout_of(machine.mem_base, machine.mem_size);
-	return (struct mem_range){ l.ctrl, l.end - l.ctrl };
-}
-
-/* The completion mode bootargs ask for: pmem_mode=, else pmem=poll. */
-static int boot_mode(void)
-{
-	const char *m = bootarg_get("pmem_mode");
-	if (!m)
-		return bootarg_is("pmem", "poll") ? PMEM_MODE_POLL : PMEM_MODE_IRQ;
-	if (strcmp(m, "poll") && strcmp(m, "irq"))
-		kprintf("nagi: pmem_mode=%s: not irq or poll; using irq\n", m);
-	return strcmp(m, "poll") ? PMEM_MODE_IRQ : PMEM_MODE_POLL;
-}
-
 static const char *mode_name(int mode)
 {
 	return mode == PMEM_MODE_POLL ? "polled" : "interrupt";
@@ -137,9 +55,10 @@ static const char *mode_name(int mode)
 
 int pmem_init(void)
 {
+	struct pmem_boot_cfg cfg;
 	struct pmem_regs *r;
-	uint64_t ctrl = pmem_reserved_range().base, lat;
-	int h = pmem_hart();
+	uint64_t ctrl = pmem_reserved_range().base;
+	int h = pmem_hart(); /* -1 also if the DTB lies on the device's memory */
 
 	if (h < 0)
 		return -ENXIO;
@@ -157,10 +76,13 @@ int pmem_init(void)
 	}
 	pm.hart = h;
 	pm.capacity = pmem_read(r->capacity);
-	pm.mode = boot_mode();
-	lat = MIN(bootarg_ulong("pmem_lat", 0), PMEM_MAX_LATENCY_NS);
+	cfg = pmem_boot_config();
+	pm.mode = cfg.mode;
 	pmem_write(r->irq_target, (uint32_t)hart_id());
-	pmem_write(r->latency_ns, lat);
+	pmem_write(r->latency_ns, cfg.latency_ns);
+	pmem_write(r->spin_us, cfg.spin_us);
+	pmem_write(r->fail_block, cfg.fail_block);
+	pmem_write(r->fail_count, cfg.fail_count);
 	pmem_write(r->mode, (uint32_t)pm.mode);
 	pmem_fence_w_w(); /* settings before enable */
 	pmem_write(r->enable, 1);
@@ -168,7 +90,10 @@ int pmem_init(void)
 	kprintf("nagi: pmem on hart %d: %lu blocks of %u B (%lu MiB) at 0x%lx, %s "
 		"completions, IPI target hart %d, latency %lu ns\n",
 		h, pm.capacity, PMEM_BLOCK_SIZE, pm.capacity * PMEM_BLOCK_SIZE >> 20,
-		pmem_read(r->media_base), mode_name(pm.mode), hart_id(), lat);
+		pmem_read(r->media_base), mode_name(pm.mode), hart_id(), cfg.latency_ns);
+	if (cfg.fail_count)
+		kprintf("nagi: pmem: blocks %lu-%lu fail with media errors (pmem_fail)\n",
+			cfg.fail_block, cfg.fail_block + cfg.fail_count - 1);
 	return 0;
 }
 
@@ -194,7 +119,18 @@ static struct request *take_slot(void)
 	return NULL;
 }
 
-int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf)
+/* Wake the device if it sleeps, after a register write it must see
+ * (sq_lock held: it counts doorbell_ipis). */
+static void kick(void)
+{
+	pmem_fence_rw_rw(); /* the write before we look at NEED_WAKEUP */
+	if (pmem_read(pm.regs->need_wakeup) && ipi_send(pm.hart, IPI_PMEM_DOORBELL) == 0)
+		pm.doorbell_ipis++;
+}
+
+/* Queue c with a request's command id and (unless keep_seq) the seq of
+ * its position; the rest as given. Rings the doorbell. */
+static int submit(const struct pmem_cmd *c, bool keep_seq)
 {
 	struct pmem_cmd *e;
 	struct request *r;
@@ -202,8 +138,6 @@ int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf)
 
 	if (!pm.present)
 		return -ENXIO;
-	if (op < 0 || op > 0xff)
-		return -EINVAL;
 	spin_lock(&sq_lock);
 	if (!(r = take_slot())) {
 		spin_unlock(&sq_lock);
@@ -213,20 +147,33 @@ int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf)
 	r->cid = (uint16_t)id;
 	r->t_submit = arch_time();
 	e = &pm.sq[pm.sq_tail % PMEM_QDEPTH];
-	pmem_write(e->opcode, (uint8_t)op);
-	pmem_write(e->flags, 0);
+	pmem_write(e->opcode, c->opcode);
+	pmem_write(e->flags, c->flags);
 	pmem_write(e->cid, r->cid);
-	pmem_write(e->count, count);
-	pmem_write(e->block, block);
-	pmem_write(e->buf, buf);
-	pmem_write(e->rsvd, 0);
+	pmem_write(e->count, c->count);
+	pmem_write(e->block, c->block);
+	pmem_write(e->buf, c->buf);
+	pmem_write(e->seq, keep_seq ? c->seq : pmem_seq(pm.sq_tail));
+	pmem_write(e->rsvd, c->rsvd);
 	pmem_fence_w_w(); /* the entry before the doorbell */
 	pmem_write(pm.regs->sq_tail, ++pm.sq_tail);
-	pmem_fence_rw_rw(); /* the doorbell before we look at NEED_WAKEUP */
-	if (pmem_read(pm.regs->need_wakeup) && ipi_send(pm.hart, IPI_PMEM_DOORBELL) == 0)
-		pm.doorbell_ipis++;
+	kick(); /* the doorbell, then NEED_WAKEUP (pmem_dev.c's idle()) */
 	spin_unlock(&sq_lock);
 	return id;
+}
+
+int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf)
+{
+	struct pmem_cmd c = { .opcode = (uint8_t)op, .count = count, .block = block, .buf = buf };
+
+	if (op < 0 || op > 0xff)
+		return pm.present ? -EINVAL : -ENXIO;
+	return submit(&c, false);
+}
+
+int pmem_submit_raw(const struct pmem_cmd *c, bool keep_seq)
+{
+	return submit(c, keep_seq);
 }
 
 /* Is a completion waiting at the head? A hint: read without the lock. */
@@ -277,11 +224,13 @@ static int reap(void)
 	return n;
 }
 
+/* A bad command (ours: a driver bug, or a caller's) is -EINVAL; a media
+ * error, or a status we do not know, -EIO. */
 static int status_to_errno(int status)
 {
 	if (status == PMEM_SC_OK)
 		return 0;
-	return status >= PMEM_SC_MEDIA ? -EIO : -EINVAL; /* media, or unknown */
+	return status < PMEM_SC_MEDIA || status == PMEM_SC_STALE ? -EINVAL : -EIO;
 }
 
 /* Wait until r is done (cq_lock held, released while sleeping or spinning).
@@ -393,6 +342,27 @@ uint64_t pmem_latency(void)
 	return pm.present ? pmem_read(pm.regs->latency_ns) : 0;
 }
 
+int pmem_set_spin(uint32_t us)
+{
+	if (!pm.present)
+		return -ENXIO;
+	pmem_write(pm.regs->spin_us, MIN(us, PMEM_MAX_SPIN_US));
+	return 0;
+}
+
+int pmem_set_fail(uint64_t block, uint64_t count)
+{
+	if (!pm.present)
+		return -ENXIO;
+	/* Count 0 first: the device never sees a half-written range. */
+	pmem_write(pm.regs->fail_count, 0);
+	pmem_fence_w_w();
+	pmem_write(pm.regs->fail_block, block);
+	pmem_fence_w_w();
+	pmem_write(pm.regs->fail_count, count);
+	return 0;
+}
+
 int pmem_inflight(void)
 {
 	int n = 0;
@@ -474,4 +444,36 @@ void pmem_get_counters(struct pmem_counters *c)
 	c->sleeps = pmem_read(r->sleeps);
 	c->wakeups = pmem_read(r->wakeups);
 	c->irqs = pmem_read(r->irqs);
+	c->bad_doorbells = pmem_read(r->bad_doorbells);
+	c->bad_cq_heads = pmem_read(r->bad_cq_heads);
+	c->stale = pmem_read(r->stale);
+	c->media_errors = pmem_read(r->media_errors);
+	c->status = pmem_read(r->status);
+}
+
+int pmem_test_doorbell(int32_t delta, bool adopt)
+{
+	if (!pm.present)
+		return -ENXIO;
+	spin_lock(&sq_lock);
+	pmem_write(pm.regs->sq_tail, pm.sq_tail + (uint32_t)delta);
+	if (adopt)
+		pm.sq_tail += (uint32_t)delta;
+	kick();
+	spin_unlock(&sq_lock);
+	return 0;
+}
+
+int pmem_test_cq_head(int32_t delta)
+{
+	if (!pm.present)
+		return -ENXIO;
+	spin_lock(&cq_lock);
+	pmem_fence_rw_rw(); /* done with the entries, as reap() */
+	pmem_write(pm.regs->cq_head, pm.cq_head + (uint32_t)delta);
+	spin_unlock(&cq_lock);
+	spin_lock(&sq_lock);
+	kick();
+	spin_unlock(&sq_lock);
+	return 0;
 }

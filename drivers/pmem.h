@@ -21,14 +21,16 @@ struct pmem_lat_stats {
 /* Device and driver counters, read without a lock (a snapshot of racy counts). */
 struct pmem_counters {
 	uint64_t commands, errors, reads, writes, flushes, sleeps, wakeups, irqs;
+	uint64_t bad_doorbells, bad_cq_heads, stale, media_errors; /* device: pmem_regs.h */
+	uint64_t status;        /* device: the status register, PMEM_STATUS_* */
 	uint64_t doorbell_ipis; /* driver: IPIs sent because NEED_WAKEUP was set */
 	uint64_t stray;         /* driver: completions that matched no request */
 };
 
 /* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
  * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
- * hands it on and says so. -1 for no device: pmem=off, or a one-hart
- * machine. Decided on the first call, which must be on the boot hart
+ * hands it on and says so. -1 for no device: pmem=off, a one-hart
+ * machine, too little RAM, or a DTB on the device's memory (said once). Decided on the first call, which must be on the boot hart
  * after bootargs_parse; cheap afterwards, any hart. */
 int pmem_hart(void);
 
@@ -38,9 +40,11 @@ int pmem_hart(void);
 struct mem_range pmem_reserved_range(void);
 
 /* pmem_init - find the device (its hart must be running), check its
- * identity, set mode (pmem_mode=irq|poll), latency (pmem_lat=NS) and the
+ * identity, set mode (pmem_mode=irq|poll), latency (pmem_lat=NS), spin
+ * budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]) and the
  * interrupt target (this hart), enable it and print the banner line.
- * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device) or -EIO. */
+ * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device; also when
+ * the DTB lies on the device's memory, which pmem_hart refuses) or -EIO. */
 int pmem_init(void);
 
 /* pmem_present - did pmem_init find a working device? */
@@ -91,6 +95,16 @@ int pmem_mode(void);
  * current setting in ns (0 without a device). */
 int pmem_set_latency(uint64_t ns);
 uint64_t pmem_latency(void);
+
+/* pmem_set_spin - how long the idle device watches its doorbell before it
+ * sleeps with NEED_WAKEUP set (clamped to 1 s; 0 sleeps at once), from its
+ * next idle spell on. Returns 0 or -ENXIO. */
+int pmem_set_spin(uint32_t us);
+
+/* pmem_set_fail - fault injection: from now on READ and WRITE commands
+ * touching blocks [block, block + count) complete with PMEM_SC_MEDIA and
+ * move no data (pmem_rw: -EIO); count 0 turns it off. Returns 0 or -ENXIO. */
+int pmem_set_fail(uint64_t block, uint64_t count);
 
 /* pmem_poll - reap the completion queue now and wake the waiters whose
  * commands finished: for code that polls between other work (a syscall

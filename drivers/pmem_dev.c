@@ -12,7 +12,6 @@
 #include "../kernel/ipi.h"
 #include "../lib/string.h"
 
-#define SPIN_US 50 /* watch the doorbell this long before sleeping */
 #define BUMP(counter) pmem_write(dev.regs->counter, pmem_read(dev.regs->counter) + 1)
 
 static struct {
@@ -23,7 +22,11 @@ static struct {
 	uint64_t capacity;        /* blocks */
 	uint32_t sq_head, cq_tail; /* the device's own copies, free-running */
 	uint32_t enabled;         /* the enable register as last seen */
+	uint32_t status;          /* the status register as last written */
 } dev;
+
+/* What the device finds when it looks at its doorbells. */
+enum look { IDLE, WORK, CQ_FULL };
 static volatile bool ready;
 
 bool pmem_dev_ready(void)
@@ -51,7 +54,7 @@ static void reset(void)
 	pmem_write(r->qdepth, PMEM_QDEPTH);
 	pmem_write(r->max_blocks, PMEM_MAX_BLOCKS);
 	pmem_write(r->media_base, dev.lay.media);
-	pmem_write(r->status, PMEM_STATUS_READY);
+	pmem_write(r->status, dev.status = PMEM_STATUS_READY);
 	pmem_fence_w_w();
 	pmem_write(r->magic, PMEM_MAGIC);
 	__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
@@ -79,6 +82,14 @@ static uint8_t check_buffer(uint64_t buf, uint64_t len)
 	return PMEM_SC_OK;
 }
 
+/* Does the command touch [fail_block, fail_block + fail_count)? Its own
+ * blocks are checked by now, so block + count does not wrap. */
+static bool injected_fault(const struct pmem_cmd *c)
+{
+	uint64_t first = pmem_read(dev.regs->fail_block), n = pmem_read(dev.regs->fail_count);
+	return n && c->block + c->count > first && (c->block < first || c->block - first < n);
+}
+
 /* READ or WRITE: validate every field, then copy (word by word: aligned). */
 static uint8_t transfer(const struct pmem_cmd *c)
 {
@@ -92,6 +103,10 @@ static uint8_t transfer(const struct pmem_cmd *c)
 		return PMEM_SC_BAD_RANGE;
 	if ((st = check_buffer(c->buf, len)) != PMEM_SC_OK)
 		return st;
+	if (injected_fault(c)) { /* a bad spot on the media: nothing moves */
+		BUMP(media_errors);
+		return PMEM_SC_MEDIA;
+	}
 	media = dev.lay.media + c->block * PMEM_BLOCK_SIZE;
 	if (c->opcode == PMEM_OP_READ)
 		memcpy((void *)c->buf, (const void *)media, len);
@@ -139,14 +154,13 @@ static void emulate_latency(uint64_t t0)
 		arch_relax();
 }
 
-/* Post a completion, phase last; in interrupt mode, raise the IPI. */
+/* Post a completion, phase last; in interrupt mode, raise the IPI. There
+ * is room: look() saw a free entry before the command was taken, and a
+ * sane cq_head only moves on, so we never overwrite an unread entry and
+ * never wait here. */
 static void complete(uint16_t cid, uint8_t status, uint64_t ticks)
 {
 	struct pmem_cpl *e = &dev.cq[dev.cq_tail % PMEM_QDEPTH];
-	/* Never overwrite an entry the driver has not consumed. The driver
-	 * keeps at most PMEM_QDEPTH commands out, so this never waits. */
-	while (dev.cq_tail - pmem_read(dev.regs->cq_head) >= PMEM_QDEPTH)
-		arch_relax();
 	pmem_fence_rw_rw(); /* the driver has read the old entry */
 	pmem_write(e->cid, cid);
 	pmem_write(e->status, status);
@@ -179,23 +193,60 @@ static void serve(void)
 	c.count = pmem_read(e->count);
 	c.block = pmem_read(e->block);
 	c.buf = pmem_read(e->buf);
+	c.seq = pmem_read(e->seq);
+	/* An entry the driver did not write for this position (a doorbell
+	 * rung too far, an old lap's leftovers) is never executed. */
+	if (c.seq != pmem_seq(dev.sq_head)) {
+		BUMP(stale);
+		status = PMEM_SC_STALE;
+	} else {
+		status = execute(&c);
+	}
 	dev.sq_head++;
 	pmem_write(dev.regs->sq_head, dev.sq_head);
-	status = execute(&c);
 	count(c.opcode, status);
 	emulate_latency(t0);
 	complete(c.cid, status, arch_time() - t0);
 }
 
-/* Is there a command to take? Also notices the enable register. */
-static bool has_work(void)
+/* Set or clear status bit; entering an error state counts it once. */
+static void set_status(uint32_t bit, bool on, uint64_t *counter)
 {
-	uint32_t en = pmem_read(dev.regs->enable) ? 1 : 0;
+	uint32_t st = on ? dev.status | bit : dev.status & ~bit;
+	if (st == dev.status)
+		return;
+	if (on && counter)
+		pmem_write(*counter, pmem_read(*counter) + 1);
+	pmem_write(dev.regs->status, dev.status = st);
+}
+
+/*
+ * Is there a command to take, and room for its completion? The doorbells
+ * are the driver's and are not trusted: an sq_tail more than PMEM_QDEPTH
+ * ahead of sq_head (or behind it) would make us run stale entries, and a
+ * cq_head outside [cq_tail - PMEM_QDEPTH, cq_tail] would make us overwrite
+ * unread completions or wait forever. Either sets its error bit and is
+ * ignored (IDLE: the device sleeps until the next doorbell IPI) until the
+ * driver writes a sane value. Also notices the enable register.
+ */
+static enum look look(void)
+{
+	uint32_t en = pmem_read(dev.regs->enable) ? 1 : 0, queued, unread;
 	if (en != dev.enabled) {
 		dev.enabled = en;
-		pmem_write(dev.regs->status, PMEM_STATUS_READY | (en ? PMEM_STATUS_ENABLED : 0));
+		set_status(PMEM_STATUS_ENABLED, en, NULL);
 	}
-	return en && pmem_read(dev.regs->sq_tail) != dev.sq_head;
+	if (!en)
+		return IDLE;
+	queued = pmem_read(dev.regs->sq_tail) - dev.sq_head;
+	set_status(PMEM_STATUS_SQ_ERROR, queued > PMEM_QDEPTH, &dev.regs->bad_doorbells);
+	if (queued == 0 || queued > PMEM_QDEPTH)
+		return IDLE;
+	unread = dev.cq_tail - pmem_read(dev.regs->cq_head);
+	set_status(PMEM_STATUS_CQ_ERROR, unread > PMEM_QDEPTH, &dev.regs->bad_cq_heads);
+	if (unread > PMEM_QDEPTH)
+		return IDLE;
+	return unread == PMEM_QDEPTH ? CQ_FULL : WORK;
 }
 
 /* Count the IPIs that woke us (doorbells), then acknowledge them. A panic
@@ -214,12 +265,13 @@ static void take_ipis(void)
 			arch_wait();
 }
 
-/* Nothing to do: watch the doorbell for SPIN_US, then sleep in wfi. */
+/* Nothing to do: watch the doorbell for spin_us, then sleep in wfi. */
 static void idle(void)
 {
-	uint64_t end = arch_time() + SPIN_US * (machine.timebase / 1000000);
+	uint64_t us = MIN(pmem_read(dev.regs->spin_us), PMEM_MAX_SPIN_US);
+	uint64_t end = arch_time() + us * (machine.timebase / 1000000);
 	while (arch_time() < end) {
-		if (has_work())
+		if (look() != IDLE)
 			return;
 		arch_relax();
 	}
@@ -229,7 +281,7 @@ static void idle(void)
 	 * ends wfi even with interrupts off. No lost wake-up. */
 	pmem_write(dev.regs->need_wakeup, 1);
 	pmem_fence_rw_rw();
-	if (!has_work()) {
+	if (look() == IDLE) {
 		BUMP(sleeps);
 		arch_wait();
 		BUMP(wakeups);
@@ -248,11 +300,19 @@ void pmem_dev_run(void)
 	csr_write(sie, SIE_SSIE);
 	/* 2. Reset and say so. */
 	reset();
-	/* 3. Serve. */
+	/* 3. Serve. A full completion queue is the driver's to drain, soon
+	 *    (it keeps at most PMEM_QDEPTH commands out): wait awake. */
 	for (;;) {
-		if (has_work())
+		switch (look()) {
+		case WORK:
 			serve();
-		else
+			break;
+		case CQ_FULL:
+			arch_relax();
+			break;
+		case IDLE:
 			idle();
+			break;
+		}
 	}
 }

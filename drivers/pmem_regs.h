@@ -15,7 +15,7 @@
  *   mem_end - 2 MiB: the DTB's area, not ours
  */
 #define PMEM_MAGIC 0x4D454D504947414EUL /* "NAGIPMEM" in memory order */
-#define PMEM_VERSION 1
+#define PMEM_VERSION 2 /* 2: spin budget, fault injection, seq, error bits */
 #define PMEM_BLOCK_SIZE 512
 #define PMEM_QDEPTH 64         /* entries per queue, a power of two */
 #define PMEM_MAX_BLOCKS 128    /* per command: 64 KiB */
@@ -25,6 +25,7 @@
 #define PMEM_MEDIA_MAX (64UL << 20)
 #define PMEM_TOP_GAP (2UL << 20)
 #define PMEM_MAX_LATENCY_NS 1000000000UL /* larger settings are clamped */
+#define PMEM_MAX_SPIN_US 1000000        /* so is a spin budget over 1 s */
 /* The media's last blocks belong to the pmem kernel tests; the file system
  * (kernel/rootfs.c, tools/pmemimg.c) ends before them. */
 #define PMEM_TEST_BLOCKS 256
@@ -46,9 +47,11 @@ struct pmem_regs {
 	uint32_t enable;      /* 0x40 1: take commands */
 	uint32_t mode;        /* 0x44 PMEM_MODE_* */
 	uint32_t irq_target;  /* 0x48 hart id that completion IPIs go to */
-	uint32_t pad1;
+	uint32_t spin_us;     /* 0x4c idle: watch the doorbell this long, then sleep */
 	uint64_t latency_ns;  /* 0x50 emulated media latency */
-	uint8_t pad2[0x28];
+	uint64_t fail_block;  /* 0x58 fault injection: READ and WRITE touching */
+	uint64_t fail_count;  /* 0x60   [fail_block, +fail_count) get PMEM_SC_MEDIA */
+	uint8_t pad2[0x18];
 	/* Doorbells: written by the driver. */
 	uint32_t sq_tail;     /* 0x80 commands submitted (the doorbell) */
 	uint32_t cq_head;     /* 0x84 completions consumed by the driver */
@@ -68,13 +71,21 @@ struct pmem_regs {
 	uint64_t sleeps;      /* 0x128 times it went to wfi */
 	uint64_t wakeups;     /* 0x130 times it came back */
 	uint64_t irqs;        /* 0x138 completion IPIs sent */
+	uint64_t bad_doorbells; /* 0x140 sq_tail seen more than qdepth ahead */
+	uint64_t bad_cq_heads;  /* 0x148 cq_head seen outside [cq_tail - qdepth, cq_tail] */
+	uint64_t stale;         /* 0x150 entries taken with the wrong seq */
+	uint64_t media_errors;  /* 0x158 commands failed by fault injection */
 };
 
 #define PMEM_MODE_IRQ 0  /* an IPI to irq_target per completion */
 #define PMEM_MODE_POLL 1 /* no IPI: the driver watches the queue */
 
-#define PMEM_STATUS_READY 1   /* the device runs and has reset its queues */
-#define PMEM_STATUS_ENABLED 2 /* it has seen enable = 1 */
+#define PMEM_STATUS_READY 1    /* the device runs and has reset its queues */
+#define PMEM_STATUS_ENABLED 2  /* it has seen enable = 1 */
+/* Error bits: set while the driver's doorbells make no sense, cleared
+ * when they do again. The device never acts on a bad value. */
+#define PMEM_STATUS_SQ_ERROR 4 /* sq_tail - sq_head > qdepth: doorbell ignored */
+#define PMEM_STATUS_CQ_ERROR 8 /* cq_tail - cq_head > qdepth: no command taken */
 
 /* A submission queue entry. */
 struct pmem_cmd {
@@ -84,7 +95,8 @@ struct pmem_cmd {
 	uint32_t count;  /* 4 blocks, 1..PMEM_MAX_BLOCKS (READ, WRITE) */
 	uint64_t block;  /* 8 first block */
 	uint64_t buf;    /* 16 physical address, 8-byte aligned */
-	uint64_t rsvd;   /* 24 */
+	uint32_t seq;    /* 24 the entry's queue position + 1 (free-running) */
+	uint32_t rsvd;   /* 28 */
 };
 
 #define PMEM_OP_READ 1  /* media -> buf */
@@ -108,7 +120,15 @@ struct pmem_cpl {
 #define PMEM_SC_BAD_RANGE 3  /* blocks past the end of the media */
 #define PMEM_SC_BAD_ALIGN 4  /* buf not 8-byte aligned */
 #define PMEM_SC_BAD_BUFFER 5 /* buf outside usable RAM, or on the device's own memory */
-#define PMEM_SC_MEDIA 6      /* media error (never emulated yet) */
+#define PMEM_SC_MEDIA 6      /* media error: blocks in the fault-injection range */
+#define PMEM_SC_STALE 7      /* seq is not the entry's position + 1: not executed */
+
+/* The seq of the entry at free-running queue position n. Never 0 on the
+ * first lap, so a cleared queue holds only stale entries. */
+static inline uint32_t pmem_seq(uint32_t n)
+{
+	return n + 1;
+}
 
 #define CHECK_OFF(s, f, off) _Static_assert(offsetof(struct s, f) == (off), #s "." #f)
 CHECK_OFF(pmem_regs, magic, 0x00);
@@ -121,7 +141,10 @@ CHECK_OFF(pmem_regs, media_base, 0x20);
 CHECK_OFF(pmem_regs, enable, 0x40);
 CHECK_OFF(pmem_regs, mode, 0x44);
 CHECK_OFF(pmem_regs, irq_target, 0x48);
+CHECK_OFF(pmem_regs, spin_us, 0x4c);
 CHECK_OFF(pmem_regs, latency_ns, 0x50);
+CHECK_OFF(pmem_regs, fail_block, 0x58);
+CHECK_OFF(pmem_regs, fail_count, 0x60);
 CHECK_OFF(pmem_regs, sq_tail, 0x80);
 CHECK_OFF(pmem_regs, cq_head, 0x84);
 CHECK_OFF(pmem_regs, status, 0xc0);
@@ -136,12 +159,17 @@ CHECK_OFF(pmem_regs, flushes, 0x120);
 CHECK_OFF(pmem_regs, sleeps, 0x128);
 CHECK_OFF(pmem_regs, wakeups, 0x130);
 CHECK_OFF(pmem_regs, irqs, 0x138);
+CHECK_OFF(pmem_regs, bad_doorbells, 0x140);
+CHECK_OFF(pmem_regs, bad_cq_heads, 0x148);
+CHECK_OFF(pmem_regs, stale, 0x150);
+CHECK_OFF(pmem_regs, media_errors, 0x158);
 CHECK_OFF(pmem_cmd, opcode, 0);
 CHECK_OFF(pmem_cmd, flags, 1);
 CHECK_OFF(pmem_cmd, cid, 2);
 CHECK_OFF(pmem_cmd, count, 4);
 CHECK_OFF(pmem_cmd, block, 8);
 CHECK_OFF(pmem_cmd, buf, 16);
+CHECK_OFF(pmem_cmd, seq, 24);
 CHECK_OFF(pmem_cpl, cid, 0);
 CHECK_OFF(pmem_cpl, status, 2);
 CHECK_OFF(pmem_cpl, phase, 3);
@@ -163,7 +191,9 @@ struct pmem_layout {
 
 /* pmem_layout_of - the layout for this RAM: 64 MiB of media, less on small
  * machines (a quarter of RAM, whole MiB); ctrl = end = 0 if RAM is too
- * small for any. Pure arithmetic; used by device, driver and allocator. */
+ * small for any. Pure arithmetic; used by device, driver and allocator.
+ * It assumes the DTB sits in the top PMEM_TOP_GAP of RAM, as QEMU puts
+ * it only when RAM ends below 3 GiB: pmem_hart checks at boot. */
 static inline struct pmem_layout pmem_layout_of(uint64_t mem_base, uint64_t mem_size)
 {
 	struct pmem_layout l = { 0, 0, 0 };

@@ -21,6 +21,8 @@ static const struct {
 	{ "pmem", "the hart that runs the pmem device: pmem=HART, pmem=last (default), pmem=off" },
 	{ "pmem_lat", "pmem emulated media latency in ns (default 0)" },
 	{ "pmem_mode", "pmem completions: irq (default) or poll" },
+	{ "pmem_spin", "microseconds the idle pmem device polls before it sleeps (default 50)" },
+	{ "pmem_fail", "pmem fault injection: pmem_fail=BLOCK[,COUNT] fail with media errors" },
 	{ "workers", "syscall worker harts (default 1 with at least 4 harts; 0: none)" },
 	{ "xl_spin", "microseconds a syscall worker polls before it sleeps (default 200)" },
 	{ "help", "list these arguments" },

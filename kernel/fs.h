@@ -74,7 +74,8 @@ int fs_mkdir(struct inode *cwd, const char *path);
 /* fs_mknod - a device file for major/minor; -EEXIST if path exists. */
 int fs_mknod(struct inode *cwd, const char *path, int major, int minor);
 /* fs_link - a second name new for the file old; -EEXIST if new exists,
- * -EPERM if old is a directory, -EMLINK at 65535 links. */
+ * -EPERM if old is a directory, -EMLINK at FS_MAXLINK (32767) links.
+ * fs_mkdir gives -EMLINK too in a directory with that many. */
 int fs_link(struct inode *cwd, const char *old, const char *new);
 /* fs_unlink - remove the name path; a directory must be empty
  * (-ENOTEMPTY); "." and ".." are -EINVAL, "/" is -EBUSY. The inode goes
@@ -87,13 +88,26 @@ int fs_unlink(struct inode *cwd, const char *path);
 
 /* fs_read - up to n bytes at off into dst; bytes read (0 at the end), or
  * -E* (-EFAULT, -EIO, -EUCLEAN, -EINVAL for a device file). A directory
- * reads as its struct dirent array. Takes ip's lock. May sleep. */
+ * reads as its struct dirent array. After a failed commit always -EIO:
+ * the cache may hold changes that never reached the media. Takes ip's
+ * lock. May sleep. */
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
-/* fs_write - n bytes from src at off (FS_OFF_APPEND: the end), in
+/* fs_write - n bytes from src at off (FS_OFF_APPEND: fs_append), in
  * transactions of up to FS_WRITE_BLOCKS blocks, each durable when it ends.
  * Returns bytes written (short if an error stopped it after some), or -E*:
  * -ENOSPC, -EFBIG past FS_MAXBYTES, -EISDIR, -EINVAL (device), -EFAULT. */
 long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
+/* fs_append - fs_write at the end of the file, in one piece with respect to
+ * other appends: it holds ip's append lock across its transactions, and
+ * the pieces after the first follow it, wherever the end has got to.
+ * *end (if not NULL, and bytes were written): just past the last byte
+ * written, for the file offset. Takes the append lock, then as fs_write. */
+long fs_append(struct inode *ip, bool user, uint64_t src, uint64_t n, uint64_t *end);
+/* fs_fsync - make what was written through ip durable: every call already
+ * is when it returns (its transaction has committed), so this only says
+ * whether that still holds: 0, or -EIO once a commit has failed (the last
+ * changes may not be on the media, and the file system refuses more). */
+int fs_fsync(struct inode *ip);
 /* fs_stat - type, links, size and inode number of ip; 0 or -E*. */
 int fs_stat(struct inode *ip, struct stat *st);
 /* fs_getdev - a device file's major and minor; 0, or -EINVAL if ip is no

@@ -93,6 +93,16 @@ int dir_lookup(struct inode *dp, const char *name, uint32_t *off, struct inode *
 		fs_report("directory: entry names the directory itself", dp->inum);
 		return -EUCLEAN;
 	}
+	/* "." must be the directory, and only the root is its own "..": a
+	 * walk through either would go somewhere else without a word. */
+	if (!strncmp(name, ".", DIRSIZ) && f.inum != dp->inum) {
+		fs_report("directory: '.' names another inode", dp->inum);
+		return -EUCLEAN;
+	}
+	if (!strncmp(name, "..", DIRSIZ) && f.inum == dp->inum && dp->inum != FS_ROOTINO) {
+		fs_report("directory: '..' names the directory itself", dp->inum);
+		return -EUCLEAN;
+	}
 	if (off)
 		*off = f.off;
 	return inode_get(f.inum, ip);

@@ -40,6 +40,7 @@ int inode_reset(void)
 		itable.inode[i].inum = 0;
 		itable.inode[i].valid = false;
 		fs_sleep_init(&itable.inode[i].lock, "fs_inode");
+		fs_sleep_init(&itable.inode[i].append, "fs_append");
 	}
 	spin_unlock(&itable.lock);
 	return err;
@@ -82,6 +83,15 @@ struct inode *inode_dup(struct inode *ip)
 	return ip;
 }
 
+/* Does a disk inode name any block? */
+static bool has_blocks(const struct fs_dinode *d)
+{
+	for (int i = 0; i < FS_NDIRECT; i++)
+		if (d->addrs[i])
+			return true;
+	return d->indirect || d->dindirect;
+}
+
 /* What is wrong with a disk inode, or NULL. orphan: nlink 0 is allowed. */
 static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
 {
@@ -91,10 +101,14 @@ static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
 		return "inode: named but has no links";
 	if (d->type == T_DIR && d->nlink == 1)
 		return "directory: one link";
+	if (d->nlink > FS_MAXLINK)
+		return "inode: more links than FS_MAXLINK";
 	if (d->size > FS_MAXBYTES)
 		return "inode: size too big";
 	if (d->type == T_DIR && d->size % sizeof(struct dirent))
 		return "directory: size not a multiple of 32";
+	if (d->type == T_DEVICE && (d->size || has_blocks(d)))
+		return "device: holds blocks or a size"; /* nothing may write through them */
 	for (int i = 0; i < FS_NDIRECT; i++)
 		if (d->addrs[i] && !fs_block_ok(d->addrs[i]))
 			return "inode: block number out of range";

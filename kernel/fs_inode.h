@@ -28,6 +28,7 @@ struct inode {
 	uint32_t inum;
 	int ref;
 	struct fs_sleeplock lock;
+	struct fs_sleeplock append; /* an O_APPEND write, across its transactions */
 	bool valid;
 	struct fs_dinode d;
 };

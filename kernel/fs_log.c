@@ -137,7 +137,7 @@ static int commit_group(uint64_t mine)
 	unpin_all();
 	log.committing = false;
 	if (err)
-		log.failed = true;
+		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
 	log.seq++;
@@ -265,6 +265,11 @@ int fs_log_init(struct fs_dev *dev, const struct fs_super *sb)
 	log.failed = false;
 	spin_unlock(&log.lock);
 	return recover();
+}
+
+int fs_log_error(void)
+{
+	return __atomic_load_n(&log.failed, __ATOMIC_ACQUIRE) ? -EIO : 0;
 }
 
 int fs_log_stop(void)

@@ -45,5 +45,9 @@ int fs_log_end(void);
  */
 void fs_log_write(struct fs_buf *b);
 
+/* fs_log_error - -EIO once a commit has failed (until the next mount),
+ * else 0. No lock: a flag read. */
+int fs_log_error(void);
+
 /* fs_log_stats - fill the log's fields of *s. */
 void fs_log_stats(struct fs_stats *s);

@@ -7,8 +7,6 @@
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
-#define NLINK_MAX 0xffff
-
 /* The parent directory of path's last element, locked (*dp), and that
  * element (name). -EBUSY for a path without one ("/"). */
 static int lock_parent(struct inode *cwd, const char *path, char *name, struct inode **dp)
@@ -89,7 +87,7 @@ static int create(struct inode *cwd, const char *path, uint16_t type, int major,
 		inode_unlock_put(dp);
 		return existing(ip, type, out);
 	}
-	if (err == -ENOENT && type == T_DIR && dp->d.nlink >= NLINK_MAX)
+	if (err == -ENOENT && type == T_DIR && dp->d.nlink >= FS_MAXLINK)
 		err = -EMLINK;
 	else if (err == -ENOENT && (err = inode_alloc(type, &ip)) == 0 &&
 		 (err = make(dp, ip, name, major, minor)) < 0)
@@ -189,7 +187,7 @@ static int add_link(struct inode *ip, int delta)
 		return err;
 	if (ip->d.type == T_DIR)
 		err = -EPERM;
-	else if (delta > 0 && ip->d.nlink >= NLINK_MAX)
+	else if (delta > 0 && ip->d.nlink >= FS_MAXLINK)
 		err = -EMLINK;
 	else if (delta < 0 && ip->d.nlink == 0)
 		err = -EUCLEAN;

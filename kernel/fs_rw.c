@@ -97,55 +97,91 @@ long inode_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64
 
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n)
 {
-	long r = inode_lock(ip);
+	long r = fs_log_error();
 
-	if (r < 0)
+	if (r < 0 || (r = inode_lock(ip)) < 0)
 		return r;
 	r = ip->d.type == T_DEVICE ? -EINVAL : inode_read(ip, user, dst, off, n);
 	inode_unlock(ip);
 	return r;
 }
 
-/* One transaction of fs_write: n bytes at off (FS_OFF_APPEND: the end),
- * spanning at most FS_WRITE_BLOCKS blocks. */
-static long write_chunk(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n)
+/* One transaction of fs_write: n bytes at *off (FS_OFF_APPEND: the end,
+ * which *off is then set to), spanning at most FS_WRITE_BLOCKS blocks. */
+static long write_chunk(struct inode *ip, bool user, uint64_t src, uint64_t *off, uint64_t n)
 {
 	long r = fs_log_begin(), e;
 
 	if (r < 0)
 		return r;
 	if ((r = inode_lock(ip)) == 0) {
-		if (ip->d.type != T_FILE)
+		if (ip->d.type != T_FILE) {
 			r = ip->d.type == T_DIR ? -EISDIR : -EINVAL;
-		else
-			r = inode_write(ip, user, src, off == FS_OFF_APPEND ? ip->d.size : off, n);
+		} else {
+			if (*off == FS_OFF_APPEND)
+				*off = ip->d.size;
+			r = inode_write(ip, user, src, *off, n);
+		}
 		inode_unlock(ip);
 	}
 	e = fs_log_end();
 	return r >= 0 && e < 0 ? e : r;
 }
 
-long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n)
+/* fs_write's chunks from *off on; an append's first chunk sets *off. */
+static long write_chunks(struct inode *ip, bool user, uint64_t src, uint64_t *off, uint64_t n)
 {
 	const uint64_t most = (uint64_t)FS_WRITE_BLOCKS * FS_BSIZE;
-	uint64_t tot = 0, len;
+	uint64_t tot = 0, len, at;
 	long r = 0;
 
 	for (; tot < n; tot += (uint64_t)r) {
 		/* An append's offset is unknown here: one block less covers any. */
-		if (off == FS_OFF_APPEND)
+		if (*off == FS_OFF_APPEND)
 			len = MIN(n - tot, most - FS_BSIZE);
 		else
-			len = MIN(n - tot, most - (off + tot) % FS_BSIZE);
-		r = write_chunk(ip, user, src + tot, off == FS_OFF_APPEND ? off : off + tot, len);
+			len = MIN(n - tot, most - (*off + tot) % FS_BSIZE);
+		at = *off == FS_OFF_APPEND ? FS_OFF_APPEND : *off + tot;
+		r = write_chunk(ip, user, src + tot, &at, len);
 		if (r <= 0)
 			break;
+		if (*off == FS_OFF_APPEND)
+			*off = at; /* the rest follows the first chunk */
 		if ((uint64_t)r < len) {
 			tot += (uint64_t)r;
 			break; /* an error stopped it */
 		}
 	}
 	return tot ? (long)tot : r;
+}
+
+long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n)
+{
+	if (off == FS_OFF_APPEND)
+		return fs_append(ip, user, src, n, NULL);
+	return write_chunks(ip, user, src, &off, n);
+}
+
+long fs_append(struct inode *ip, bool user, uint64_t src, uint64_t n, uint64_t *end)
+{
+	uint64_t off = FS_OFF_APPEND;
+	long r;
+
+	/* Outside any transaction: a chunk's fs_log_begin may wait for a
+	 * commit, which needs no inode lock, so no cycle. Other appenders
+	 * wait here; other writers do not. */
+	fs_sleep_lock(&ip->append);
+	r = write_chunks(ip, user, src, &off, n);
+	fs_sleep_unlock(&ip->append);
+	if (r > 0 && end)
+		*end = off + (uint64_t)r;
+	return r;
+}
+
+int fs_fsync(struct inode *ip)
+{
+	UNUSED(ip);
+	return fs_log_error();
 }
 
 int fs_stat(struct inode *ip, struct stat *st)

@@ -53,7 +53,9 @@ static int read_super(struct fs_dev *dev)
 	return 0;
 }
 
-/* The root must be a directory whose "." and ".." name itself. */
+/* The root must be a directory whose "." and ".." name itself. Whatever
+ * stops us finding them (no entries: -ENOENT, a bad inode number, ...) is
+ * damage, -EUCLEAN; only a device error stays -EIO. */
 static int check_root(void)
 {
 	struct inode *root, *ip;
@@ -71,11 +73,13 @@ static int check_root(void)
 					inode_put(ip);
 				}
 			}
-			if (err)
-				fs_report("root: not a directory naming itself", FS_ROOTINO);
 			inode_unlock(root);
 		}
 		inode_put(root);
+	}
+	if (err && err != -EIO) {
+		fs_report("root: not a directory naming itself", FS_ROOTINO);
+		err = -EUCLEAN;
 	}
 	int e = fs_log_end();
 	return err ? err : e;

@@ -22,18 +22,18 @@ static long inode_file_read(struct file *f, uint64_t uaddr, uint64_t n)
 	return r;
 }
 
-/* A write at f->off, or (O_APPEND) at the end, after which the offset is
- * the new end of the file. */
+/* A write at f->off, or (O_APPEND) at the end, in one piece with respect
+ * to other appends, after which the offset is the end of what this write
+ * wrote (not the file's end: another append may have followed it). */
 static long inode_file_write(struct file *f, uint64_t uaddr, uint64_t n)
 {
-	struct stat st;
-	uint64_t off, m;
+	uint64_t off, m, end;
 	long r;
 
 	if (f->append) {
-		r = fs_write(f->ip, true, uaddr, FS_OFF_APPEND, n);
-		if (r > 0 && fs_stat(f->ip, &st) == 0)
-			file_set_off(f, st.size);
+		r = fs_append(f->ip, true, uaddr, n, &end);
+		if (r > 0)
+			file_set_off(f, end);
 		return r;
 	}
 	m = file_reserve(f, n, ~0UL, &off);
@@ -54,11 +54,11 @@ static long inode_file_lseek(struct file *f, long off, int whence)
 }
 
 /* Every file system call is durable when it returns (fs.h): a write has
- * already gone through the log and the device's flush. Nothing is left. */
+ * already gone through the log and the device's flush. Nothing is left
+ * to do, but a failed commit must be reported. */
 static int inode_file_fsync(struct file *f)
 {
-	UNUSED(f);
-	return 0;
+	return fs_fsync(f->ip);
 }
 
 static const struct file_ops inode_file_ops = {

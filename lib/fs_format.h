@@ -91,6 +91,9 @@ struct fs_dinode {
 	uint32_t indirect;           /* 56 block of the next FS_NINDIRECT addresses */
 	uint32_t dindirect;          /* 60 block of FS_NINDIRECT indirect blocks */
 };
+/* The most links an inode may have: struct stat's nlink is an int16_t, and
+ * a count above this would show as negative. */
+#define FS_MAXLINK 32767
 _Static_assert(sizeof(struct fs_dinode) == 64, "fs_dinode");
 _Static_assert(offsetof(struct fs_dinode, addrs) == 12, "fs_dinode.addrs");
 _Static_assert(offsetof(struct fs_dinode, indirect) == 56, "fs_dinode.indirect");

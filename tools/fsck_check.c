@@ -180,16 +180,34 @@ static void claim(struct ck *c, uint32_t inum, uint32_t b, int depth, uint64_t f
 		claim(c, inum, entry(c, b, i), depth - 1, first + i * span, nfile, quiet);
 }
 
+/* Is any of the n bytes at p not zero? */
+static bool any_set(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		if (*b++)
+			return true;
+	return false;
+}
+
 static void check_inode(struct ck *c, uint32_t inum, const struct fs_dinode *d)
 {
 	uint64_t nfile = ((uint64_t)d->size + FS_BSIZE - 1) / FS_BSIZE;
 
 	c->type[inum] = d->type;
 	c->res->used_inodes++;
+	if (d->nlink > FS_MAXLINK)
+		PROBLEM(c, "inode %u: nlink %u is more than %u", inum, d->nlink, FS_MAXLINK);
 	if (d->size > FS_MAXBYTES)
 		PROBLEM(c, "inode %u: size %u is more than a file can hold", inum, d->size);
 	if (d->type == T_DIR && d->size % sizeof(struct dirent))
 		PROBLEM(c, "inode %u: directory size %u is not a multiple of 32", inum, d->size);
+	if (d->type == T_DEVICE && d->size)
+		PROBLEM(c, "inode %u: device file with size %u", inum, d->size);
+	if (d->type == T_DEVICE && (d->indirect || d->dindirect ||
+				    any_set(d->addrs, sizeof(d->addrs))))
+		PROBLEM(c, "inode %u: device file holding blocks", inum);
 	for (uint32_t i = 0; i < FS_NDIRECT; i++)
 		claim(c, inum, d->addrs[i], 0, i, nfile, false);
 	claim(c, inum, d->indirect, 1, FS_NDIRECT, nfile, false);

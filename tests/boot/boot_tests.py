@@ -190,6 +190,25 @@ def pmem_device_hart_and_banner():
         q.close()
 
 
+@boot_test
+def pmem_refuses_a_dtb_on_its_media():
+    """With RAM ending a little past 3 GiB, QEMU's DTB (top 2 MiB below 3 GiB)
+    falls on the media: the device must not start (its reset would wipe the
+    DTB), and the kernel says why and boots without it."""
+    q = Qemu("pmem-dtb", mem="1040M", bootargs="monitor", limit=60)
+    try:
+        q.expect(r"nagi: pmem: the DTB at 0x[0-9a-f]+-0x[0-9a-f]+ lies on the device's memory "
+                 r"0x[0-9a-f]+-0x[0-9a-f]+; no pmem device", timeout=60)
+        q.expect(r"nagi: 4 harts online")
+        q.expect(r"nagi> ")
+        check("role: pmem device" not in q.output and "nagi: pmem on hart" not in q.output,
+              "a pmem device started anyway")
+        q.send("poweroff\r")
+        check(q.wait(30) == 0, "poweroff exit status")
+    finally:
+        q.close()
+
+
 def pmem_boot(name, image, test):
     """Boot ktest=test with the pmem device and guest RAM in image."""
     extra = ("-object", "memory-backend-file,id=mem,size=256M,mem-path=%s,share=on" % image,

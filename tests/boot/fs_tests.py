@@ -19,9 +19,9 @@ BSIZE = 512
 LIMIT = 120
 
 
-def shell(name, image, **kw):
+def shell(name, image, limit=LIMIT, **kw):
     """Boot the normal init on the RAM image; a Console at its first prompt."""
-    q = Qemu(name, limit=LIMIT, image=image, **kw)
+    q = Qemu(name, limit=limit, image=image, **kw)
     con = Console(q)
     con.prompt(60)
     return q, con
@@ -154,6 +154,26 @@ def corrupt_refused(report):
             os.remove(ram)
 
 
+def media_error_refused(report):
+    """pmem_fail=1: the device fails every read of the superblock with a
+    media error; the mount says EIO and the shell starts, read-only."""
+    name = "fs: a media error under the superblock (pmem_fail=1) is EIO at mount"
+    ram = fresh_image("fs-media-error")
+    q = None
+    try:
+        q, con = shell("fs-media-error", ram, bootargs="pmem_fail=1")
+        q.expect(r"^nagi: pmem: blocks 1-1 fail with media errors \(pmem_fail\)$", 5)
+        q.expect(r"^fs: not mounting the pmem file system: the device failed \(EIO\)", 5)
+        con.run("echo x > f", r"sh: f: cannot open for writing: EROFS")
+        report(name, "panic" not in q.output, "")
+    except Exception as e:
+        report(name, False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        if q:
+            q.close()
+        os.remove(ram)
+
+
 def damage_at_use(report):
     """The shell's own program is damaged (a block number out of range):
     the mount succeeds, exec finds the damage, says so and runs the boot
@@ -174,6 +194,48 @@ def damage_at_use(report):
         if q:
             q.close()
         os.remove(ram)
+
+
+# usertests' quick fs tests, in groups the shell takes (16 words a command);
+# fspmem is left out: it switches the mode and latency itself.
+POLLED_FS_TESTS = [
+    "fscreate fsappend fsseek fsshare fsbig fsmany fsdirs fsdirread fslinks",
+    "fsunlinkopen fsmknod fsconcurrent fsappendbig fskill fspipe fsexec fsfsync fsbadargs",
+]
+
+
+def polled_under_load(report):
+    """The fs usertests with polled completions and 10 us of media latency
+    from boot (pmem_mode=poll pmem_lat=10000): every one passes, and the
+    device sent no completion IPI all along (about 40 s)."""
+    q = None
+    try:
+        q, con = shell("fs-polled", "fresh", limit=480, bootargs="pmem_mode=poll pmem_lat=10000")
+        q.expect(r"^nagi: pmem on hart \d+: .* polled completions, .* latency 10000 ns$", 1)
+        for group in POLLED_FS_TESTS:
+            con.run("usertests " + group, r"^usertests: \d+ passed, \d+ failed$", timeout=240)
+        lines = re.findall(r"^test (\S+): (OK|FAILED.*)$", q.output, re.M)
+        for name, verdict in lines:
+            report("usertests (polled, 10 us latency) " + name, verdict == "OK",
+                   "" if verdict == "OK" else verdict)
+        want = sum(len(g.split()) for g in POLLED_FS_TESTS)
+        report("usertests (polled, 10 us latency): all %d ran" % want, len(lines) == want,
+               "%d result lines" % len(lines))
+        m = con.run("pmem", r"^device slept \d+ times, woken \d+ times \(doorbell IPIs \d+\); "
+                    r"completion IPIs (\d+)$")
+        mode = re.search(r"^pmem: \d+ blocks of 512 B, (\w+) completions, latency (\d+) ns$",
+                         q.output, re.M)
+        lat = re.search(r"submit to completion \(us\): min ([\d.]+)", q.output, re.M)
+        ok = (mode and mode.groups() == ("polled", "10000") and m.group(1) == "0" and lat and
+              float(lat.group(1)) >= 10.0)
+        report("pmem: polled, 10 us, no completion IPI, no command under 10 us", bool(ok),
+               "%s; completion IPIs %s; min %s us" % (mode.groups() if mode else None,
+                                                      m.group(1), lat.group(1) if lat else "?"))
+    except Exception as e:
+        report("usertests (polled, 10 us latency)", False, "%s: %s" % (type(e).__name__, e))
+    finally:
+        if q:
+            q.close()
 
 
 def full_disk(report):
@@ -209,7 +271,9 @@ def full_disk(report):
 def fs_suite(report):
     persistence(report)
     corrupt_refused(report)
+    media_error_refused(report)
     damage_at_use(report)
+    polled_under_load(report)
     full_disk(report)
 
 

@@ -7,14 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Should this call fail: *after is 0, or counts down to it. */
+static bool fails(long *after)
+{
+	if (*after == 0)
+		return true;
+	if (*after > 0)
+		(*after)--;
+	return false;
+}
+
 static int mem_read(struct fs_dev *d, uint32_t b, void *buf)
 {
 	struct memdev *m = d->priv;
 
-	if (b >= d->nblocks || m->fail_reads_after == 0)
+	if (b >= d->nblocks || fails(&m->fail_reads_after))
 		return -EIO;
-	if (m->fail_reads_after > 0)
-		m->fail_reads_after--;
 	m->reads++;
 	memcpy(buf, m->data + (uint64_t)b * FS_BSIZE, FS_BSIZE);
 	return 0;
@@ -41,7 +49,7 @@ static int mem_write(struct fs_dev *d, uint32_t b, const void *buf)
 {
 	struct memdev *m = d->priv;
 
-	if (b >= d->nblocks)
+	if (b >= d->nblocks || fails(&m->fail_writes_after))
 		return -EIO;
 	if (b <= FS_SB_BLOCK || b >= m->fs_size)
 		m->wild++;
@@ -56,6 +64,8 @@ static int mem_flush(struct fs_dev *d)
 {
 	struct memdev *m = d->priv;
 
+	if (fails(&m->fail_flushes_after))
+		return -EIO;
 	m->flushes++;
 	if (m->record)
 		journal_add(m, JOURNAL_FLUSH, NULL);
@@ -70,7 +80,7 @@ void memdev_init(struct memdev *m, uint32_t nblocks)
 	m->dev = (struct fs_dev){ .ops = &mem_ops, .nblocks = nblocks, .priv = m };
 	m->data = calloc(nblocks, FS_BSIZE);
 	m->fs_size = nblocks;
-	m->fail_reads_after = -1;
+	m->fail_reads_after = m->fail_writes_after = m->fail_flushes_after = -1;
 }
 
 void memdev_free(struct memdev *m)

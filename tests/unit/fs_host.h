@@ -21,6 +21,8 @@ struct memdev {
 	uint32_t fs_size;       /* writes at or past this, or to blocks 0-1, are wild */
 	uint64_t wild;          /* how many wild writes were seen */
 	long fail_reads_after;  /* >= 0: reads fail once this many more have passed */
+	long fail_writes_after; /* >= 0: so do writes (nothing is written) */
+	long fail_flushes_after; /* and flushes */
 	bool record;            /* keep every write and flush in the journal */
 	struct jentry *journal;
 	size_t jlen, jcap;

@@ -194,6 +194,7 @@ void spin(long n)
 #include "ut_bad.inc"
 #include "ut_elf.inc"
 #include "ut_fs.inc"
+#include "ut_fs2.inc"
 #include "ut_pmem.inc"
 #include "ut_xl.inc"
 
@@ -290,6 +291,7 @@ static const struct test quick[] = {
 	{"fsunlinkopen", test_fsunlinkopen, 0},
 	{"fsmknod", test_fsmknod, 0},
 	{"fsconcurrent", test_fsconcurrent, 120},
+	{"fsappendbig", test_fsappendbig, 60},
 	{"fskill", test_fskill, 60},
 	{"fspipe", test_fspipe, 0},
 	{"fsexec", test_fsexec, 0},
