@@ -10,6 +10,7 @@
 #include "pmem_regs.h"
 #include "../kernel/hart.h"
 #include "../kernel/ipi.h"
+#include "../kernel/printk.h"
 #include "../lib/string.h"
 
 #define BUMP(counter) pmem_write(dev.regs->counter, pmem_read(dev.regs->counter) + 1)
@@ -249,6 +250,21 @@ static enum look look(void)
 	return unread == PMEM_QDEPTH ? CQ_FULL : WORK;
 }
 
+static bool stopped;
+
+bool pmem_dev_stopped(void)
+{
+	return __atomic_load_n(&stopped, __ATOMIC_ACQUIRE);
+}
+
+/* The kernel panicked: stop serving, say so, and sleep for good. */
+static void __attribute__((noreturn)) stop(void)
+{
+	__atomic_store_n(&stopped, true, __ATOMIC_RELEASE);
+	for (;;)
+		arch_wait();
+}
+
 /* Count the IPIs that woke us (doorbells), then acknowledge them. A panic
  * elsewhere (IPI_STOP) stops the device too. */
 static void take_ipis(void)
@@ -261,8 +277,7 @@ static void take_ipis(void)
 		if (pending & (1UL << r))
 			intrstat_inc(STAT_IPI + r);
 	if (pending & (1UL << IPI_STOP))
-		for (;;)
-			arch_wait();
+		stop();
 }
 
 /* Nothing to do: watch the doorbell for spin_us, then sleep in wfi. */
@@ -303,6 +318,8 @@ void pmem_dev_run(void)
 	/* 3. Serve. A full completion queue is the driver's to drain, soon
 	 *    (it keeps at most PMEM_QDEPTH commands out): wait awake. */
 	for (;;) {
+		if (panicking) /* between commands: a busy device never sleeps */
+			stop();
 		switch (look()) {
 		case WORK:
 			serve();

@@ -16,3 +16,7 @@ void pmem_dev_run(void) __attribute__((noreturn));
  * magic in this boot? (The registers themselves persist across boots, so
  * their magic alone proves nothing.) Any hart. */
 bool pmem_dev_ready(void);
+
+/* pmem_dev_stopped - has the device stopped serving because the kernel
+ * panicked? (It checks between commands and when a wfi ends.) Any hart. */
+bool pmem_dev_stopped(void);

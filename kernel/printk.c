@@ -5,8 +5,11 @@
 #include "console.h"
 #include "hart.h"
 #include "ipi.h"
+#include "machine.h"
 #include "power.h"
 #include "spinlock.h"
+#include "../arch/riscv/arch.h"
+#include "../drivers/pmem_dev.h"
 #include "../lib/printf.h"
 
 volatile int panicking;
@@ -39,9 +42,34 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-/* Exit QEMU or halt; the other harts are stopped already. */
+/* Give the other harts (and the pmem device) 100 ms to stop, then say
+ * which did not: with panic=halt, a student may go on to look at them. */
+static void wait_stopped(void)
+{
+	uint64_t end = arch_time() + machine.timebase / 10;
+	uint64_t left;
+
+	do {
+		left = 0;
+		for (int i = 0; i < MAX_HARTS; i++)
+			if (i != hart_id() && (harts[i].role == ROLE_PMEM ? !pmem_dev_stopped()
+									  : harts[i].online))
+				left |= 1UL << i;
+	} while (left && arch_time() < end);
+	if (left) {
+		kprintf("panic: these harts did not stop:");
+		for (int i = 0; i < MAX_HARTS; i++)
+			if (left & (1UL << i))
+				kprintf(" %d", i);
+		kprintf("\n");
+	} else
+		kprintf("panic: every other hart has stopped\n");
+}
+
+/* Exit QEMU or halt once the other harts have stopped. */
 static void __attribute__((noreturn)) die(void)
 {
+	wait_stopped();
 	if (bootarg_is("panic", "halt")) {
 		kprintf("panic: halted (panic=halt); leave QEMU with Ctrl-a x\n");
 		for (;;)
@@ -58,8 +86,10 @@ static void claim_panic(void)
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
 		for (;;)
 			arch_wait();
+	/* The pmem device's hart is never online: it sees panicking when the
+	 * IPI ends its wfi (or on its next pass) and stops serving. */
 	for (int i = 0; i < MAX_HARTS; i++)
-		if (harts[i].online && i != hart_id())
+		if ((harts[i].online || harts[i].role == ROLE_PMEM) && i != hart_id())
 			ipi_send(i, IPI_STOP);
 }
 

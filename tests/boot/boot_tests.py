@@ -152,6 +152,7 @@ def crash_case(kind, patterns):
 
 
 DUMP = [r"panic on hart \d+: unexpected trap in the kernel", r"sepc\s+0x[0-9a-f]{16}",
+        r"panic: every other hart has stopped",
         r"insn\s+0x", r"ra  0x[0-9a-f]{16}", r"backtrace", r"#0 0x"]
 boot_test(crash_case("load", DUMP + [r"cause\s+Load page fault \(scause 0xd\)",
                                      r"stval 0x0000000000000008"]))
@@ -163,7 +164,8 @@ boot_test(crash_case("bootstack", [r"kernel stack overflow on hart \d+'s boot st
 boot_test(crash_case("illegal", DUMP + [r"cause\s+Illegal instruction \(scause 0x2\)"]))
 boot_test(crash_case("ebreak", DUMP + [r"cause\s+Breakpoint \(scause 0x3\)"]))
 boot_test(crash_case("lock", [r"panic on hart \d+: spin_lock: crash: already held", r"backtrace"]))
-boot_test(crash_case("panic", [r"panic on hart \d+: crash=panic asked for it"]))
+boot_test(crash_case("panic", [r"panic on hart \d+: crash=panic asked for it",
+                               r"panic: every other hart has stopped"]))
 
 
 @boot_test
