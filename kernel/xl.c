@@ -72,7 +72,6 @@ void xl_init(void)
 		struct xl_worker *w = &xl_workers[xl_nworkers];
 		if (harts[id].role != ROLE_WORKER || !harts[id].online)
 			continue;
-		spin_init(&w->lock, "xl.worker");
 		w->hart = w->st.hart = id;
 		w->thread = kthread_create("xlworker", xl_worker_main, w, id);
 		if (!w->thread) {
@@ -258,17 +257,6 @@ long sys_xl_wait(const struct sys_args *a)
 	c->waiters--;
 	spin_unlock(&c->lock);
 	return err ? err : n;
-}
-
-void xl_wake_worker(struct xl_worker *w)
-{
-	spin_lock(&w->lock);
-	if (w->sleeping) {
-		w->sleeping = false;
-		w->st.wakeups++;
-		wakeup(&w->sleeping);
-	}
-	spin_unlock(&w->lock);
 }
 
 /* xl_wake() -> 0: wake the process's worker (after seeing NEED_WAKEUP);

@@ -33,10 +33,9 @@ struct xl_ctx {
 
 /* A worker hart: its polling thread, its idle state, its counters. */
 struct xl_worker {
-	struct spinlock lock;  /* sleeping */
 	int hart;
 	struct thread *thread;
-	bool sleeping;         /* the worker thread sleeps (NEED_WAKEUP is set) */
+	bool sleeping;         /* asleep, or about to be (xl_worker.c's sleep_lock) */
 	int spinners;          /* syscall threads polling on its behalf (atomic) */
 	struct xl_worker_stats st;
 };
@@ -84,5 +83,6 @@ struct xl_page *xl_reg_put(struct xl_ctx *c, int i);
 void xl_page_release(struct xl_page *k);
 /* xl_count_completed - entries in state COMPLETED over c's pages (lock). */
 int xl_count_completed(struct xl_ctx *c);
-/* xl_wake_worker - wake w's polling thread if it sleeps; counts it. */
+/* xl_wake_worker - wake w's polling thread if it sleeps (or is about to:
+ * then it stays awake); counts it. Takes the workers' sleep lock. */
 void xl_wake_worker(struct xl_worker *w);

@@ -333,13 +333,17 @@ static void syscall_thread_main(void *arg)
 	thread_exit(0);
 }
 
-/* Set or clear NEED_WAKEUP on every page w serves. */
-static void need_wakeup(struct xl_worker *w, bool on)
+/* The workers' idle state. Invariant (sleep_lock): NEED_WAKEUP is set on
+ * every registered page exactly while every worker has sleeping set. */
+static struct spinlock sleep_lock = SPINLOCK_INIT("xl.sleep");
+static int nasleep; /* workers with sleeping set */
+
+/* Set or clear NEED_WAKEUP on every registered page (sleep_lock held). */
+static void need_wakeup(bool on)
 {
-	int me = (int)(w - xl_workers);
 	for (int i = 0; i < xl_nctx; i++) {
 		struct xl_ctx *c = &xl_ctxs[i];
-		if (!__atomic_load_n(&c->proc, __ATOMIC_RELAXED) || c->worker != me)
+		if (!__atomic_load_n(&c->proc, __ATOMIC_RELAXED))
 			continue;
 		spin_lock(&c->lock);
 		for (int j = 0; c->proc && j < XL_MAX_PAGES; j++)
@@ -350,22 +354,50 @@ static void need_wakeup(struct xl_worker *w, bool on)
 						   __ATOMIC_RELAXED);
 		spin_unlock(&c->lock);
 	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the flag before our rescan */
 }
 
-/* Sleep with NEED_WAKEUP set, unless a last look finds work. */
+/* w is awake again (sleep_lock held, w->sleeping set). */
+static void wake_locked(struct xl_worker *w)
+{
+	w->sleeping = false;
+	if (nasleep-- == xl_nworkers)
+		need_wakeup(false);
+	wakeup(&w->sleeping);
+}
+
+/* Sleep with NEED_WAKEUP set, unless a last look finds work. sleeping is
+ * set before that look: an xl_wake from then on clears it, and one before
+ * published its entry before the look (the lost wake-up of issue 5). */
 static void deep_sleep(struct xl_worker *w)
 {
-	need_wakeup(w, true);
-	if (xl_poll_pass(w, NULL) == 0) {
-		spin_lock(&w->lock);
-		w->sleeping = true;
+	bool work;
+	spin_lock(&sleep_lock);
+	w->sleeping = true;
+	if (++nasleep == xl_nworkers)
+		need_wakeup(true);
+	spin_unlock(&sleep_lock);
+	/* The flag before the last look: pairs with the fence in xl_kick
+	 * (user/lib/xl.c) between SUBMITTED and its look at the flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	work = xl_poll_pass(w, NULL) > 0;
+	spin_lock(&sleep_lock);
+	if (work && w->sleeping)
+		wake_locked(w);
+	if (w->sleeping)
 		w->st.sleeps++;
-		while (w->sleeping)
-			sleep_on(&w->sleeping, &w->lock);
-		spin_unlock(&w->lock);
+	while (w->sleeping)
+		sleep_on(&w->sleeping, &sleep_lock);
+	spin_unlock(&sleep_lock);
+}
+
+void xl_wake_worker(struct xl_worker *w)
+{
+	spin_lock(&sleep_lock);
+	if (w->sleeping) {
+		w->st.wakeups++;
+		wake_locked(w);
 	}
-	need_wakeup(w, false);
+	spin_unlock(&sleep_lock);
 }
 
 void xl_poller_needed(void)

@@ -293,6 +293,7 @@ static const struct test quick[] = {
 	{"xlorder", test_xlorder, 120},
 	{"xlgarbage", test_xlgarbage, 60},
 	{"xlfair", test_xlfair, 60},
+	{"xlsleepwake", test_xlsleepwake, 120},
 };
 
 static const struct test slow[] = {
