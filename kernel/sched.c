@@ -8,6 +8,7 @@
 #include "sched_lock.h"
 #include "thread.h"
 #include "vm.h"
+#include "xl.h"
 #include "../drivers/timer.h"
 #include "../lib/errno.h"
 
@@ -135,7 +136,11 @@ int sleep_on(void *chan, struct spinlock *lk)
 	t->chan = chan;
 	t->state = T_SLEEPING;
 	t->nsleeps++;
+	if (t->sys)
+		xl_thread_parks(t, true); /* a syscall thread parks (xl_worker.c) */
 	sched();
+	if (t->sys)
+		xl_thread_parks(t, false);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);

@@ -6,6 +6,7 @@
 #include "../lib/xl_abi.h"
 
 struct proc;
+struct thread;
 
 /* One registered page of a process. */
 struct xl_reg {
@@ -59,11 +60,21 @@ void xl_proc_stop(struct proc *p);
  * unpin every page, free the context. No syscall thread of p is left. */
 void xl_proc_teardown(struct proc *p);
 
+/* xl_thread_parks - sleep_on's hook for syscall threads (sched lock
+ * held): t goes to sleep (asleep) or woke up; counts it if t is inside a
+ * handler. Lock-free. */
+void xl_thread_parks(struct thread *t, bool asleep);
+
 /* xl_poller_needed - a thread on this worker hart is about to sleep until
  * a polled pmem completion: make sure the worker is awake to poll. */
 void xl_poller_needed(void);
 
 /* Internal to kernel/xl.c and kernel/xl_worker.c. */
+/* xl_count - add n to a counter that several threads bump. */
+static inline void xl_count(uint64_t *counter, uint64_t n)
+{
+	__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
+}
 /* xl_worker_main - a worker hart's polling thread (arg: its xl_worker). */
 void xl_worker_main(void *arg);
 /* xl_poll_pass - one pass of the worker's duties, by whoever polls on w's

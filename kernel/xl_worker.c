@@ -62,32 +62,67 @@ static void notify(struct xl_ctx *c)
 	}
 }
 
-/* Copy, check and run the entry e has become ours to run. */
-static long execute(struct xl_ctx *c, struct xl_worker *w, volatile struct xl_entry *e)
+/* Which worker each syscall thread runs a handler for, by thread slot
+ * (NULL between entries): sleep_on counts parks through it. */
+static struct xl_worker *in_call[NTHREAD];
+
+void xl_thread_parks(struct thread *t, bool asleep)
+{
+	struct xl_worker *w = in_call[t - threads];
+	if (w)
+		xl_count(asleep ? &w->st.parked : &w->st.resumed, 1);
+}
+
+/* Copy, check and run the entry e has become ours to run; *refused if
+ * the kernel would not run it (the handler's own errors are results). */
+static long execute(struct xl_ctx *c, struct xl_worker *w, volatile struct xl_entry *e,
+		    bool *refused)
 {
 	struct thread *t = curthread();
 	struct sys_args a;
 	unsigned nr = e->nr;
-	uint64_t sleeps;
 	long ret;
 
 	/* From here on we use the copy: the user may rewrite the entry. */
 	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
 		a.a[i] = e->arg[i];
-	if (nr >= NR_SYSCALL_MAX || forbidden(nr))
+	*refused = nr >= NR_SYSCALL_MAX || forbidden(nr);
+	if (*refused)
 		return nr >= NR_SYSCALL_MAX ? -ENOSYS : -ENOTSUP;
 	/* Inside a handler we may park: we no longer poll for the worker. */
 	__atomic_sub_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	sleeps = t->nsleeps;
+	in_call[t - threads] = w;
 	ret = syscall_dispatch(nr, &a);
-	if (t->nsleeps != sleeps) {
-		w->st.parked++;
-		w->st.resumed++; /* we are back: the entry completes below */
-	}
+	in_call[t - threads] = NULL;
 	__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
 	return ret;
+}
+
+/* Page pg's entry e is EXECUTING and ret its result: publish it, count
+ * it, tell xl_wait callers. Any thread on a worker hart. */
+static void finish(struct xl_ctx *c, struct xl_worker *w, struct xl_page *pg,
+		   struct xl_entry *e, long ret, bool refused)
+{
+	uint32_t s = XL_EXECUTING;
+	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
+	/* The result before COMPLETED; if the user scribbled on the state
+	 * meanwhile, the entry is theirs again and we leave it. */
+	if (!__atomic_compare_exchange_n(&e->state, &s, XL_COMPLETED, false, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED)) {
+		xl_count(&pg->hdr.dropped, 1);
+		xl_count(&w->st.dropped, 1);
+		return;
+	}
+	if (refused) {
+		xl_count(&pg->hdr.rejected, 1);
+		xl_count(&w->st.rejected, 1);
+	}
+	__atomic_store_n(&pg->hdr.worker, (uint32_t)w->hart, __ATOMIC_RELAXED);
+	xl_count(&pg->hdr.completed, 1);
+	xl_count(&w->st.served, 1);
+	notify(c);
 }
 
 /* Does pg hold an entry SUBMITTED or END? Reads only. */
@@ -106,24 +141,13 @@ static bool run_entry(struct xl_ctx *c, struct xl_worker *w, struct xl_page *pg,
 		      struct xl_entry *e)
 {
 	uint32_t s = XL_SUBMITTED;
+	bool refused;
 	long ret;
 	if (!__atomic_compare_exchange_n(&e->state, &s, XL_EXECUTING, false, __ATOMIC_ACQUIRE,
 					 __ATOMIC_RELAXED))
 		return false;
-	ret = execute(c, w, e);
-	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
-	/* The result before COMPLETED; if the user scribbled on the state
-	 * meanwhile, the entry is theirs again and we leave it. */
-	s = XL_EXECUTING;
-	__atomic_compare_exchange_n(&e->state, &s, XL_COMPLETED, false, __ATOMIC_RELEASE,
-				    __ATOMIC_RELAXED);
-	if (ret == -ENOSYS || ret == -ENOTSUP) {
-		w->st.rejected++;
-		pg->hdr.rejected++;
-	}
-	pg->hdr.completed++;
-	w->st.served++;
-	notify(c);
+	ret = execute(c, w, e, &refused);
+	finish(c, w, pg, e, ret, refused);
 	return true;
 }
 
@@ -239,7 +263,7 @@ static void spawn(struct xl_ctx *c, struct xl_worker *w)
 	t->pin = w->hart;
 	c->nthreads++;
 	__atomic_add_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
-	w->st.threads++;
+	xl_count(&w->st.threads, 1);
 	sched_make_runnable(t);
 }
 
@@ -260,8 +284,8 @@ static void get_going(struct xl_ctx *c, struct xl_worker *w)
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
 {
 	int found = pmem_poll(), me = (int)(w - xl_workers);
-	w->st.polled += found;
-	w->st.passes++;
+	xl_count(&w->st.polled, (uint64_t)found);
+	xl_count(&w->st.passes, 1);
 	for (int i = 0; i < xl_nctx; i++) {
 		struct xl_ctx *c = &xl_ctxs[i];
 		if (c == self || !__atomic_load_n(&c->proc, __ATOMIC_RELAXED) || c->worker != me)

@@ -294,6 +294,7 @@ static const struct test quick[] = {
 	{"xlgarbage", test_xlgarbage, 60},
 	{"xlfair", test_xlfair, 60},
 	{"xlsleepwake", test_xlsleepwake, 120},
+	{"xlcounters", test_xlcounters, 0},
 };
 
 static const struct test slow[] = {
