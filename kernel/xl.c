@@ -24,9 +24,8 @@ int xl_nworkers;
 uint64_t xl_spin_ticks;
 struct xl_ctx xl_ctxs[NPROC];
 int xl_nctx = NPROC;
-/* Allocation of contexts and the round robin over workers. */
+/* Allocation of contexts. */
 static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
-static int next_worker;
 
 static bool worker_hart[MAX_HARTS];
 
@@ -101,9 +100,11 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		 * it under its lock (set up once, in xl_init), never memset. */
 		spin_lock(&c->lock);
 		memset(c->reg, 0, sizeof(c->reg));
-		c->nthreads = c->nidle = c->nfree = c->waiters = 0;
-		c->kick = false;
-		c->worker = next_worker++ % xl_nworkers;
+		memset(c->pool, 0, sizeof(c->pool));
+		for (int w = 0; w < XL_MAX_WORKERS; w++)
+			c->pool[w] = (struct xl_pool){ .ctx = c, .worker = w };
+		c->nthreads = c->nparked = c->waiters = 0;
+		c->frozen = false;
 		c->proc = p;
 		spin_unlock(&c->lock);
 		p->xl = c;
@@ -160,10 +161,10 @@ long sys_xl_register(const struct sys_args *a)
 		return -ENOSPC;
 	}
 	memset(&k->hdr, 0, sizeof(k->hdr));
-	k->hdr.worker = (uint32_t)xl_workers[c->worker].hart;
+	k->hdr.worker = (uint32_t)xl_workers[0].hart;
 	c->reg[i] = (struct xl_reg){ .uva = uva, .k = k, .refs = 1 };
 	spin_unlock(&c->lock);
-	xl_wake_worker(&xl_workers[c->worker]); /* let it see the page now */
+	xl_wake_all(); /* let them see the page now */
 	return i;
 }
 
@@ -208,8 +209,7 @@ long sys_xl_unregister(const struct sys_args *a)
 	c->reg[i].stopped = true;
 	c->reg[i].uva = 0;
 	k = xl_reg_put(c, i);
-	c->kick = true; /* idle syscall threads look again: maybe they go */
-	wakeup(&c->work_chan);
+	xl_kick_idle(c); /* idle syscall threads look again: maybe they go */
 	spin_unlock(&c->lock);
 	xl_page_release(k);
 	return 0;
@@ -241,7 +241,7 @@ long sys_xl_wait(const struct sys_args *a)
 
 	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0)
 		return -EINVAL;
-	xl_wake_worker(&xl_workers[c->worker]);
+	xl_wake_all();
 	spin_lock(&c->lock);
 	c->waiters++;
 	for (;;) {
@@ -259,15 +259,15 @@ long sys_xl_wait(const struct sys_args *a)
 	return err ? err : n;
 }
 
-/* xl_wake() -> 0: wake the process's worker (after seeing NEED_WAKEUP);
- * -EINVAL if the process has no syscall page. */
+/* xl_wake() -> 0: wake the workers (after seeing NEED_WAKEUP: they all
+ * sleep); -EINVAL if the process has no syscall page. */
 long sys_xl_wake(const struct sys_args *a)
 {
 	struct xl_ctx *c = curproc()->xl;
 	UNUSED(a);
 	if (!c)
 		return -EINVAL;
-	xl_wake_worker(&xl_workers[c->worker]);
+	xl_wake_all();
 	return 0;
 }
 
@@ -306,8 +306,7 @@ void xl_proc_stop(struct proc *p)
 	spin_lock(&c->lock);
 	for (int i = 0; i < XL_MAX_PAGES; i++)
 		c->reg[i].stopped = true;
-	c->kick = true; /* idle syscall threads see no pages and leave */
-	wakeup(&c->work_chan);
+	xl_kick_idle(c); /* idle syscall threads see no pages and leave */
 	spin_unlock(&c->lock);
 }
 

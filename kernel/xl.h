@@ -17,19 +17,30 @@ struct xl_reg {
 	unsigned next;         /* where the next scan starts (round robin) */
 };
 
+/* A process's syscall threads on one worker hart (under the context's
+ * lock unless noted). */
+struct xl_pool {
+	struct xl_ctx *ctx;    /* fixed once the context is made */
+	int worker;            /* index into xl_workers, fixed */
+	int nthreads;          /* threads alive */
+	int nidle;             /* of them asleep waiting for work */
+	int nfree;             /* of them not inside a handler (atomic) */
+	bool kick;             /* work announced to the idle ones */
+	char work_chan;
+};
+
 /* A process's exception-less state, under lock. */
 struct xl_ctx {
 	struct spinlock lock;
 	struct proc *proc;     /* NULL: the slot is free (set under ctx_lock
 				* and lock; pollers may read it racily) */
-	int worker;            /* index of the worker serving the process */
+	bool frozen;           /* exec: serve nothing, let the threads go */
 	struct xl_reg reg[XL_MAX_PAGES];
-	int nthreads;          /* syscall threads alive */
-	int nidle;             /* of them asleep waiting for work */
-	int nfree;             /* of them not inside a handler */
-	bool kick;             /* work announced to the idle ones */
+	struct xl_pool pool[XL_MAX_WORKERS]; /* one per worker */
+	int nthreads;          /* syscall threads alive, over all pools */
+	int nparked;           /* of them asleep inside a handler (atomic) */
 	int waiters;           /* xl_wait callers asleep */
-	char work_chan, done_chan;
+	char done_chan;
 };
 
 /* A worker hart: its polling thread, its idle state, its counters. */
@@ -78,10 +89,21 @@ static inline void xl_count(uint64_t *counter, uint64_t n)
 /* xl_worker_main - a worker hart's polling thread (arg: its xl_worker). */
 void xl_worker_main(void *arg);
 /* xl_poll_pass - one pass of the worker's duties, by whoever polls on w's
- * hart: reap pmem completions, get a syscall thread going for each
- * process with submitted entries and nobody to serve them. Returns how
- * much it found (submitted entries and completions). */
+ * hart: reap pmem completions, get a syscall thread going on w's hart for
+ * each process (but self) with submitted entries. Takes each busy
+ * context's lock in turn. Returns how much it found (processes with
+ * submitted entries, and completions). kernel/xl_poll.c */
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self);
+/* xl_pending - is an entry of c SUBMITTED or END (to be noticed) on a
+ * page it serves? c->lock held, or a racy look that only reads. */
+bool xl_pending(struct xl_ctx *c);
+/* xl_get_going - c has submitted entries: make sure one of its syscall
+ * threads on w's hart is going (wake an idle one, or make one). If no
+ * thread can be had and every one of c's sleeps in a handler, complete
+ * the entries with -EAGAIN. c->lock held. kernel/xl_worker.c */
+void xl_get_going(struct xl_ctx *c, struct xl_worker *w);
+/* xl_kick_idle - wake c's idle syscall threads to look again (c->lock). */
+void xl_kick_idle(struct xl_ctx *c);
 /* xl_ctxs - a context slot per possible process (the pollers scan them;
  * each lock is set up once, in xl_init). */
 extern struct xl_ctx xl_ctxs[];
@@ -95,5 +117,7 @@ void xl_page_release(struct xl_page *k);
 /* xl_count_completed - entries in state COMPLETED over c's pages (lock). */
 int xl_count_completed(struct xl_ctx *c);
 /* xl_wake_worker - wake w's polling thread if it sleeps (or is about to:
- * then it stays awake); counts it. Takes the workers' sleep lock. */
+ * then it stays awake); counts it. xl_wake_all - every worker. Take the
+ * workers' sleep lock (and, to clear NEED_WAKEUP, each context's). */
 void xl_wake_worker(struct xl_worker *w);
+void xl_wake_all(void);

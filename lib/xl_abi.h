@@ -22,6 +22,9 @@
 #define XL_ENTRIES 63   /* per page: line 0 is the header */
 #define XL_MAX_PAGES 4  /* per process */
 #define XL_MAX_WORKERS 8
+/* Entries of one process that may sleep in handlers at once (a syscall
+ * thread each); more submitted then complete with -EAGAIN, unrun. */
+#define XL_MAX_BLOCKED 64
 
 /* Entry states (seed 001's NONE, HASCALL, EXECUTING, COMPLETED, END). */
 enum xl_state {

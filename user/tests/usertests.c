@@ -295,6 +295,7 @@ static const struct test quick[] = {
 	{"xlfair", test_xlfair, 60},
 	{"xlsleepwake", test_xlsleepwake, 120},
 	{"xlcounters", test_xlcounters, 0},
+	{"xlmanyblock", test_xlmanyblock, 60},
 };
 
 static const struct test slow[] = {
