@@ -98,10 +98,6 @@ uint64_t pmem_latency(void);
  * something to reap. Returns how many requests completed. */
 int pmem_poll(void);
 
-/* pmem_inflight - commands submitted and not yet waited for (a racy
- * count): a polling worker must not sleep while there are any. */
-int pmem_inflight(void);
-
 /* pmem_intr - the completion IPI (IPI_PMEM): reap the completion queue,
  * wake the waiters. Interrupt context; takes the completion lock. */
 void pmem_intr(void);

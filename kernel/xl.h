@@ -49,6 +49,8 @@ struct xl_worker {
 	struct thread *thread;
 	bool sleeping;         /* asleep, or about to be (xl_worker.c's sleep_lock) */
 	int spinners;          /* syscall threads polling on its behalf (atomic) */
+	int io_waiters;        /* threads on its hart asleep until a polled pmem
+				* completion: it polls the device for them (atomic) */
 	struct xl_worker_stats st;
 };
 
@@ -77,8 +79,11 @@ void xl_proc_teardown(struct proc *p);
 void xl_thread_parks(struct thread *t, bool asleep);
 
 /* xl_poller_needed - a thread on this worker hart is about to sleep until
- * a polled pmem completion: make sure the worker is awake to poll. */
+ * a polled pmem completion: count it, and make sure the worker is awake
+ * to poll the device. xl_poller_done - it woke. No-ops on other harts.
+ * Take the workers' sleep lock (needed only). */
 void xl_poller_needed(void);
+void xl_poller_done(void);
 
 /* Internal to kernel/xl.c and kernel/xl_worker.c. */
 /* xl_count - add n to a counter that several threads bump. */

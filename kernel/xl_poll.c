@@ -12,9 +12,17 @@
 #include "thread.h"
 #include "../drivers/pmem.h"
 
+/* Must w poll the device? Only in polled mode, and only for I/O that
+ * threads on its own hart sleep on: interrupt completions are the IPI
+ * handler's, and other harts' pollers reap their own. */
+static bool device_poll(struct xl_worker *w)
+{
+	return pmem_mode() == PMEM_MODE_POLL && __atomic_load_n(&w->io_waiters, __ATOMIC_RELAXED) > 0;
+}
+
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
 {
-	int found = pmem_poll();
+	int found = device_poll(w) ? pmem_poll() : 0;
 	xl_count(&w->st.polled, (uint64_t)found);
 	xl_count(&w->st.passes, 1);
 	for (int i = 0; i < xl_nctx; i++) {
@@ -79,7 +87,7 @@ static void deep_sleep(struct xl_worker *w)
 	/* The flag before the last look: pairs with the fence in xl_kick
 	 * (user/lib/xl.c) between SUBMITTED and its look at the flag. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	work = xl_poll_pass(w, NULL) > 0;
+	work = xl_poll_pass(w, NULL) > 0 || device_poll(w);
 	spin_lock(&sleep_lock);
 	if (work && w->sleeping)
 		wake_locked(w);
@@ -106,11 +114,31 @@ void xl_wake_all(void)
 		xl_wake_worker(&xl_workers[i]);
 }
 
-void xl_poller_needed(void)
+/* The worker of this hart, or NULL. */
+static struct xl_worker *this_worker(void)
 {
 	for (int i = 0; i < xl_nworkers; i++)
 		if (xl_workers[i].hart == hart_id())
-			xl_wake_worker(&xl_workers[i]);
+			return &xl_workers[i];
+	return NULL;
+}
+
+void xl_poller_needed(void)
+{
+	struct xl_worker *w = this_worker();
+	if (!w)
+		return;
+	/* Counted before the wake: a worker about to sleep either sees it
+	 * in its last look or has its sleeping mark cleared by us. */
+	__atomic_add_fetch(&w->io_waiters, 1, __ATOMIC_SEQ_CST);
+	xl_wake_worker(w);
+}
+
+void xl_poller_done(void)
+{
+	struct xl_worker *w = this_worker();
+	if (w)
+		__atomic_sub_fetch(&w->io_waiters, 1, __ATOMIC_RELAXED);
 }
 
 void xl_worker_main(void *arg)
@@ -120,8 +148,9 @@ void xl_worker_main(void *arg)
 	for (;;) {
 		if (xl_poll_pass(w, NULL) > 0)
 			last = arch_time();
-		/* Polling syscall threads do our work: stay out of their way. */
-		if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0 || pmem_inflight() > 0 ||
+		/* Polling syscall threads do our work: stay out of their way.
+		 * Threads here waiting for polled I/O need us awake. */
+		if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0 || device_poll(w) ||
 		    arch_time() - last < xl_spin_ticks) {
 			if (sched_others_ready())
 				sched_yield();

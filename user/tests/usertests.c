@@ -296,6 +296,7 @@ static const struct test quick[] = {
 	{"xlsleepwake", test_xlsleepwake, 120},
 	{"xlcounters", test_xlcounters, 0},
 	{"xlmanyblock", test_xlmanyblock, 60},
+	{"xlpmemio", test_xlpmemio, 0},
 };
 
 static const struct test slow[] = {
