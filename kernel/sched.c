@@ -133,6 +133,15 @@ int sleep_on(void *chan, struct spinlock *lk)
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
+	/* Again under sched_lock: a kill (or cancel) between the first look
+	 * and here wakes only threads already asleep, and would miss us. */
+	if (proc_killed()) {
+		if (lk != &sched_lock) {
+			spin_unlock(&sched_lock);
+			spin_lock(lk);
+		}
+		return -EINTR;
+	}
 	t->chan = chan;
 	t->state = T_SLEEPING;
 	t->nsleeps++;

@@ -298,16 +298,34 @@ long sys_xlstat(const struct sys_args *a)
 	return err ? err : xl_nworkers;
 }
 
-void xl_proc_stop(struct proc *p)
+/* Freeze or thaw c's pages (frozen: served by nobody). */
+static void set_frozen(struct xl_ctx *c, bool frozen)
+{
+	spin_lock(&c->lock);
+	c->frozen = frozen;
+	xl_kick_idle(c); /* frozen: idle syscall threads see no pages and leave */
+	spin_unlock(&c->lock);
+	if (!frozen)
+		xl_wake_all(); /* entries may wait */
+}
+
+int xl_proc_quiesce(struct proc *p)
 {
 	struct xl_ctx *c = p->xl;
+	int err;
 	if (!c)
-		return;
-	spin_lock(&c->lock);
-	for (int i = 0; i < XL_MAX_PAGES; i++)
-		c->reg[i].stopped = true;
-	xl_kick_idle(c); /* idle syscall threads see no pages and leave */
-	spin_unlock(&c->lock);
+		return 0;
+	set_frozen(c, true); /* after this no syscall thread is made */
+	err = proc_end_sys_threads(p);
+	if (err)
+		set_frozen(c, false);
+	return err;
+}
+
+void xl_proc_thaw(struct proc *p)
+{
+	if (p->xl)
+		set_frozen(p->xl, false);
 }
 
 void xl_proc_teardown(struct proc *p)

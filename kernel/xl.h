@@ -66,9 +66,13 @@ bool xl_is_worker_hart(int id);
 /* xl_init - start a worker thread on every worker hart; print the banner
  * line. Boot hart, after hart_start_all. */
 void xl_init(void);
-/* xl_proc_stop - serve none of p's pages any more (exec): once it returns
- * no syscall thread of p is created and none takes another entry. */
-void xl_proc_stop(struct proc *p);
+/* xl_proc_quiesce - exec is about to replace p's image: serve none of its
+ * pages, cancel its syscall threads' calls (-EINTR where they block) and
+ * wait until they have ended. The caller is p's only user thread. 0, or
+ * -EINTR if the caller is killed meanwhile (the pages are served again).
+ * xl_proc_thaw - exec failed: serve the pages again. */
+int xl_proc_quiesce(struct proc *p);
+void xl_proc_thaw(struct proc *p);
 /* xl_proc_teardown - the process's last thread is leaving: unregister and
  * unpin every page, free the context. No syscall thread of p is left. */
 void xl_proc_teardown(struct proc *p);
