@@ -215,6 +215,30 @@ long sys_xl_unregister(const struct sys_args *a)
 	return 0;
 }
 
+void xl_proc_unmapped(struct proc *p)
+{
+	struct xl_ctx *c = p->xl;
+	struct xl_page *k[XL_MAX_PAGES] = { 0 };
+	if (!c)
+		return;
+	spin_lock(&c->lock);
+	for (int i = 0; i < XL_MAX_PAGES; i++) {
+		struct xl_reg *r = &c->reg[i];
+		if (!r->k || !r->uva || !page_orphaned(r->k))
+			continue;
+		/* As if unregistered: entries in flight finish into the old
+		 * page, which stays pinned until the last of them is done. */
+		r->stopped = true;
+		r->uva = 0;
+		__atomic_or_fetch(&r->k->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
+		k[i] = xl_reg_put(c, i);
+	}
+	xl_kick_idle(c);
+	spin_unlock(&c->lock);
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		xl_page_release(k[i]);
+}
+
 int xl_count_completed(struct xl_ctx *c)
 {
 	int n = 0;

@@ -73,6 +73,10 @@ void xl_init(void);
  * xl_proc_thaw - exec failed: serve the pages again. */
 int xl_proc_quiesce(struct proc *p);
 void xl_proc_thaw(struct proc *p);
+/* xl_proc_unmapped - p freed some of its memory (sbrk shrank): drop the
+ * registration of every page it freed, as xl_unregister would. Takes the
+ * context's and the allocator's locks, then none (it may free pages). */
+void xl_proc_unmapped(struct proc *p);
 /* xl_proc_teardown - the process's last thread is leaving: unregister and
  * unpin every page, free the context. No syscall thread of p is left. */
 void xl_proc_teardown(struct proc *p);
