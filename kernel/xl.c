@@ -239,12 +239,12 @@ void xl_proc_unmapped(struct proc *p)
 		xl_page_release(k[i]);
 }
 
-int xl_count_completed(struct xl_ctx *c)
+int xl_count_completed(struct xl_ctx *c, unsigned pages)
 {
 	int n = 0;
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
-		if (!pg)
+		if (!pg || (pages && !(pages & (1u << i))))
 			continue;
 		for (int j = 0; j < XL_ENTRIES; j++)
 			n += __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED) == XL_COMPLETED;
@@ -252,18 +252,21 @@ int xl_count_completed(struct xl_ctx *c)
 	return n;
 }
 
-/* xl_wait(min, timeout) -> how many entries of the process's pages are
- * COMPLETED, once at least min are or timeout ticks have passed (0: no
- * timeout); -EINVAL (no pages, bad min or timeout) or -EINTR. Wakes the
- * worker if it sleeps. Sleeps on the context's done channel. */
+/* xl_wait(min, timeout, pages) -> how many entries are COMPLETED in the
+ * process's pages whose index (xl_register's result) is a bit of pages
+ * (0: all of them), once at least min are or timeout ticks have passed
+ * (0: no timeout); -EINVAL (no pages, bad min, timeout or mask) or
+ * -EINTR. Wakes the workers if they sleep. Sleeps on the context's done
+ * channel. */
 long sys_xl_wait(const struct sys_args *a)
 {
 	struct xl_ctx *c = curproc()->xl;
 	long min = arg_long(a, 0), timeout = arg_long(a, 1), n;
-	uint64_t deadline = sched_ticks() + (uint64_t)timeout;
+	uint64_t pages = arg_uaddr(a, 2), deadline = sched_ticks() + (uint64_t)timeout;
 	int err = 0;
 
-	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0)
+	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0 ||
+	    pages >> XL_MAX_PAGES)
 		return -EINVAL;
 	xl_wake_all();
 	spin_lock(&c->lock);
@@ -272,7 +275,7 @@ long sys_xl_wait(const struct sys_args *a)
 		/* Pairs with the fence after a completion: either it sees
 		 * waiters, or we see its COMPLETED. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		n = xl_count_completed(c);
+		n = xl_count_completed(c, (unsigned)pages);
 		if (n >= min || err || (timeout && sched_ticks() >= deadline))
 			break;
 		err = timeout ? sleep_on_until(&c->done_chan, &c->lock, deadline)

@@ -127,8 +127,9 @@ extern int xl_nctx;
  * spinlock held (it may shoot down TLBs). NULL is ignored. */
 struct xl_page *xl_reg_put(struct xl_ctx *c, int i);
 void xl_page_release(struct xl_page *k);
-/* xl_count_completed - entries in state COMPLETED over c's pages (lock). */
-int xl_count_completed(struct xl_ctx *c);
+/* xl_count_completed - entries in state COMPLETED over c's pages whose
+ * index is a bit of pages, or all of them if pages is 0 (lock). */
+int xl_count_completed(struct xl_ctx *c, unsigned pages);
 /* xl_wake_worker - wake w's polling thread if it sleeps (or is about to:
  * then it stays awake); counts it. xl_wake_all - every worker. Take the
  * workers' sleep lock (and, to clear NEED_WAKEUP, each context's). */

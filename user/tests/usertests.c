@@ -297,6 +297,7 @@ static const struct test quick[] = {
 	{"xlcounters", test_xlcounters, 0},
 	{"xlmanyblock", test_xlmanyblock, 60},
 	{"xlpmemio", test_xlpmemio, 0},
+	{"xlwaitring", test_xlwaitring, 0},
 };
 
 static const struct test slow[] = {
