@@ -37,6 +37,14 @@ static bool forbidden(unsigned nr)
 	}
 }
 
+/* The error for a number the kernel will not run in a page, or 0. */
+static long refusal(unsigned nr)
+{
+	if (nr >= NR_SYSCALL_MAX)
+		return -ENOSYS;
+	return forbidden(nr) ? -ENOTSUP : 0;
+}
+
 /* Is a thread other than the worker thread waiting for this hart? The
  * worker thread is always runnable while awake, and a polling syscall
  * thread does its work: no need to let it in. */
@@ -89,9 +97,11 @@ static long execute(struct xl_pool *pl, volatile struct xl_entry *e, bool *refus
 	/* From here on we use the copy: the user may rewrite the entry. */
 	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
 		a.a[i] = e->arg[i];
-	*refused = nr >= NR_SYSCALL_MAX || forbidden(nr);
-	if (*refused)
-		return nr >= NR_SYSCALL_MAX ? -ENOSYS : -ENOTSUP;
+	if ((ret = refusal(nr))) {
+		*refused = true;
+		return ret;
+	}
+	*refused = false;
 	/* Inside a handler we may park: we no longer poll for the worker. */
 	__atomic_sub_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
@@ -278,17 +288,23 @@ static bool spawn(struct xl_pool *pl)
 	return true;
 }
 
-/* Complete c's SUBMITTED entries with -EAGAIN, unrun (c->lock held). */
+/* Complete c's SUBMITTED entries unrun (c->lock held): -EAGAIN, or the
+ * error a number would get anyway. */
 static void refuse_all(struct xl_ctx *c, struct xl_worker *w)
 {
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
 		if (!pg || c->reg[i].stopped)
 			continue;
-		for (int j = 0; j < XL_ENTRIES; j++)
-			if (__atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED) == XL_SUBMITTED &&
-			    take(&pg->e[j]) && publish(w, pg, &pg->e[j], -EAGAIN, true))
+		for (int j = 0; j < XL_ENTRIES; j++) {
+			struct xl_entry *e = &pg->e[j];
+			long err;
+			if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_SUBMITTED || !take(e))
+				continue;
+			err = refusal(__atomic_load_n(&e->nr, __ATOMIC_RELAXED));
+			if (publish(w, pg, e, err ? err : -EAGAIN, true))
 				notify(c, true);
+		}
 	}
 }
 
