@@ -298,6 +298,7 @@ static const struct test quick[] = {
 	{"xlmanyblock", test_xlmanyblock, 60},
 	{"xlpmemio", test_xlpmemio, 0},
 	{"xlwaitring", test_xlwaitring, 0},
+	{"xlnoworkers", test_xlnoworkers, 0},
 };
 
 static const struct test slow[] = {
@@ -310,6 +311,7 @@ static const struct test slow[] = {
 	{"pipemany", test_pipemany, 120},
 	{"threadall", test_threadall, 120},
 	{"fsfull", test_fsfull, 300},
+	{"xlmillion", test_xlmillion, 300},
 	{"xlorderbig", test_xlorderbig, 600},
 };
 
