@@ -47,7 +47,7 @@ struct xl_ctx {
 struct xl_worker {
 	int hart;
 	struct thread *thread;
-	bool sleeping;         /* asleep, or about to be (xl_worker.c's sleep_lock) */
+	bool sleeping;         /* asleep, or about to be (xl_poll.c's sleep_lock) */
 	int spinners;          /* syscall threads polling on its behalf (atomic) */
 	int io_waiters;        /* threads on its hart asleep until a polled pmem
 				* completion: it polls the device for them (atomic) */
@@ -93,7 +93,7 @@ void xl_thread_parks(struct thread *t, bool asleep);
 void xl_poller_needed(void);
 void xl_poller_done(void);
 
-/* Internal to kernel/xl.c and kernel/xl_worker.c. */
+/* Internal to kernel/xl.c, kernel/xl_worker.c and kernel/xl_poll.c. */
 /* xl_count - add n to a counter that several threads bump. */
 static inline void xl_count(uint64_t *counter, uint64_t n)
 {
@@ -102,7 +102,8 @@ static inline void xl_count(uint64_t *counter, uint64_t n)
 /* xl_worker_main - a worker hart's polling thread (arg: its xl_worker). */
 void xl_worker_main(void *arg);
 /* xl_poll_pass - one pass of the worker's duties, by whoever polls on w's
- * hart: reap pmem completions, get a syscall thread going on w's hart for
+ * hart: reap pmem completions (polled mode, and only while a thread on
+ * w's hart waits for one), get a syscall thread going on w's hart for
  * each process (but self) with submitted entries. Takes each busy
  * context's lock in turn. Returns how much it found (processes with
  * submitted entries, and completions). kernel/xl_poll.c */
