@@ -235,7 +235,8 @@ static int status_to_errno(int status)
 
 /* Wait until r is done (cq_lock held, released while sleeping or spinning).
  * On a syscall worker hart it sleeps in polled mode too: the worker polls
- * (pmem_poll) between syscall threads and wakes it (docs/xl.md). */
+ * (pmem_poll) between syscall threads and wakes it (docs/xl.md); in
+ * interrupt mode the IPI handler on the target hart wakes it, like any. */
 static void wait_done(struct request *r)
 {
 	bool worker = this_hart()->role == ROLE_WORKER;
@@ -244,14 +245,17 @@ static void wait_done(struct request *r)
 		if (r->done)
 			break;
 		if (pm.mode == PMEM_MODE_IRQ || worker) {
-			if (pm.mode == PMEM_MODE_POLL)
-				xl_poller_needed();
+			bool polled = pm.mode == PMEM_MODE_POLL;
+			if (polled)
+				xl_poller_needed(); /* the worker polls for us */
 			/* A killed process gets -EINTR at once without sleeping:
 			 * it must still wait (the device may write its buffer),
 			 * so it polls. */
 			r->sleeping = true;
 			sleep_on(r, &cq_lock);
 			r->sleeping = false;
+			if (polled)
+				xl_poller_done();
 			continue;
 		}
 		spin_unlock(&cq_lock);
@@ -361,14 +365,6 @@ int pmem_set_fail(uint64_t block, uint64_t count)
 	pmem_fence_w_w();
 	pmem_write(pm.regs->fail_count, count);
 	return 0;
-}
-
-int pmem_inflight(void)
-{
-	int n = 0;
-	for (int i = 0; i < PMEM_QDEPTH; i++)
-		n += __atomic_load_n(&pm.req[i].busy, __ATOMIC_RELAXED);
-	return n;
 }
 
 int pmem_poll(void)

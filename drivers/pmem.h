@@ -112,10 +112,6 @@ int pmem_set_fail(uint64_t block, uint64_t count);
  * something to reap. Returns how many requests completed. */
 int pmem_poll(void);
 
-/* pmem_inflight - commands submitted and not yet waited for (a racy
- * count): a polling worker must not sleep while there are any. */
-int pmem_inflight(void);
-
 /* pmem_intr - the completion IPI (IPI_PMEM): reap the completion queue,
  * wake the waiters. Interrupt context; takes the completion lock. */
 void pmem_intr(void);

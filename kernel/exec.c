@@ -304,19 +304,30 @@ long sys_exec(const struct sys_args *a)
 	struct proc *p = curproc();
 	char path[128], *argv[MAXARG + 1], *buf;
 	long argc, err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
+	bool busy;
 	if (err < 0)
 		return err;
-	/* Stale syscall-page entries must not run in the new image. */
-	xl_proc_stop(p);
-	if (p->nthreads > 1)
-		return -EBUSY; /* exec from a multi-threaded process (syscall
-				* threads too): not supported */
-	xl_proc_teardown(p); /* no syscall thread: unpin the pages */
-	if (!(buf = page_alloc()))
+	spin_lock(&p->lock);
+	busy = p->nthreads - p->nsys > 1;
+	spin_unlock(&p->lock);
+	if (busy)
+		return -EBUSY; /* exec from a multi-threaded process: not supported */
+	/* Stale syscall-page entries must not run in the new image: stop
+	 * serving the pages, and let every syscall thread end its call. */
+	if ((err = xl_proc_quiesce(p)))
+		return err;
+	if (!(buf = page_alloc())) {
+		xl_proc_thaw(p);
 		return -ENOMEM;
+	}
 	argc = fetch_args(arg_uaddr(a, 1), argv, buf);
 	err = argc < 0 ? argc : exec_program(p, curthread(), path, argv);
 	page_free(buf);
+	if (err < 0) {
+		xl_proc_thaw(p); /* the old image goes on, and so do its pages */
+		return err;
+	}
+	xl_proc_teardown(p); /* the new image starts with no pages */
 	/* The trap path stores the result in a0: the new program's argc. */
-	return err < 0 ? err : argc;
+	return argc;
 }

@@ -156,6 +156,18 @@ bool page_free_if_pinned(void *page)
 	return pinned;
 }
 
+bool page_orphaned(void *page)
+{
+	long i = page_index((uint64_t)page);
+	bool orphan;
+	if (i < 0)
+		return false;
+	spin_lock(&mem.lock);
+	orphan = BIT(mem.pinned, i) && BIT(mem.orphan, i);
+	spin_unlock(&mem.lock);
+	return orphan;
+}
+
 uint64_t page_free_count(void)
 {
 	return __atomic_load_n(&mem.nfree, __ATOMIC_RELAXED);

@@ -30,6 +30,9 @@ bool page_unpin(void *page);
 /* page_free_if_pinned - if page is pinned, page_free it (mark it freed for
  * page_unpin) and return true; else leave it alone and return false. */
 bool page_free_if_pinned(void *page);
+/* page_orphaned - is page pinned and freed by its owner meanwhile (so
+ * page_unpin will say to free it)? Takes the allocator lock. */
+bool page_orphaned(void *page);
 /* page_free_count / page_total - pages free now, pages ever added. */
 uint64_t page_free_count(void);
 uint64_t page_total(void);

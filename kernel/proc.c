@@ -31,7 +31,10 @@ struct proc *curproc(void)
 
 int proc_killed(void)
 {
-	struct proc *p = curproc();
+	struct thread *t = curthread();
+	struct proc *p = t ? t->proc : NULL;
+	if (t && t->sys && __atomic_load_n(&t->cancel, __ATOMIC_ACQUIRE))
+		return EXIT_KILLED; /* its call is cancelled: it ends */
 	return p && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
 }
 
@@ -101,6 +104,26 @@ void proc_doom(struct proc *p, int status)
 	}
 	spin_unlock(&p->lock);
 	poke_threads(p);
+}
+
+int proc_end_sys_threads(struct proc *p)
+{
+	int err = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++) {
+		struct thread *t = &threads[i];
+		if (t->proc != p || !t->sys)
+			continue;
+		__atomic_store_n(&t->cancel, true, __ATOMIC_RELEASE);
+		if (t->state == T_SLEEPING)
+			sched_wake_locked(t); /* it sees -EINTR */
+	}
+	spin_unlock(&sched_lock);
+	spin_lock(&p->lock);
+	while (p->nsys > 0 && !err)
+		err = sleep_on(&p->nsys, &p->lock);
+	spin_unlock(&p->lock);
+	return err;
 }
 
 int proc_kill(int pid, int status)
@@ -187,8 +210,8 @@ bool proc_thread_exiting(struct thread *t, long value)
 	bool last, orphans;
 	spin_lock(&p->lock);
 	last = --p->nthreads == 0;
-	if (t->sys)
-		p->nsys--;
+	if (t->sys && --p->nsys == 0)
+		wakeup(&p->nsys); /* proc_end_sys_threads waits for it */
 	/* The last user thread leaves only syscall threads: they end too. */
 	orphans = !last && !t->sys && p->nthreads == p->nsys;
 	if (last && !p->killed)

@@ -36,10 +36,16 @@ struct proc *curproc(void);
 int proc_kill(int pid, int status);
 /* proc_kill_group - proc_kill every process of group pgid except init. */
 void proc_kill_group(int pgid, int status);
-/* proc_killed - the status the current process must die with, or 0. */
+/* proc_killed - the status the current process must die with, or 0;
+ * nonzero too in a syscall thread whose call is cancelled (exec). */
 int proc_killed(void);
 /* proc_doom - make p die with status at its next chance, like kill. */
 void proc_doom(struct proc *p, int status);
+/* proc_end_sys_threads - cancel the calls of p's syscall threads (their
+ * handlers see -EINTR, as if p were killed) and wait until every one has
+ * ended. The caller makes sure no new one starts. Takes the scheduler
+ * lock and p's. 0, or -EINTR if the caller is killed meanwhile. */
+int proc_end_sys_threads(struct proc *p);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_start_init - create pid 1 running the program name (from the file

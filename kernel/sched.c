@@ -8,6 +8,7 @@
 #include "sched_lock.h"
 #include "thread.h"
 #include "vm.h"
+#include "xl.h"
 #include "../drivers/timer.h"
 #include "../lib/errno.h"
 
@@ -169,10 +170,23 @@ int sleep_on(void *chan, struct spinlock *lk)
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
+	/* Again under sched_lock: a kill (or cancel) between the first look
+	 * and here wakes only threads already asleep, and would miss us. */
+	if (proc_killed()) {
+		if (lk != &sched_lock) {
+			spin_unlock(&sched_lock);
+			spin_lock(lk);
+		}
+		return -EINTR;
+	}
 	t->chan = chan;
 	t->state = T_SLEEPING;
 	t->nsleeps++;
+	if (t->sys)
+		xl_thread_parks(t, true); /* a syscall thread parks (xl_worker.c) */
 	sched();
+	if (t->sys)
+		xl_thread_parks(t, false);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);

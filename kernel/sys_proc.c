@@ -10,6 +10,7 @@
 #include "syscall.h"
 #include "uaccess.h"
 #include "vm.h"
+#include "xl.h"
 #include "../drivers/timer.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
@@ -71,7 +72,10 @@ long sys_kill(const struct sys_args *a)
 
 long sys_sbrk(const struct sys_args *a)
 {
-	return vm_sbrk(curproc()->vm, arg_long(a, 0));
+	long delta = arg_long(a, 0), ret = vm_sbrk(curproc()->vm, delta);
+	if (delta < 0 && ret >= 0)
+		xl_proc_unmapped(curproc()); /* a syscall page freed is unregistered */
+	return ret;
 }
 
 long sys_sleep(const struct sys_args *a)

@@ -71,6 +71,7 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	t->proc = p;
 	t->pin = -1;
 	t->sys = false;
+	t->cancel = false;
 	t->wake_tick = 0;
 	t->nsleeps = 0;
 	t->joined = false;

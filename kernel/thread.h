@@ -34,6 +34,8 @@ struct thread {
 	struct proc *proc;       /* NULL for a kernel-only thread */
 	bool sys;                /* a syscall thread: kernel code of proc,
 				  * never in user mode (kernel/xl_worker.c) */
+	bool cancel;             /* a syscall thread told to give up its call
+				  * and end (exec): proc_killed() says so */
 	char name[16];
 	struct context ctx;      /* saved by switch_to */
 	uint64_t kstack_lo, kstack_top; /* usable stack (guard below lo) */

@@ -24,9 +24,8 @@ int xl_nworkers;
 uint64_t xl_spin_ticks;
 struct xl_ctx xl_ctxs[NPROC];
 int xl_nctx = NPROC;
-/* Allocation of contexts and the round robin over workers. */
+/* Allocation of contexts. */
 static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
-static int next_worker;
 
 static bool worker_hart[MAX_HARTS];
 
@@ -72,7 +71,6 @@ void xl_init(void)
 		struct xl_worker *w = &xl_workers[xl_nworkers];
 		if (harts[id].role != ROLE_WORKER || !harts[id].online)
 			continue;
-		spin_init(&w->lock, "xl.worker");
 		w->hart = w->st.hart = id;
 		w->thread = kthread_create("xlworker", xl_worker_main, w, id);
 		if (!w->thread) {
@@ -102,9 +100,11 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		 * it under its lock (set up once, in xl_init), never memset. */
 		spin_lock(&c->lock);
 		memset(c->reg, 0, sizeof(c->reg));
-		c->nthreads = c->nidle = c->nfree = c->waiters = 0;
-		c->kick = false;
-		c->worker = next_worker++ % xl_nworkers;
+		memset(c->pool, 0, sizeof(c->pool));
+		for (int w = 0; w < XL_MAX_WORKERS; w++)
+			c->pool[w] = (struct xl_pool){ .ctx = c, .worker = w };
+		c->nthreads = c->nparked = c->waiters = 0;
+		c->frozen = false;
 		c->proc = p;
 		spin_unlock(&c->lock);
 		p->xl = c;
@@ -161,10 +161,10 @@ long sys_xl_register(const struct sys_args *a)
 		return -ENOSPC;
 	}
 	memset(&k->hdr, 0, sizeof(k->hdr));
-	k->hdr.worker = (uint32_t)xl_workers[c->worker].hart;
+	k->hdr.worker = (uint32_t)xl_workers[0].hart;
 	c->reg[i] = (struct xl_reg){ .uva = uva, .k = k, .refs = 1 };
 	spin_unlock(&c->lock);
-	xl_wake_worker(&xl_workers[c->worker]); /* let it see the page now */
+	xl_wake_all(); /* let them see the page now */
 	return i;
 }
 
@@ -209,19 +209,42 @@ long sys_xl_unregister(const struct sys_args *a)
 	c->reg[i].stopped = true;
 	c->reg[i].uva = 0;
 	k = xl_reg_put(c, i);
-	c->kick = true; /* idle syscall threads look again: maybe they go */
-	wakeup(&c->work_chan);
+	xl_kick_idle(c); /* idle syscall threads look again: maybe they go */
 	spin_unlock(&c->lock);
 	xl_page_release(k);
 	return 0;
 }
 
-int xl_count_completed(struct xl_ctx *c)
+void xl_proc_unmapped(struct proc *p)
+{
+	struct xl_ctx *c = p->xl;
+	struct xl_page *k[XL_MAX_PAGES] = { 0 };
+	if (!c)
+		return;
+	spin_lock(&c->lock);
+	for (int i = 0; i < XL_MAX_PAGES; i++) {
+		struct xl_reg *r = &c->reg[i];
+		if (!r->k || !r->uva || !page_orphaned(r->k))
+			continue;
+		/* As if unregistered: entries in flight finish into the old
+		 * page, which stays pinned until the last of them is done. */
+		r->stopped = true;
+		r->uva = 0;
+		__atomic_or_fetch(&r->k->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
+		k[i] = xl_reg_put(c, i);
+	}
+	xl_kick_idle(c);
+	spin_unlock(&c->lock);
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		xl_page_release(k[i]);
+}
+
+int xl_count_completed(struct xl_ctx *c, unsigned pages)
 {
 	int n = 0;
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
-		if (!pg)
+		if (!pg || (pages && !(pages & (1u << i))))
 			continue;
 		for (int j = 0; j < XL_ENTRIES; j++)
 			n += __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED) == XL_COMPLETED;
@@ -229,27 +252,30 @@ int xl_count_completed(struct xl_ctx *c)
 	return n;
 }
 
-/* xl_wait(min, timeout) -> how many entries of the process's pages are
- * COMPLETED, once at least min are or timeout ticks have passed (0: no
- * timeout); -EINVAL (no pages, bad min or timeout) or -EINTR. Wakes the
- * worker if it sleeps. Sleeps on the context's done channel. */
+/* xl_wait(min, timeout, pages) -> how many entries are COMPLETED in the
+ * process's pages whose index (xl_register's result) is a bit of pages
+ * (0: all of them), once at least min are or timeout ticks have passed
+ * (0: no timeout); -EINVAL (no pages, bad min, timeout or mask) or
+ * -EINTR. Wakes the workers if they sleep. Sleeps on the context's done
+ * channel. */
 long sys_xl_wait(const struct sys_args *a)
 {
 	struct xl_ctx *c = curproc()->xl;
 	long min = arg_long(a, 0), timeout = arg_long(a, 1), n;
-	uint64_t deadline = sched_ticks() + (uint64_t)timeout;
+	uint64_t pages = arg_uaddr(a, 2), deadline = sched_ticks() + (uint64_t)timeout;
 	int err = 0;
 
-	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0)
+	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0 ||
+	    pages >> XL_MAX_PAGES)
 		return -EINVAL;
-	xl_wake_worker(&xl_workers[c->worker]);
+	xl_wake_all();
 	spin_lock(&c->lock);
 	c->waiters++;
 	for (;;) {
 		/* Pairs with the fence after a completion: either it sees
 		 * waiters, or we see its COMPLETED. */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		n = xl_count_completed(c);
+		n = xl_count_completed(c, (unsigned)pages);
 		if (n >= min || err || (timeout && sched_ticks() >= deadline))
 			break;
 		err = timeout ? sleep_on_until(&c->done_chan, &c->lock, deadline)
@@ -260,26 +286,15 @@ long sys_xl_wait(const struct sys_args *a)
 	return err ? err : n;
 }
 
-void xl_wake_worker(struct xl_worker *w)
-{
-	spin_lock(&w->lock);
-	if (w->sleeping) {
-		w->sleeping = false;
-		w->st.wakeups++;
-		wakeup(&w->sleeping);
-	}
-	spin_unlock(&w->lock);
-}
-
-/* xl_wake() -> 0: wake the process's worker (after seeing NEED_WAKEUP);
- * -EINVAL if the process has no syscall page. */
+/* xl_wake() -> 0: wake the workers (after seeing NEED_WAKEUP: they all
+ * sleep); -EINVAL if the process has no syscall page. */
 long sys_xl_wake(const struct sys_args *a)
 {
 	struct xl_ctx *c = curproc()->xl;
 	UNUSED(a);
 	if (!c)
 		return -EINVAL;
-	xl_wake_worker(&xl_workers[c->worker]);
+	xl_wake_all();
 	return 0;
 }
 
@@ -310,17 +325,34 @@ long sys_xlstat(const struct sys_args *a)
 	return err ? err : xl_nworkers;
 }
 
-void xl_proc_stop(struct proc *p)
+/* Freeze or thaw c's pages (frozen: served by nobody). */
+static void set_frozen(struct xl_ctx *c, bool frozen)
+{
+	spin_lock(&c->lock);
+	c->frozen = frozen;
+	xl_kick_idle(c); /* frozen: idle syscall threads see no pages and leave */
+	spin_unlock(&c->lock);
+	if (!frozen)
+		xl_wake_all(); /* entries may wait */
+}
+
+int xl_proc_quiesce(struct proc *p)
 {
 	struct xl_ctx *c = p->xl;
+	int err;
 	if (!c)
-		return;
-	spin_lock(&c->lock);
-	for (int i = 0; i < XL_MAX_PAGES; i++)
-		c->reg[i].stopped = true;
-	c->kick = true; /* idle syscall threads see no pages and leave */
-	wakeup(&c->work_chan);
-	spin_unlock(&c->lock);
+		return 0;
+	set_frozen(c, true); /* after this no syscall thread is made */
+	err = proc_end_sys_threads(p);
+	if (err)
+		set_frozen(c, false);
+	return err;
+}
+
+void xl_proc_thaw(struct proc *p)
+{
+	if (p->xl)
+		set_frozen(p->xl, false);
 }
 
 void xl_proc_teardown(struct proc *p)

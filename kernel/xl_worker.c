@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Exception-less system calls, the worker half: on a worker hart, syscall
-// threads (kernel threads of the owning process) take SUBMITTED entries
-// from their process's pages and run them through the trap path's
-// dispatcher; a thread that blocks in a handler parks and another takes
-// over. Whoever polls on the hart (a syscall thread between entries, or the
-// worker thread when none does) reaps pmem completions and gets a thread
-// going for every process with work. Idle: spin, then NEED_WAKEUP and sleep.
+// Exception-less system calls, the syscall threads: on a worker hart,
+// kernel threads of the owning process take SUBMITTED entries from its
+// pages and run them through the trap path's dispatcher. A process has a
+// pool of them on each worker hart; one that blocks in a handler parks,
+// and the next poller (kernel/xl_poll.c) wakes an idle one or makes
+// another, so blocking calls never stall the ring.
 #include "xl.h"
 #include "hart.h"
 #include "printk.h"
@@ -13,12 +12,16 @@
 #include "sched.h"
 #include "syscall.h"
 #include "thread.h"
-#include "../drivers/pmem.h"
 #include "../lib/errno.h"
 
 #define XL_PAGE_QUOTA 16 /* entries taken from one page per turn */
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
-#define XL_MAX_THREADS 16 /* syscall threads per process */
+/* Syscall threads: per process (each may sit in a blocking call), and in
+ * all, so that user threads always find slots in the thread table. */
+#define XL_MAX_THREADS XL_MAX_BLOCKED
+#define XL_MAX_SYS_THREADS (NTHREAD / 2)
+
+static int nsys_threads; /* syscall threads alive (atomic) */
 
 /* Calls an entry may not make: they act on the calling thread itself
  * (which in a page is a kernel syscall thread) or on the page machinery. */
@@ -34,9 +37,12 @@ static bool forbidden(unsigned nr)
 	}
 }
 
-static uint64_t now(void)
+/* The error for a number the kernel will not run in a page, or 0. */
+static long refusal(unsigned nr)
 {
-	return arch_time();
+	if (nr >= NR_SYSCALL_MAX)
+		return -ENOSYS;
+	return forbidden(nr) ? -ENOTSUP : 0;
 }
 
 /* Is a thread other than the worker thread waiting for this hart? The
@@ -50,44 +56,94 @@ static bool others_ready(struct xl_worker *w)
 	return n > 0 || this_hart()->need_resched;
 }
 
-/* Tell xl_wait callers of c that an entry completed. */
-static void notify(struct xl_ctx *c)
+/* Tell xl_wait callers of c that an entry completed; locked: c->lock is
+ * held by the caller. */
+static void notify(struct xl_ctx *c, bool locked)
 {
 	/* Pairs with the fence in sys_xl_wait (no lost wake-up). */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&c->waiters, __ATOMIC_RELAXED)) {
+	if (!__atomic_load_n(&c->waiters, __ATOMIC_RELAXED))
+		return;
+	if (!locked)
 		spin_lock(&c->lock);
-		wakeup(&c->done_chan);
+	wakeup(&c->done_chan);
+	if (!locked)
 		spin_unlock(&c->lock);
-	}
 }
 
-/* Copy, check and run the entry e has become ours to run. */
-static long execute(struct xl_ctx *c, struct xl_worker *w, volatile struct xl_entry *e)
+/* The pool each syscall thread runs a handler for, by thread slot (NULL
+ * between entries): sleep_on counts parks through it. */
+static struct xl_pool *in_call[NTHREAD];
+
+void xl_thread_parks(struct thread *t, bool asleep)
+{
+	struct xl_pool *pl = in_call[t - threads];
+	if (!pl)
+		return;
+	xl_count(asleep ? &xl_workers[pl->worker].st.parked : &xl_workers[pl->worker].st.resumed, 1);
+	__atomic_add_fetch(&pl->ctx->nparked, asleep ? 1 : -1, __ATOMIC_RELAXED);
+}
+
+/* Copy, check and run the entry e has become ours to run; *refused if
+ * the kernel would not run it (the handler's own errors are results). */
+static long execute(struct xl_pool *pl, volatile struct xl_entry *e, bool *refused)
 {
 	struct thread *t = curthread();
+	struct xl_worker *w = &xl_workers[pl->worker];
 	struct sys_args a;
 	unsigned nr = e->nr;
-	uint64_t sleeps;
 	long ret;
 
 	/* From here on we use the copy: the user may rewrite the entry. */
 	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
 		a.a[i] = e->arg[i];
-	if (nr >= NR_SYSCALL_MAX || forbidden(nr))
-		return nr >= NR_SYSCALL_MAX ? -ENOSYS : -ENOTSUP;
-	/* Inside a handler we may park: we no longer poll for the worker. */
-	__atomic_sub_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	sleeps = t->nsleeps;
-	ret = syscall_dispatch(nr, &a);
-	if (t->nsleeps != sleeps) {
-		w->st.parked++;
-		w->st.resumed++; /* we are back: the entry completes below */
+	if ((ret = refusal(nr))) {
+		*refused = true;
+		return ret;
 	}
+	*refused = false;
+	/* Inside a handler we may park: we no longer poll for the worker. */
+	__atomic_sub_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
+	in_call[t - threads] = pl;
+	ret = syscall_dispatch(nr, &a);
+	in_call[t - threads] = NULL;
 	__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
 	return ret;
+}
+
+/* Page pg's entry e is EXECUTING and ret its result: publish it and count
+ * it. Returns whether it was published. */
+static bool publish(struct xl_worker *w, struct xl_page *pg, struct xl_entry *e, long ret,
+		    bool refused)
+{
+	uint32_t s = XL_EXECUTING;
+	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
+	/* The result before COMPLETED; if the user scribbled on the state
+	 * meanwhile, the entry is theirs again and we leave it. */
+	if (!__atomic_compare_exchange_n(&e->state, &s, XL_COMPLETED, false, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED)) {
+		xl_count(&pg->hdr.dropped, 1);
+		xl_count(&w->st.dropped, 1);
+		return false;
+	}
+	if (refused) {
+		xl_count(&pg->hdr.rejected, 1);
+		xl_count(&w->st.rejected, 1);
+	}
+	__atomic_store_n(&pg->hdr.worker, (uint32_t)w->hart, __ATOMIC_RELAXED);
+	xl_count(&pg->hdr.completed, 1);
+	xl_count(&w->st.served, 1);
+	return true;
+}
+
+/* Take entry e if it is SUBMITTED: true if it was ours. */
+static bool take(struct xl_entry *e)
+{
+	uint32_t s = XL_SUBMITTED;
+	return __atomic_compare_exchange_n(&e->state, &s, XL_EXECUTING, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 /* Does pg hold an entry SUBMITTED or END? Reads only. */
@@ -101,59 +157,38 @@ static bool page_busy(const struct xl_page *pg)
 	return false;
 }
 
-/* Take entry e if it is SUBMITTED, run it, publish the result. */
-static bool run_entry(struct xl_ctx *c, struct xl_worker *w, struct xl_page *pg,
-		      struct xl_entry *e)
-{
-	uint32_t s = XL_SUBMITTED;
-	long ret;
-	if (!__atomic_compare_exchange_n(&e->state, &s, XL_EXECUTING, false, __ATOMIC_ACQUIRE,
-					 __ATOMIC_RELAXED))
-		return false;
-	ret = execute(c, w, e);
-	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
-	/* The result before COMPLETED; if the user scribbled on the state
-	 * meanwhile, the entry is theirs again and we leave it. */
-	s = XL_EXECUTING;
-	__atomic_compare_exchange_n(&e->state, &s, XL_COMPLETED, false, __ATOMIC_RELEASE,
-				    __ATOMIC_RELAXED);
-	if (ret == -ENOSYS || ret == -ENOTSUP) {
-		w->st.rejected++;
-		pg->hdr.rejected++;
-	}
-	pg->hdr.completed++;
-	w->st.served++;
-	notify(c);
-	return true;
-}
-
 /* Serve up to XL_PAGE_QUOTA entries of pg from *next on; *stop if an END
  * entry says so. Returns how many ran. */
-static int serve_page(struct xl_ctx *c, struct xl_worker *w, struct xl_page *pg, unsigned *next,
-		      bool *stop)
+static int serve_page(struct xl_pool *pl, struct xl_page *pg, unsigned *next, bool *stop)
 {
 	int ran = 0;
 	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++) {
 		unsigned i = (*next + k) % XL_ENTRIES;
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
+		bool refused;
+		long ret;
 		if (s == XL_END) {
 			*stop = true;
 			break;
 		}
-		if (s == XL_SUBMITTED && run_entry(c, w, pg, &pg->e[i])) {
-			ran++;
-			*next = i + 1;
-			if (proc_killed())
-				break;
-		}
+		if (s != XL_SUBMITTED || !take(&pg->e[i]))
+			continue;
+		ret = execute(pl, &pg->e[i], &refused);
+		if (publish(&xl_workers[pl->worker], pg, &pg->e[i], ret, refused))
+			notify(pl->ctx, false);
+		ran++;
+		*next = i + 1;
+		if (proc_killed())
+			break;
 	}
 	return ran;
 }
 
 /* One turn over c's pages, a page at a time, each pinned by a reference
  * while we serve it. Returns how many entries ran. */
-static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
+static int serve(struct xl_pool *pl, unsigned *rr)
 {
+	struct xl_ctx *c = pl->ctx;
 	int ran = 0;
 	for (int k = 0; k < XL_MAX_PAGES && ran < XL_QUOTA && !proc_killed(); k++) {
 		int i = (int)((*rr + k) % XL_MAX_PAGES);
@@ -168,7 +203,7 @@ static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
 		if (!(pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(pg))
 			continue;
 		spin_lock(&c->lock);
-		if (!r->k || r->stopped) {
+		if (!r->k || r->stopped || c->frozen) {
 			spin_unlock(&c->lock);
 			continue;
 		}
@@ -176,7 +211,7 @@ static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
 		pg = r->k;
 		next = r->next;
 		spin_unlock(&c->lock);
-		ran += serve_page(c, w, pg, &next, &stop);
+		ran += serve_page(pl, pg, &next, &stop);
 		spin_lock(&c->lock);
 		r->next = next;
 		if (stop && !r->stopped) {
@@ -191,10 +226,10 @@ static int serve(struct xl_ctx *c, struct xl_worker *w, unsigned *rr)
 	return ran;
 }
 
-/* Is any entry of c SUBMITTED, or END (to be noticed)? c->lock held, or
- * a racy look that only reads. */
-static bool pending(struct xl_ctx *c)
+bool xl_pending(struct xl_ctx *c)
 {
+	if (c->frozen)
+		return false;
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
 		if (pg && !c->reg[i].stopped && page_busy(pg))
@@ -205,7 +240,7 @@ static bool pending(struct xl_ctx *c)
 
 static bool has_pages(struct xl_ctx *c)
 {
-	for (int i = 0; i < XL_MAX_PAGES; i++)
+	for (int i = 0; i < XL_MAX_PAGES && !c->frozen; i++)
 		if (c->reg[i].k && !c->reg[i].stopped)
 			return true;
 	return false;
@@ -213,15 +248,22 @@ static bool has_pages(struct xl_ctx *c)
 
 static void syscall_thread_main(void *arg);
 
-/* A new syscall thread for c's process on w's hart (c->lock held). */
-static void spawn(struct xl_ctx *c, struct xl_worker *w)
+/* A new syscall thread in pool pl, on its worker's hart (c->lock held).
+ * False if none can be made: the process is dying, or no thread slot. */
+static bool spawn(struct xl_pool *pl)
 {
+	struct xl_ctx *c = pl->ctx;
 	struct proc *p = c->proc;
 	struct thread *t;
+	if (__atomic_add_fetch(&nsys_threads, 1, __ATOMIC_RELAXED) > XL_MAX_SYS_THREADS) {
+		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
+		return false;
+	}
 	spin_lock(&p->lock);
 	if (p->killed || p->nthreads == 0) { /* dying, or its last thread left */
 		spin_unlock(&p->lock);
-		return;
+		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
+		return false;
 	}
 	p->nthreads++; /* the process cannot end while we set it up */
 	p->nsys++;
@@ -231,64 +273,90 @@ static void spawn(struct xl_ctx *c, struct xl_worker *w)
 		spin_lock(&p->lock);
 		p->nthreads--, p->nsys--; /* its user threads still count: never 0 */
 		spin_unlock(&p->lock);
-		return;
+		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
+		return false;
 	}
 	t->sys = true;
 	t->kfn = syscall_thread_main;
-	t->karg = c;
-	t->pin = w->hart;
+	t->karg = pl;
+	t->pin = xl_workers[pl->worker].hart;
+	pl->nthreads++;
 	c->nthreads++;
-	__atomic_add_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
-	w->st.threads++;
+	__atomic_add_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
+	xl_count(&xl_workers[pl->worker].st.threads, 1);
 	sched_make_runnable(t);
+	return true;
 }
 
-/* c has submitted entries: make sure a thread of it is going (lock held). */
-static void get_going(struct xl_ctx *c, struct xl_worker *w)
+/* Complete c's SUBMITTED entries unrun (c->lock held): -EAGAIN, or the
+ * error a number would get anyway. */
+static void refuse_all(struct xl_ctx *c, struct xl_worker *w)
 {
-	int nfree = __atomic_load_n(&c->nfree, __ATOMIC_RELAXED);
-	if (nfree > c->nidle)
-		return; /* one is running or runnable: it will get there */
-	if (c->nidle > 0) {
-		c->kick = true;
-		wakeup(&c->work_chan);
-	} else if (c->nthreads < XL_MAX_THREADS) {
-		spawn(c, w);
-	}
-}
-
-int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
-{
-	int found = pmem_poll(), me = (int)(w - xl_workers);
-	w->st.polled += found;
-	w->st.passes++;
-	for (int i = 0; i < xl_nctx; i++) {
-		struct xl_ctx *c = &xl_ctxs[i];
-		if (c == self || !__atomic_load_n(&c->proc, __ATOMIC_RELAXED) || c->worker != me)
+	for (int i = 0; i < XL_MAX_PAGES; i++) {
+		struct xl_page *pg = c->reg[i].k;
+		if (!pg || c->reg[i].stopped)
 			continue;
-		if (!pending(c)) /* unlocked look first (reads only) */
-			continue;
-		spin_lock(&c->lock);
-		if (c->proc && pending(c)) {
-			found++;
-			get_going(c, w);
+		for (int j = 0; j < XL_ENTRIES; j++) {
+			struct xl_entry *e = &pg->e[j];
+			long err;
+			if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_SUBMITTED || !take(e))
+				continue;
+			err = refusal(__atomic_load_n(&e->nr, __ATOMIC_RELAXED));
+			if (publish(w, pg, e, err ? err : -EAGAIN, true))
+				notify(c, true);
 		}
-		spin_unlock(&c->lock);
 	}
-	return found;
 }
 
-/* Sleep until there is work for c (or none will come): false to exit. */
-static bool idle(struct xl_ctx *c)
+void xl_get_going(struct xl_ctx *c, struct xl_worker *w)
 {
+	struct xl_pool *pl = &c->pool[w - xl_workers];
+	if (__atomic_load_n(&pl->nfree, __ATOMIC_RELAXED) > pl->nidle)
+		return; /* one is running or runnable here: it will get there */
+	if (pl->nidle > 0) {
+		pl->kick = true;
+		wakeup(&pl->work_chan);
+		return;
+	}
+	if (c->nthreads < XL_MAX_THREADS && spawn(pl))
+		return;
+	/* No new thread: a free one on another worker will do. */
+	for (int i = 0; i < xl_nworkers; i++) {
+		struct xl_pool *o = &c->pool[i];
+		if (__atomic_load_n(&o->nfree, __ATOMIC_RELAXED) > o->nidle)
+			return;
+		if (o->nidle > 0) {
+			o->kick = true;
+			wakeup(&o->work_chan);
+			return;
+		}
+	}
+	/* Every thread is inside a handler. If all of them sleep there,
+	 * nobody can take these entries: say so in them. */
+	if (__atomic_load_n(&c->nparked, __ATOMIC_RELAXED) >= c->nthreads)
+		refuse_all(c, w);
+}
+
+void xl_kick_idle(struct xl_ctx *c)
+{
+	for (int i = 0; i < xl_nworkers; i++) {
+		c->pool[i].kick = true;
+		wakeup(&c->pool[i].work_chan);
+	}
+}
+
+/* Sleep until there is work for pl (or none will come): false to exit. */
+static bool idle(struct xl_pool *pl)
+{
+	struct xl_ctx *c = pl->ctx;
 	bool stay = true;
 	spin_lock(&c->lock);
-	if (!c->kick && has_pages(c) && !proc_killed()) {
-		c->nidle++;
-		sleep_on(&c->work_chan, &c->lock);
-		c->nidle--;
+	if (!pl->kick && has_pages(c) && !proc_killed()) {
+		pl->nidle++;
+		sleep_on(&pl->work_chan, &c->lock);
+		pl->nidle--;
 	}
-	c->kick = false;
+	pl->kick = false;
 	if (!has_pages(c) || proc_killed())
 		stay = false;
 	spin_unlock(&c->lock);
@@ -299,19 +367,20 @@ static bool idle(struct xl_ctx *c)
  * between them, spins a while when there are none, then sleeps. */
 static void syscall_thread_main(void *arg)
 {
-	struct xl_ctx *c = arg;
-	struct xl_worker *w = &xl_workers[c->worker];
-	uint64_t last = now();
+	struct xl_pool *pl = arg;
+	struct xl_ctx *c = pl->ctx;
+	struct xl_worker *w = &xl_workers[pl->worker];
+	uint64_t last = arch_time();
 	unsigned rr = 0;
 
 	__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
 	while (!proc_killed()) {
-		int ran = serve(c, w, &rr);
+		int ran = serve(pl, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
-			last = now();
+			last = arch_time();
 		if (ran && !others_ready(w))
 			continue;
-		if (ran || now() - last < xl_spin_ticks) {
+		if (ran || arch_time() - last < xl_spin_ticks) {
 			if (others_ready(w))
 				sched_yield(); /* fair turns with other processes */
 			else
@@ -319,81 +388,18 @@ static void syscall_thread_main(void *arg)
 			continue;
 		}
 		__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-		bool stay = idle(c);
+		bool stay = idle(pl);
 		__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
 		if (!stay)
 			break;
-		last = now();
+		last = arch_time();
 	}
 	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
 	spin_lock(&c->lock);
+	pl->nthreads--;
 	c->nthreads--;
-	__atomic_sub_fetch(&c->nfree, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
 	spin_unlock(&c->lock);
 	thread_exit(0);
-}
-
-/* Set or clear NEED_WAKEUP on every page w serves. */
-static void need_wakeup(struct xl_worker *w, bool on)
-{
-	int me = (int)(w - xl_workers);
-	for (int i = 0; i < xl_nctx; i++) {
-		struct xl_ctx *c = &xl_ctxs[i];
-		if (!__atomic_load_n(&c->proc, __ATOMIC_RELAXED) || c->worker != me)
-			continue;
-		spin_lock(&c->lock);
-		for (int j = 0; c->proc && j < XL_MAX_PAGES; j++)
-			if (c->reg[j].k && on)
-				__atomic_or_fetch(&c->reg[j].k->hdr.flags, XL_NEED_WAKEUP, __ATOMIC_RELAXED);
-			else if (c->reg[j].k)
-				__atomic_and_fetch(&c->reg[j].k->hdr.flags, ~XL_NEED_WAKEUP,
-						   __ATOMIC_RELAXED);
-		spin_unlock(&c->lock);
-	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the flag before our rescan */
-}
-
-/* Sleep with NEED_WAKEUP set, unless a last look finds work. */
-static void deep_sleep(struct xl_worker *w)
-{
-	need_wakeup(w, true);
-	if (xl_poll_pass(w, NULL) == 0) {
-		spin_lock(&w->lock);
-		w->sleeping = true;
-		w->st.sleeps++;
-		while (w->sleeping)
-			sleep_on(&w->sleeping, &w->lock);
-		spin_unlock(&w->lock);
-	}
-	need_wakeup(w, false);
-}
-
-void xl_poller_needed(void)
-{
-	for (int i = 0; i < xl_nworkers; i++)
-		if (xl_workers[i].hart == hart_id())
-			xl_wake_worker(&xl_workers[i]);
-}
-
-void xl_worker_main(void *arg)
-{
-	struct xl_worker *w = arg;
-	uint64_t last = now();
-	for (;;) {
-		if (xl_poll_pass(w, NULL) > 0)
-			last = now();
-		/* Polling syscall threads do our work: stay out of their way. */
-		if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0 || pmem_inflight() > 0 ||
-		    now() - last < xl_spin_ticks) {
-			if (sched_others_ready())
-				sched_yield();
-			else
-				arch_relax();
-			if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0)
-				last = now();
-			continue;
-		}
-		deep_sleep(w);
-		last = now();
-	}
 }

@@ -46,7 +46,7 @@ SYSCALL(36, setaffinity, 2)  /* setaffinity(tid or 0, hart or -1): pin a thread 
 /* Exception-less system calls (kernel/xl.c, lib/xl_abi.h, docs/xl.md). */
 SYSCALL(40, xl_register, 1)  /* xl_register(page) -> page index */
 SYSCALL(41, xl_unregister, 1) /* xl_unregister(page) */
-SYSCALL(42, xl_wait, 2)      /* xl_wait(min, timeout ticks) -> entries COMPLETED */
+SYSCALL(42, xl_wait, 3)      /* xl_wait(min, timeout ticks, page mask) -> entries COMPLETED */
 SYSCALL(43, xl_wake, 0)      /* wake this process's worker (NEED_WAKEUP was set) */
 SYSCALL(44, echo, 6)         /* echo(a0..a5) -> xl_echo_value(): for ordering tests */
 SYSCALL(45, xlstat, 2)       /* xlstat(struct xl_stats *, size) -> workers */

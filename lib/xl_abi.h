@@ -22,6 +22,9 @@
 #define XL_ENTRIES 63   /* per page: line 0 is the header */
 #define XL_MAX_PAGES 4  /* per process */
 #define XL_MAX_WORKERS 8
+/* Entries of one process that may sleep in handlers at once (a syscall
+ * thread each); more submitted then complete with -EAGAIN, unrun. */
+#define XL_MAX_BLOCKED 64
 
 /* Entry states (seed 001's NONE, HASCALL, EXECUTING, COMPLETED, END). */
 enum xl_state {
@@ -41,6 +44,7 @@ struct xl_entry {
 	int64_t ret;      /* 56 result, or -E*: valid once COMPLETED */
 } __attribute__((aligned(XL_LINE)));
 _Static_assert(sizeof(struct xl_entry) == XL_LINE, "xl_entry is one line");
+_Static_assert(offsetof(struct xl_entry, state) == 0, "xl_entry.state");
 _Static_assert(offsetof(struct xl_entry, nr) == 4, "xl_entry.nr");
 _Static_assert(offsetof(struct xl_entry, tag) == 6, "xl_entry.tag");
 _Static_assert(offsetof(struct xl_entry, arg) == 8, "xl_entry.arg");
@@ -51,18 +55,22 @@ _Static_assert(offsetof(struct xl_entry, ret) == 56, "xl_entry.ret");
 #define XL_STOPPED 0x2     /* an END entry was seen: nothing more is served */
 
 /* Line 0 of a page. The kernel writes it; the user only reads it (what
- * the user writes there is ignored). */
+ * the user writes there is ignored). The counters are atomic adds. */
 struct xl_header {
 	uint32_t flags;      /*  0 XL_NEED_WAKEUP, XL_STOPPED */
-	uint32_t worker;     /*  4 hart id of the worker serving the page */
-	uint64_t completed;  /*  8 entries completed on this page */
-	uint64_t rejected;   /* 16 of them with a validation error */
-	uint64_t pad[5];     /* 24 */
+	uint32_t worker;     /*  4 hart id of the worker that served the last entry */
+	uint64_t completed;  /*  8 entries whose result was published (COMPLETED) */
+	uint64_t rejected;   /* 16 of them refused unrun (bad number, forbidden, no thread) */
+	uint64_t dropped;    /* 24 results not published: the state changed while EXECUTING */
+	uint64_t pad[4];     /* 32 */
 } __attribute__((aligned(XL_LINE)));
 _Static_assert(sizeof(struct xl_header) == XL_LINE, "xl_header is one line");
+_Static_assert(offsetof(struct xl_header, flags) == 0, "xl_header.flags");
 _Static_assert(offsetof(struct xl_header, worker) == 4, "xl_header.worker");
 _Static_assert(offsetof(struct xl_header, completed) == 8, "xl_header.completed");
 _Static_assert(offsetof(struct xl_header, rejected) == 16, "xl_header.rejected");
+_Static_assert(offsetof(struct xl_header, dropped) == 24, "xl_header.dropped");
+_Static_assert(offsetof(struct xl_header, pad) == 32, "xl_header.pad");
 
 struct xl_page {
 	struct xl_header hdr;               /*  0 */
@@ -71,29 +79,45 @@ struct xl_page {
 _Static_assert(sizeof(struct xl_page) == XL_PAGE_SIZE, "xl_page is one page");
 _Static_assert(offsetof(struct xl_page, e) == XL_LINE, "xl_page.e");
 
-/* Per-worker counters, as the xlstat syscall returns them. */
+/* Per-worker counters, as the xlstat syscall returns them (atomic adds,
+ * read racily). */
 struct xl_worker_stats {
 	int32_t hart;        /*  0 the worker's hart id */
 	uint32_t pad;        /*  4 */
-	uint64_t served;     /*  8 entries completed */
-	uint64_t rejected;   /* 16 of them refused (bad number, forbidden call) */
-	uint64_t parked;     /* 24 syscall threads that blocked in a handler */
-	uint64_t resumed;    /* 32 ... and came back to finish the entry */
+	uint64_t served;     /*  8 entries completed (result published) */
+	uint64_t rejected;   /* 16 of them refused unrun (bad number, forbidden, no thread) */
+	uint64_t parked;     /* 24 times a syscall thread slept inside a handler */
+	uint64_t resumed;    /* 32 ... and woke up again (parked - resumed: asleep now) */
 	uint64_t polled;     /* 40 pmem completions reaped by polling here */
 	uint64_t sleeps;     /* 48 times the worker slept with NEED_WAKEUP */
 	uint64_t wakeups;    /* 56 xl_wake calls that woke it */
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
+	uint64_t dropped;    /* 80 results not published: the user changed the state */
 };
-_Static_assert(sizeof(struct xl_worker_stats) == 80, "xl_worker_stats");
+_Static_assert(sizeof(struct xl_worker_stats) == 88, "xl_worker_stats");
+_Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");
+_Static_assert(offsetof(struct xl_worker_stats, pad) == 4, "xl_worker_stats.pad");
+_Static_assert(offsetof(struct xl_worker_stats, served) == 8, "xl_worker_stats.served");
+_Static_assert(offsetof(struct xl_worker_stats, rejected) == 16, "xl_worker_stats.rejected");
+_Static_assert(offsetof(struct xl_worker_stats, parked) == 24, "xl_worker_stats.parked");
+_Static_assert(offsetof(struct xl_worker_stats, resumed) == 32, "xl_worker_stats.resumed");
 _Static_assert(offsetof(struct xl_worker_stats, polled) == 40, "xl_worker_stats.polled");
+_Static_assert(offsetof(struct xl_worker_stats, sleeps) == 48, "xl_worker_stats.sleeps");
+_Static_assert(offsetof(struct xl_worker_stats, wakeups) == 56, "xl_worker_stats.wakeups");
+_Static_assert(offsetof(struct xl_worker_stats, threads) == 64, "xl_worker_stats.threads");
+_Static_assert(offsetof(struct xl_worker_stats, passes) == 72, "xl_worker_stats.passes");
+_Static_assert(offsetof(struct xl_worker_stats, dropped) == 80, "xl_worker_stats.dropped");
 
 struct xl_stats {
 	uint32_t nworkers;   /* 0 workers in use (bootarg workers=) */
 	uint32_t spin_us;    /* 4 idle spin budget (bootarg xl_spin=) */
 	struct xl_worker_stats w[XL_MAX_WORKERS]; /* 8 */
 };
+_Static_assert(offsetof(struct xl_stats, nworkers) == 0, "xl_stats.nworkers");
+_Static_assert(offsetof(struct xl_stats, spin_us) == 4, "xl_stats.spin_us");
 _Static_assert(offsetof(struct xl_stats, w) == 8, "xl_stats.w");
+_Static_assert(sizeof(struct xl_stats) == 8 + 88 * XL_MAX_WORKERS, "xl_stats");
 
 /* What the echo syscall returns for its six arguments: every argument
  * matters, and the result is never negative (never mistaken for -E*). */

@@ -17,6 +17,7 @@ import boot_tests  # noqa: E402
 import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
 import user_tests  # noqa: E402
+import xl_tests  # noqa: E402
 
 results = {"passed": 0, "failed": 0}
 failures = []
@@ -74,6 +75,8 @@ def run_boot():
     user_tests.user_suite(report)
     print("== user tests with a reserved hart and hz=50", flush=True)
     user_tests.reserve_suite(report)
+    print("== syscall workers: a million entries, workers=2 on 5 harts, workers=0", flush=True)
+    xl_tests.xl_suite(report)
     print("== the shell, driven through the console", flush=True)
     user_tests.shell_suite(report)
     print("== the file system: persistence, damaged images, a full disk", flush=True)

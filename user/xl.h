@@ -12,6 +12,7 @@ struct xl_ring {
 	int npages;
 	unsigned next;   /* where the search for a free slot starts */
 	int inflight;    /* submitted and not yet taken back */
+	unsigned pages;  /* a bit per page index (xl_register's), for xl_wait */
 };
 
 /* One call for xl_submit_batch. */
@@ -47,9 +48,10 @@ void xl_kick(struct xl_ring *r);
 bool xl_poll(struct xl_ring *r, int slot, long *ret);
 /* xl_reap - take back up to max completed entries; how many. */
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
-/* xl_wait_done - spin briefly (20 us), then sleep in xl_wait, until slot
- * is COMPLETED (it stays so). xl_wait_slot - the same, then xl_poll: the
- * result, and the slot is free. */
+/* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
+ * completion in this ring's own pages, until slot is COMPLETED (it stays
+ * so). xl_wait_slot - the same, then xl_poll: the result, and the slot is
+ * free. */
 void xl_wait_done(struct xl_ring *r, int slot);
 long xl_wait_slot(struct xl_ring *r, int slot);
 /* xl_call - a synchronous call through the ring: submit, wait, result.
@@ -59,7 +61,7 @@ long xl_call(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, lon
 /* The trap-based calls behind it (lib/syscall_list.h 40-45). */
 int xl_register(void *page);
 int xl_unregister(void *page);
-long xl_wait(long min, long timeout_ticks);
+long xl_wait(long min, long timeout_ticks, unsigned long pages);
 int xl_wake(void);
 long echo(long a0, long a1, long a2, long a3, long a4, long a5);
 int xlstat(struct xl_stats *st, unsigned long size);

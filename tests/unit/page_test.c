@@ -86,11 +86,14 @@ static void test_pin(void)
 	CHECK(page_unpin(p) == false); /* never freed: still the owner's */
 	CHECK(page_free_count() == 7);
 	CHECK(page_pin(p) == 0);
+	CHECK(!page_orphaned(p));
 	page_free(p); /* the user lets go: only marked */
+	CHECK(page_orphaned(p));
 	CHECK(page_free_count() == 7);
 	p[0] = 42;    /* still ours to write */
 	CHECK(EXPECT_PANIC(page_free(p)));
 	CHECK(page_unpin(p) == true);
+	CHECK(!page_orphaned(p));
 	page_free(p);
 	CHECK(page_free_count() == 8);
 	CHECK(page_pin(p) == -EINVAL); /* a free page cannot be pinned */

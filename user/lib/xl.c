@@ -31,6 +31,7 @@ int xl_setup(struct xl_ring *r, int npages)
 			return err;
 		}
 		r->page[r->npages++] = pg;
+		r->pages |= 1u << err; /* err is the page's index */
 	}
 	return 0;
 }
@@ -43,6 +44,7 @@ int xl_teardown(struct xl_ring *r)
 		err = err ? err : e;
 	}
 	r->npages = 0;
+	r->pages = 0;
 	return err;
 }
 
@@ -154,9 +156,10 @@ void xl_wait_done(struct xl_ring *r, int slot)
 	while (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != XL_COMPLETED) {
 		if (rdtime() < end)
 			continue;
-		/* xl_wait counts the whole process's entries: another thread's
-		 * ring may have taken some back, so wait a tick at most. */
-		xl_wait(completed(r) + 1, 1);
+		/* One more completion in our pages than we have not taken
+		 * back (only we take ours back): other rings' completions do
+		 * not count. The timeout is a safety net. */
+		xl_wait(completed(r) + 1, 10, r->pages);
 	}
 }
 

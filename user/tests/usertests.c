@@ -312,6 +312,12 @@ static const struct test quick[] = {
 	{"xlorder", test_xlorder, 120},
 	{"xlgarbage", test_xlgarbage, 60},
 	{"xlfair", test_xlfair, 60},
+	{"xlsleepwake", test_xlsleepwake, 120},
+	{"xlcounters", test_xlcounters, 0},
+	{"xlmanyblock", test_xlmanyblock, 60},
+	{"xlpmemio", test_xlpmemio, 0},
+	{"xlwaitring", test_xlwaitring, 0},
+	{"xlnoworkers", test_xlnoworkers, 0},
 };
 
 static const struct test slow[] = {
@@ -329,6 +335,7 @@ static const struct test slow[] = {
  * only -a runs them, not make test. */
 static const struct test longer[] = {
 	{"fsfull", test_fsfull, 300},
+	{"xlmillion", test_xlmillion, 300},
 	{"xlorderbig", test_xlorderbig, 600},
 };
 
