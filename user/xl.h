@@ -13,6 +13,8 @@ struct xl_ring {
 	unsigned next;   /* where the search for a free slot starts */
 	int inflight;    /* submitted and not yet taken back */
 	unsigned pages;  /* a bit per page index (xl_register's), for xl_wait */
+	unsigned long timeouts; /* xl_waits that ended by their timeout: a
+				 * wake-up that never came, or a very slow call */
 };
 
 /* One call for xl_submit_batch. */

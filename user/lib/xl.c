@@ -153,13 +153,24 @@ void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
 	uint64_t end = rdtime() + SPIN_TICKS;
-	while (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != XL_COMPLETED) {
+	long done;
+
+	for (;;) {
+		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == XL_COMPLETED)
+			return;
 		if (rdtime() < end)
 			continue;
-		/* One more completion in our pages than we have not taken
-		 * back (only we take ours back): other rings' completions do
-		 * not count. The timeout is a safety net. */
-		xl_wait(completed(r) + 1, 10, r->pages);
+		/* Count our pages' completions first, then look at the slot
+		 * once more: if it completed before the count we leave here,
+		 * else the count lacks it and xl_wait returns when it comes.
+		 * (Counting after the look could count it and wait for one
+		 * more that never comes.) Only we take ours back, and other
+		 * rings' completions do not count; the timeout is a net. */
+		done = completed(r);
+		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == XL_COMPLETED)
+			return;
+		if (xl_wait(done + 1, 10, r->pages) == done)
+			r->timeouts++; /* nothing completed in 10 ticks */
 	}
 }
 

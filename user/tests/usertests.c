@@ -317,6 +317,7 @@ static const struct test quick[] = {
 	{"xlmanyblock", test_xlmanyblock, 60},
 	{"xlpmemio", test_xlpmemio, 0},
 	{"xlwaitring", test_xlwaitring, 0},
+	{"xlcallwait", test_xlcallwait, 60},
 	{"xlnoworkers", test_xlnoworkers, 0},
 };
 
