@@ -17,6 +17,7 @@
 #include "../kernel/spinlock.h"
 #include "../kernel/xl.h"
 #include "../lib/errno.h"
+#include "../lib/stats.h"
 #include "../lib/string.h"
 
 struct request {
@@ -383,36 +384,23 @@ void pmem_intr(void)
 	pmem_poll();
 }
 
-/* Shell sort: a few hundred samples, no allocation. */
-static void sort_u32(uint32_t *a, uint64_t n)
-{
-	static const uint64_t gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
-	for (unsigned g = 0; g < ARRAY_SIZE(gaps); g++)
-		for (uint64_t i = gaps[g]; i < n; i++) {
-			uint32_t v = a[i];
-			uint64_t j = i;
-			for (; j >= gaps[g] && a[j - gaps[g]] > v; j -= gaps[g])
-				a[j] = a[j - gaps[g]];
-			a[j] = v;
-		}
-}
-
 void pmem_latency_stats(struct pmem_lat_stats *s)
 {
 	static struct spinlock stats_lock = SPINLOCK_INIT("pmem.stats");
-	static uint32_t v[PMEM_LAT_SAMPLES]; /* stats_lock */
+	static uint64_t v[PMEM_LAT_SAMPLES]; /* stats_lock */
 	uint64_t n;
 
 	spin_lock(&stats_lock);
 	spin_lock(&cq_lock);
 	n = MIN(pm.nlat, PMEM_LAT_SAMPLES);
-	memcpy(v, pm.lat, n * sizeof(v[0]));
+	for (uint64_t i = 0; i < n; i++)
+		v[i] = pm.lat[i];
 	spin_unlock(&cq_lock);
-	sort_u32(v, n);
+	sort_u64(v, n);
 	s->n = n;
 	s->min = n ? v[0] : 0;
-	s->median = n ? v[n / 2] : 0;
-	s->p99 = n ? v[(n * 99 - 1) / 100] : 0;
+	s->median = percentile(v, n, 50);
+	s->p99 = percentile(v, n, 99);
 	s->max = n ? v[n - 1] : 0;
 	spin_unlock(&stats_lock);
 }

@@ -28,39 +28,16 @@ static const struct {
 	{ "help", "list these arguments" },
 };
 
-/* Keys whose value is one of a fixed set ("a|b"): anything else is warned
- * about at boot, like an unknown key. */
-static const struct {
-	const char *key, *values;
-} choices[] = {
-	{ "panic", "halt" },
-};
-
 static struct {
 	char key[ARG_LEN], value[ARG_LEN];
 } args[MAX_ARGS];
 static int nargs;
 
-static int find_known(const char *key)
+static bool is_known(const char *key)
 {
 	for (unsigned i = 0; i < ARRAY_SIZE(known); i++)
 		if (strcmp(known[i].key, key) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* Is value one of the '|'-separated words in set? */
-static bool in_set(const char *value, const char *set)
-{
-	size_t n = strlen(value);
-
-	while (*set) {
-		const char *bar = strchr(set, '|');
-		size_t len = bar ? (size_t)(bar - set) : strlen(set);
-		if (len == n && memcmp(set, value, n) == 0)
 			return true;
-		set += len + (bar ? 1 : 0);
-	}
 	return false;
 }
 
@@ -78,14 +55,8 @@ static bool add_word(const char *w, int len)
 	if (eq)
 		memcpy(args[nargs].value, eq + 1, vlen);
 	args[nargs].value[vlen] = 0;
-	int k = find_known(args[nargs].key);
-	if (k < 0)
+	if (!is_known(args[nargs].key))
 		kprintf("bootargs: unknown argument '%s' ignored (try 'help')\n", args[nargs].key);
-	for (unsigned i = 0; k >= 0 && i < ARRAY_SIZE(choices); i++)
-		if (strcmp(choices[i].key, args[nargs].key) == 0 &&
-		    !in_set(args[nargs].value, choices[i].values))
-			kprintf("bootargs: %s=%s is not one of %s; ignored\n", args[nargs].key,
-				args[nargs].value, choices[i].values);
 	nargs++;
 	return true;
 }

@@ -95,6 +95,8 @@ void kmain(unsigned long hartid, void *dtb)
 		kprintf("nagi: %d harts with ids >= %d stay parked (MAX_HARTS)\n", machine.nignored,
 			MAX_HARTS);
 	bootargs_parse(machine.bootargs);
+	if (bootarg_get("panic") && !bootarg_is("panic", "halt")) /* read only at a panic */
+		kprintf("bootargs: panic=%s is not 'halt'; ignored\n", bootarg_get("panic"));
 	h->role = hart_role_from_bootargs(h->id);
 	memory_init();
 	mmu_kernel_init();

@@ -43,6 +43,8 @@ long lseek(int fd, long off, int whence); /* the new offset */
 int fsync(int fd);
 int statfs(struct statfs *st);
 int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
+/* syscall_nr - any call by its SYS_* number, through the trap path. */
+long syscall_nr(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 int sysinfo(struct sysinfo *si, unsigned long size); /* tick rate, memory, hart roles */
 int setaffinity(int tid, int hart); /* pin thread tid (0: me) to hart, -1: unpin */
 

@@ -60,6 +60,11 @@ long xl_wait_slot(struct xl_ring *r, int slot);
  * -EAGAIN if the ring is full. */
 long xl_call(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 
+/* xl_call_or_trap - xl_call through r, or with r NULL the same call by
+ * trap: one workload, either path. */
+long xl_call_or_trap(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4,
+		     long a5);
+
 /* The trap-based calls behind it (lib/syscall_list.h 40-45). */
 int xl_register(void *page);
 int xl_unregister(void *page);

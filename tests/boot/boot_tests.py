@@ -90,7 +90,7 @@ def unknown_bootarg_is_warned_by_name():
     try:
         q.expect(r"unknown argument 'frobnicate'")
         q.expect(r"hz=abc is not a number")
-        q.expect(r"panic=hlt is not one of halt; ignored")
+        q.expect(r"panic=hlt is not 'halt'; ignored")
     finally:
         q.close()
 

@@ -104,10 +104,36 @@ static uint64_t ticks_ns100(uint64_t ticks, uint64_t timebase)
 	return timebase ? ticks * 100000000000UL / timebase : 0;
 }
 
+/* One row: DEV_CMDS commands of op in mode at latency lat (ns). */
+static void dev_row(int mode, long lat, uint32_t op)
+{
+	static const char *const ops[] = { "read", "write" };
+	static const char *const metrics[] = { "min_ns", "median_ns", "p99_ns", "max_ns" };
+	struct pmem_probe p = { .op = op, .count = DEV_CMDS };
+	uint64_t v[4];
+	int err;
+
+	pmemctl(PMEMCTL_MODE, (unsigned long)mode);
+	pmemctl(PMEMCTL_LATENCY, (unsigned long)lat);
+	if ((err = pmemctl(PMEMCTL_PROBE, (unsigned long)&p)) < 0) {
+		printf("  bench: PMEMCTL_PROBE: %s\n", strerror(err));
+		return;
+	}
+	v[0] = ticks_ns100(p.min, p.timebase);
+	v[1] = ticks_ns100(p.median, p.timebase);
+	v[2] = ticks_ns100(p.p99, p.timebase);
+	v[3] = ticks_ns100(p.max, p.timebase);
+	printf("  %-5s %5ld us %-6s", mode_name(mode), lat / 1000, ops[op]);
+	for (int i = 0; i < 4; i++)
+		printf(" %6lu.%02lu", v[i] / 100000, v[i] / 1000 % 100);
+	printf("\n");
+	for (int i = 0; i < 4; i++)
+		csv("dev", "driver", mode_name(mode), 1, 1, lat, ops[op], metrics[i], v[i]);
+}
+
 static void bench_dev(void)
 {
 	static const long lats[] = { 0, 10000 };
-	static const char *const ops[] = { "read", "write" };
 	struct pmem_stats st;
 
 	if (pmemctl(PMEMCTL_STATS, (unsigned long)&st) < 0 || !st.present) {
@@ -115,34 +141,14 @@ static void bench_dev(void)
 		return;
 	}
 	printf("\n== dev: %d commands of one 512 B block each, submit to the waiting thread's\n"
-	       "   return (pmemctl PMEMCTL_PROBE: bypassing the file system and its cache), in us\n", DEV_CMDS);
+	       "   return (pmemctl PMEMCTL_PROBE: bypassing the file system and its cache), in us\n",
+	       DEV_CMDS);
 	printf("  %-5s %8s %-6s %9s %9s %9s %9s\n", "mode", "latency", "op", "min", "median",
 	       "p99", "max");
 	for (int mode = PMEMCTL_IRQ; mode <= PMEMCTL_POLL; mode++)
 		for (unsigned l = 0; l < ARRAY_SIZE(lats); l++)
-			for (uint32_t op = PMEM_PROBE_READ; op <= PMEM_PROBE_WRITE; op++) {
-				struct pmem_probe p = { .op = op, .count = DEV_CMDS };
-				uint64_t v[4];
-				int err;
-				pmemctl(PMEMCTL_MODE, (unsigned long)mode);
-				pmemctl(PMEMCTL_LATENCY, (unsigned long)lats[l]);
-				if ((err = pmemctl(PMEMCTL_PROBE, (unsigned long)&p)) < 0) {
-					printf("  bench: PMEMCTL_PROBE: %s\n", strerror(err));
-					continue;
-				}
-				v[0] = ticks_ns100(p.min, p.timebase);
-				v[1] = ticks_ns100(p.median, p.timebase);
-				v[2] = ticks_ns100(p.p99, p.timebase);
-				v[3] = ticks_ns100(p.max, p.timebase);
-				printf("  %-5s %5ld us %-6s", mode_name(mode), lats[l] / 1000, ops[op]);
-				for (int i = 0; i < 4; i++)
-					printf(" %6lu.%02lu", v[i] / 100000, v[i] / 1000 % 100);
-				printf("\n");
-				csv("dev", "driver", mode_name(mode), 1, 1, lats[l], ops[op], "min_ns", v[0]);
-				csv("dev", "driver", mode_name(mode), 1, 1, lats[l], ops[op], "median_ns", v[1]);
-				csv("dev", "driver", mode_name(mode), 1, 1, lats[l], ops[op], "p99_ns", v[2]);
-				csv("dev", "driver", mode_name(mode), 1, 1, lats[l], ops[op], "max_ns", v[3]);
-			}
+			for (uint32_t op = PMEM_PROBE_READ; op <= PMEM_PROBE_WRITE; op++)
+				dev_row(mode, lats[l], op);
 	pmemctl(PMEMCTL_MODE, st.mode);
 	pmemctl(PMEMCTL_LATENCY, st.latency_ns);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // null_cost: what one system call costs, measured with the time and instret counters.
 #include "../user.h"
+#include "../../lib/stats.h"
 
 /*
  * Times N calls of null(), a system call that does nothing, so that all
@@ -76,15 +77,6 @@ static void loop_null(long n)
 		null();
 }
 
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1], v[j - 1] = t;
-		}
-}
-
 /* Run body RUNS times; med[c] = the median of counter c per call, x100
  * (time in ns). Without rdtime, time comes from uptime() ticks of 10 ms. */
 static void measure(void (*body)(long), uint64_t med[NCNT])
@@ -105,7 +97,7 @@ static void measure(void (*body)(long), uint64_t med[NCNT])
 			v[CNT_TIME][r] = (b[0] - a[0]) * 100 * 10000000UL / CALLS;
 	}
 	for (int c = 0; c < NCNT; c++) {
-		sort(v[c], RUNS);
+		sort_u64(v[c], RUNS);
 		med[c] = v[c][RUNS / 2];
 	}
 }

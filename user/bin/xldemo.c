@@ -49,10 +49,7 @@ static void table(struct xl_ring *r, const char *name, measure_fn trap, measure_
  * and D reads of 512 B, two closes; through the ring if r. */
 static long call(struct xl_ring *r, long nr, long a0, long a1, long a2)
 {
-	if (!r)
-		return nr == SYS_pipe ? pipe((int *)a0) : nr == SYS_write ? write(a0, (void *)a1, a2)
-		       : nr == SYS_read ? read(a0, (void *)a1, a2) : close(a0);
-	return xl_call(r, nr, a0, a1, a2, 0, 0, 0);
+	return xl_call_or_trap(r, nr, a0, a1, a2, 0, 0, 0);
 }
 
 static int pipe_rounds(bool page)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Measuring system call costs: counters, medians, the trap and page workloads.
 #include "../measure.h"
+#include "../../lib/stats.h"
 
 uint64_t measure_waiting;
 
@@ -35,15 +36,6 @@ bool measure_can_instret(void)
 	return known;
 }
 
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1], v[j - 1] = t;
-		}
-}
-
 #define MAX_RUNS 31
 
 void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost *out)
@@ -64,9 +56,9 @@ void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost 
 		ins[r] = (i1 - i0) * 100 / calls;
 		own[r] = (i1 - i0 - MIN(measure_waiting, i1 - i0)) * 100 / calls;
 	}
-	sort(ns, runs);
-	sort(ins, runs);
-	sort(own, runs);
+	sort_u64(ns, (size_t)runs);
+	sort_u64(ins, (size_t)runs);
+	sort_u64(own, (size_t)runs);
 	out->ns100 = ns[runs / 2];
 	out->instret100 = ins[runs / 2];
 	out->own100 = own[runs / 2];

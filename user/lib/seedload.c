@@ -3,17 +3,9 @@
 // reopen, d x read 512 B, close, through a trap or a syscall page.
 #include "../measure.h"
 
-/* One call through the trap path or, with a ring, through the page. */
 static long call(struct xl_ring *r, long nr, long a0, long a1, long a2)
 {
-	if (r)
-		return xl_call(r, nr, a0, a1, a2, 0, 0, 0);
-	switch (nr) {
-	case SYS_open: return open((const char *)a0, (int)a1);
-	case SYS_write: return write((int)a0, (const void *)a1, (unsigned long)a2);
-	case SYS_read: return read((int)a0, (void *)a1, (unsigned long)a2);
-	default: return close((int)a0);
-	}
+	return xl_call_or_trap(r, nr, a0, a1, a2, 0, 0, 0);
 }
 
 /* The bytes block j of process id's file holds: a read that returns

@@ -188,3 +188,11 @@ long xl_call(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, lon
 	int s = xl_submit(r, nr, arg, 0);
 	return s < 0 ? s : xl_wait_slot(r, s);
 }
+
+long xl_call_or_trap(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4,
+		     long a5)
+{
+	if (!r)
+		return syscall_nr(nr, a0, a1, a2, a3, a4, a5);
+	return xl_call(r, nr, a0, a1, a2, a3, a4, a5);
+}
