@@ -24,8 +24,9 @@ FS_IMG := $(B)/fs.img
 
 # Each folder's sources; the kernel image is all of them.
 ARCH_SRCS   := $(wildcard arch/riscv/*.S arch/riscv/*.c)
-KERNEL_SRCS := $(wildcard kernel/*.c)
-DRIVER_SRCS := $(wildcard drivers/*.c)
+# kernel/ is the portable core and one folder per subsystem (docs/architecture.md).
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/*/*.c)
+DRIVER_SRCS := $(wildcard drivers/*.c drivers/*/*.c)
 LIB_SRCS    := $(wildcard lib/*.c)
 KTEST_SRCS  := $(wildcard tests/kernel/*.c)
 KSRCS := $(ARCH_SRCS) $(KERNEL_SRCS) $(DRIVER_SRCS) $(LIB_SRCS) $(KTEST_SRCS)
@@ -140,10 +141,10 @@ HOSTCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DNAGI_HOSTED -I. \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_DEPS_printf_test := lib/printf.c lib/string.c
 UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
-UNIT_DEPS_page_test   := kernel/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
+UNIT_DEPS_page_test   := kernel/mm/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
 # The file system core over a memory device, with mkfs's and fsck's engines.
-FS_CORE := $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c \
+FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
 	tests/unit/fs_host.c tests/unit/fs_host.h tests/unit/stubs.c tests/unit/stubs.h
 # The damaged-image tests share a reference image and its checks.
@@ -167,7 +168,7 @@ $(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_forma
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
 # fsutil runs the kernel's own file system code on an image: ls, cat, put.
-$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs_*.c kernel/fs*.h) lib/fs_format.h lib/errno.c
+$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
@@ -175,8 +176,8 @@ $(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_forma
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
-# pmemimg knows where the media lies in the RAM image (drivers/pmem_regs.h).
-$(B)/tools/pmemimg: tools/pmemimg.c drivers/pmem_regs.h
+# pmemimg knows where the media lies in the RAM image (kernel/hw/pmem_regs.h).
+$(B)/tools/pmemimg: tools/pmemimg.c kernel/hw/pmem_regs.h
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
@@ -212,7 +213,7 @@ deps:
 	@sh tools/deps.sh
 
 format:
-	@clang-format -i $(filter %.c %.h,$(KSRCS) $(wildcard */*.h */*/*.h tests/unit/*.c))
+	@clang-format -i $(filter %.c %.h,$(KSRCS) $(wildcard */*.h */*/*.h */*/*/*.h tests/unit/*.c))
 
 clean:
 	rm -rf $(B)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Console: output to the UART or SBI; input raw or through a line discipline.
 #include "console.h"
-#include "file.h"
+#include "kernel/file/file.h"
 #include "printk.h"
-#include "proc.h"
-#include "sched.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sched.h"
 #include "spinlock.h"
-#include "uaccess.h"
+#include "kernel/mm/uaccess.h"
 #include "../arch/riscv/sbi.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"

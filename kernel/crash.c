@@ -3,7 +3,7 @@
 #include "hart.h"
 #include "printk.h"
 #include "spinlock.h"
-#include "thread.h"
+#include "kernel/proc/thread.h"
 #include "../lib/string.h"
 
 void crash_now(const char *how);

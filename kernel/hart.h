@@ -12,9 +12,9 @@ enum hart_role {
 	ROLE_GENERAL, /* runs the scheduler: user and kernel threads */
 	ROLE_RESERVED, /* runs only threads pinned to it (bootarg reserve=) */
 	ROLE_WORKER,   /* a syscall worker: runs only its worker and syscall
-			* threads, pinned to it (bootarg workers=, kernel/xl.c) */
+			* threads, pinned to it (bootarg workers=, kernel/xl/xl.c) */
 	ROLE_PMEM,     /* is the pmem device (bootarg pmem=): interrupts off,
-			* never online, no scheduler (drivers/pmem_dev.c) */
+			* never online, no scheduler (kernel/hw/pmem_dev.c) */
 };
 
 struct thread;

@@ -3,8 +3,8 @@
 #include "ipi.h"
 #include "hart.h"
 #include "printk.h"
-#include "vm.h"
-#include "../drivers/pmem.h"
+#include "kernel/mm/vm.h"
+#include "drivers/pmem/pmem.h"
 #include "../lib/errno.h"
 
 static const char *const names[NR_IPI] = {

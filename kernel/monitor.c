@@ -4,7 +4,7 @@
 #include "bootargs.h"
 #include "console.h"
 #include "hart.h"
-#include "page.h"
+#include "kernel/mm/page.h"
 #include "power.h"
 #include "printk.h"
 #include "../lib/string.h"

@@ -9,7 +9,7 @@
 #include "power.h"
 #include "spinlock.h"
 #include "../arch/riscv/arch.h"
-#include "../drivers/pmem_dev.h"
+#include "kernel/hw/pmem_dev.h"
 #include "../lib/printf.h"
 
 volatile int panicking;

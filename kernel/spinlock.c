@@ -3,7 +3,7 @@
 #include "spinlock.h"
 #include "hart.h"
 #include "printk.h"
-#include "vm.h"
+#include "kernel/mm/vm.h"
 
 void spin_init(struct spinlock *l, const char *name)
 {

@@ -3,7 +3,7 @@
 // dispatcher that both the trap path and the syscall page use.
 #include "syscall.h"
 #include "hart.h"
-#include "proc.h"
+#include "kernel/proc/proc.h"
 #include "../lib/errno.h"
 
 typedef long (*syscall_fn)(const struct sys_args *);

@@ -43,7 +43,7 @@ SYSCALL(33, statfs, 1)       /* statfs(struct statfs *): size and free space */
 SYSCALL(34, pmemctl, 2)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */
 SYSCALL(35, sysinfo, 2)      /* sysinfo(struct sysinfo *, size): tick rate, memory, harts */
 SYSCALL(36, setaffinity, 2)  /* setaffinity(tid or 0, hart or -1): pin a thread of ours */
-/* Exception-less system calls (kernel/xl.c, lib/xl_abi.h, docs/xl.md). */
+/* Exception-less system calls (kernel/xl/xl.c, lib/xl_abi.h, docs/xl.md). */
 SYSCALL(40, xl_register, 1)  /* xl_register(page) -> page index */
 SYSCALL(41, xl_unregister, 1) /* xl_unregister(page) */
 SYSCALL(42, xl_wait, 3)      /* xl_wait(min, timeout ticks, page mask) -> entries COMPLETED */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // fsutil: list, read and write files in a nagi file system image, with the kernel's own code.
-#include "kernel/fs.h"
+#include "kernel/fs/fs.h"
 #include "lib/errno.h"
 #include <stdio.h>
 #include <stdlib.h>

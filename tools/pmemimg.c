@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // pmemimg: where the pmem media lies in the file that backs guest RAM, and putting a
 // file system image there (or taking it out, for fsck).
-#include "drivers/pmem_regs.h"
+#include "kernel/hw/pmem_regs.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

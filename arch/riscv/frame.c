@@ -4,7 +4,7 @@
 // so that system call handlers never see one (docs/processes.md).
 #include "arch.h"
 #include "trapframe.h"
-#include "../../kernel/thread.h"
+#include "kernel/proc/thread.h"
 #include "../../lib/string.h"
 
 /* A frame that sret's to U-mode at pc with sp and a0, interrupts on there. */

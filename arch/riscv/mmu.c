@@ -6,7 +6,7 @@
 #include "csr.h"
 #include "trapframe.h"
 #include "../../kernel/machine.h"
-#include "../../kernel/page.h"
+#include "kernel/mm/page.h"
 #include "../../kernel/printk.h"
 #include "../../kernel/spinlock.h"
 #include "../../lib/errno.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sv39 page tables behind a small portable interface (kernel/vm.c uses it). */
+/* Sv39 page tables behind a small portable interface (kernel/mm/vm.c uses it). */
 #pragma once
 #include "../../lib/types.h"
 

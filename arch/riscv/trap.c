@@ -9,11 +9,11 @@
 #include "../../kernel/irq.h"
 #include "../../kernel/ktest.h"
 #include "../../kernel/printk.h"
-#include "../../kernel/proc.h"
-#include "../../kernel/sched.h"
+#include "kernel/proc/proc.h"
+#include "kernel/proc/sched.h"
 #include "../../kernel/syscall.h"
-#include "../../kernel/thread.h"
-#include "../../drivers/timer.h"
+#include "kernel/proc/thread.h"
+#include "kernel/time.h"
 #include "../../lib/string.h"
 
 /* One assert per field: trapentry.S uses the TF_* numbers, C the struct. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // In-kernel tests of files without processes: boot files, file_open, the table, pipes.
-#include "../../kernel/file.h"
+#include "kernel/file/file.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/page.h"
+#include "kernel/mm/page.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
 

@@ -5,11 +5,11 @@
 // They need the device (boot with `ktest pmem=last`); without it each one
 // passes with a note. They use blocks 160-163 of the pmem tests' area (the
 // media's last 256 blocks) and leave every device setting as they found it.
-#include "../../drivers/pmem.h"
-#include "../../drivers/pmem_test.h"
-#include "../../drivers/timer.h"
+#include "drivers/pmem/pmem.h"
+#include "drivers/pmem/pmem_test.h"
+#include "kernel/time.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/sched.h"
+#include "kernel/proc/sched.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
 

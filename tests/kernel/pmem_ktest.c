@@ -3,13 +3,13 @@
 //
 // They need the device (boot with `ktest pmem=last`); without it each one
 // passes with a note. They use the last 256 blocks of the media only.
-#include "../../drivers/pmem.h"
-#include "../../drivers/timer.h"
+#include "drivers/pmem/pmem.h"
+#include "kernel/time.h"
 #include "../../kernel/bootargs.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/sched.h"
-#include "../../kernel/thread.h"
+#include "kernel/proc/sched.h"
+#include "kernel/proc/thread.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
 

@@ -5,10 +5,10 @@
 // They use 32 blocks inside the pmem tests' area (the media's last
 // PMEM_TEST_BLOCKS), away from the persistence pattern; without a device
 // each passes with a note.
-#include "../../drivers/pmem.h"
-#include "../../kernel/fs.h"
+#include "drivers/pmem/pmem.h"
+#include "kernel/fs/fs.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/rootfs.h"
+#include "kernel/file/rootfs.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
 

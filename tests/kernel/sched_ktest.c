@@ -2,9 +2,9 @@
 // In-kernel tests of threads and the scheduler: affinity, sleep/wakeup.
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/sched.h"
+#include "kernel/proc/sched.h"
 #include "../../kernel/spinlock.h"
-#include "../../kernel/thread.h"
+#include "kernel/proc/thread.h"
 
 struct pin_probe {
 	volatile int ran_on;

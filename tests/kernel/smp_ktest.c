@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // In-kernel tests of the SMP basics: allocator, spinlocks, timer, IPIs.
-#include "../../drivers/timer.h"
+#include "kernel/time.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ipi.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/page.h"
+#include "kernel/mm/page.h"
 #include "../../kernel/spinlock.h"
 
 /* Run fn on every online hart at once (this one included), then wait. */

@@ -2,9 +2,9 @@
 // In-kernel tests of TLB shootdowns: every hart at once, and preempted ones.
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/sched.h"
-#include "../../kernel/thread.h"
-#include "../../kernel/vm.h"
+#include "kernel/proc/sched.h"
+#include "kernel/proc/thread.h"
+#include "kernel/mm/vm.h"
 
 #define SHOOTS 300        /* per hart, all harts at once */
 #define MOVER_SHOOTS 200  /* the old code stalled within 40 */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // In-kernel tests of the trap path: provoked exceptions and the UART IRQ.
-#include "../../drivers/timer.h"
+#include "kernel/time.h"
 #include "../../kernel/console.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"

@@ -5,12 +5,12 @@
 // mode the IPI handler wakes it and the worker never touches the device.
 //
 // They need a worker and the device (`ktest pmem=last`, 4 harts).
-#include "../../drivers/pmem.h"
+#include "drivers/pmem/pmem.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
-#include "../../kernel/sched.h"
-#include "../../kernel/thread.h"
-#include "../../kernel/xl.h"
+#include "kernel/proc/sched.h"
+#include "kernel/proc/thread.h"
+#include "kernel/xl/xl.h"
 #include "../../lib/string.h"
 
 #define NBLK 8

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Damaged and foreign images: the kernel code refuses them cleanly (and fsck names the damage).
 #include "fs_damage.h"
-#include "kernel/fs_inode.h"
+#include "kernel/fs/inode.h"
 #include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Shared by the damaged-image tests: the reference image, and checks on a damaged copy.
 #include "fs_damage.h"
-#include "kernel/fs_inode.h"
+#include "kernel/fs/inode.h"
 #include "unit.h"
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Host helpers for the file system tests: a memory device that can record its writes. */
 #pragma once
-#include "kernel/fs.h"
+#include "kernel/fs/fs.h"
 #include "tools/fsck_check.h"
 #include <stddef.h>
 

@@ -2,7 +2,7 @@
 // Limits the file system keeps: link counts stop at FS_MAXLINK, so stat never shows
 // a negative count.
 #include "fs_host.h"
-#include "kernel/fs_inode.h"
+#include "kernel/fs/inode.h"
 #include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"

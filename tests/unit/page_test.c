@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The page allocator's bookkeeping, over a block of host memory.
-#include "kernel/page.h"
+#include "kernel/mm/page.h"
 #include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"

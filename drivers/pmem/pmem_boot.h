@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* The pmem device at boot: which hart runs it and what the bootargs set (pmem_boot.c). */
+#pragma once
+#include "lib/types.h"
+
+/* What the bootargs ask of the device (docs/pmem.md's table). */
+struct pmem_boot_cfg {
+	int mode;             /* PMEM_MODE_*: pmem_mode=, else pmem=poll */
+	uint64_t latency_ns;  /* pmem_lat=NS, clamped to PMEM_MAX_LATENCY_NS */
+	uint32_t spin_us;     /* pmem_spin=US (default 50), clamped to PMEM_MAX_SPIN_US */
+	uint64_t fail_block;  /* pmem_fail=BLOCK[,COUNT]: fault injection */
+	uint64_t fail_count;  /* 0: none */
+};
+
+/* pmem_boot_config - parse those bootargs, warning by name about values
+ * that do not parse (and using the default). Boot hart, after
+ * bootargs_parse. Locks nothing. */
+struct pmem_boot_cfg pmem_boot_config(void);

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+// The file system's sleeping locks and its LRU buffer cache of disk blocks.
+#include "cache.h"
+#include "fs.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#ifndef NAGI_HOSTED
+#include "kernel/proc/sched.h"
+#include "kernel/proc/thread.h"
+#endif
+
+/* ---- Waiting: the scheduler in the kernel, a panic on the host. ---- */
+
+#ifdef NAGI_HOSTED
+/* Host tests run one thread: a wait could never end. */
+void fs_wait(void *chan, struct spinlock *lk)
+{
+	UNUSED(chan);
+	UNUSED(lk);
+	panic("fs_wait: would sleep forever (one thread on the host)");
+}
+
+void fs_wake(void *chan)
+{
+	UNUSED(chan);
+}
+
+static void *self(void)
+{
+	return (void *)1;
+}
+#else
+void fs_wait(void *chan, struct spinlock *lk)
+{
+	/* A killed thread gets -EINTR without sleeping: it must still wait
+	 * (it holds half a system call), so it yields and lets the caller
+	 * check again. */
+	if (sleep_on(chan, lk) < 0) {
+		spin_unlock(lk);
+		sched_yield();
+		spin_lock(lk);
+	}
+}
+
+void fs_wake(void *chan)
+{
+	wakeup(chan);
+}
+
+static void *self(void)
+{
+	return curthread();
+}
+#endif
+
+void fs_sleep_init(struct fs_sleeplock *l, const char *name)
+{
+	spin_init(&l->lk, name);
+	l->locked = false;
+	l->owner = NULL;
+}
+
+void fs_sleep_lock(struct fs_sleeplock *l)
+{
+	spin_lock(&l->lk);
+	while (l->locked)
+		fs_wait(l, &l->lk);
+	l->locked = true;
+	l->owner = self();
+	spin_unlock(&l->lk);
+}
+
+void fs_sleep_unlock(struct fs_sleeplock *l)
+{
+	spin_lock(&l->lk);
+	if (!l->locked || l->owner != self())
+		panic("fs_sleep_unlock: %s not held", l->lk.name);
+	l->locked = false;
+	l->owner = NULL;
+	fs_wake(l);
+	spin_unlock(&l->lk);
+}
+
+bool fs_sleep_holding(struct fs_sleeplock *l)
+{
+	bool r;
+
+	spin_lock(&l->lk);
+	r = l->locked && l->owner == self();
+	spin_unlock(&l->lk);
+	return r;
+}
+
+/* ---- The buffer cache ---- */
+
+/*
+ * NBUF buffers on a circular LRU list through head: head.next is the most
+ * recently released. A buffer with refcnt 0 may be given another block.
+ * The lock guards the list, blockno, refcnt and the device; valid and
+ * data belong to the buffer's sleeping lock.
+ */
+static struct {
+	struct spinlock lock;
+	struct fs_dev *dev;
+	uint32_t limit;
+	bool ready;
+	struct fs_buf head;
+	struct fs_buf buf[FS_NBUF];
+} cache = { .lock = SPINLOCK_INIT("fs_cache") };
+
+/* The blocks themselves, static so that a DMA-ing driver may use them. */
+static uint8_t blocks[FS_NBUF][FS_BSIZE] __attribute__((aligned(FS_BSIZE)));
+
+/* Move b to the front (most recent) of the list. Cache lock held. */
+static void to_front(struct fs_buf *b)
+{
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	b->next = cache.head.next;
+	b->prev = &cache.head;
+	cache.head.next->prev = b;
+	cache.head.next = b;
+}
+
+/* Build the list once. Cache lock held. */
+static void setup(void)
+{
+	cache.head.prev = cache.head.next = &cache.head;
+	for (int i = 0; i < FS_NBUF; i++) {
+		struct fs_buf *b = &cache.buf[i];
+		b->data = blocks[i];
+		fs_sleep_init(&b->lock, "fs_buf");
+		b->next = cache.head.next;
+		b->prev = &cache.head;
+		cache.head.next->prev = b;
+		cache.head.next = b;
+	}
+	cache.ready = true;
+}
+
+int fs_cache_init(struct fs_dev *dev, uint32_t limit)
+{
+	int err = 0;
+
+	spin_lock(&cache.lock);
+	if (!cache.ready)
+		setup();
+	for (int i = 0; i < FS_NBUF; i++)
+		if (cache.buf[i].refcnt)
+			err = -EBUSY;
+	if (!err) {
+		for (int i = 0; i < FS_NBUF; i++)
+			cache.buf[i].valid = false;
+		cache.dev = dev;
+		cache.limit = limit;
+	}
+	spin_unlock(&cache.lock);
+	return err;
+}
+
+struct fs_dev *fs_cache_dev(void)
+{
+	return cache.dev;
+}
+
+/* The buffer for blockno, referenced (not locked): the cached one, else the
+ * least recently used free one, else wait for one. Takes the cache lock. */
+static struct fs_buf *lookup(uint32_t blockno)
+{
+	struct fs_buf *b;
+
+	spin_lock(&cache.lock);
+	for (;;) {
+		for (b = cache.head.next; b != &cache.head; b = b->next)
+			if (b->blockno == blockno && (b->refcnt || b->valid))
+				goto found;
+		for (b = cache.head.prev; b != &cache.head; b = b->prev)
+			if (b->refcnt == 0) {
+				b->blockno = blockno;
+				b->valid = false;
+				goto found;
+			}
+		fs_wait(&cache, &cache.lock);
+	}
+found:
+	b->refcnt++;
+	spin_unlock(&cache.lock);
+	return b;
+}
+
+/* Drop one reference; a free buffer becomes the most recent. Cache lock. */
+static void unref(struct fs_buf *b)
+{
+	spin_lock(&cache.lock);
+	if (b->refcnt < 1)
+		panic("fs_cache: buffer of block %u released too often", b->blockno);
+	if (--b->refcnt == 0) {
+		to_front(b);
+		fs_wake(&cache);
+	}
+	spin_unlock(&cache.lock);
+}
+
+/* A locked buffer for blockno, read from the device if read is set and it
+ * is not cached. 0 or -EIO. */
+static int get(uint32_t blockno, bool read, struct fs_buf **bp)
+{
+	struct fs_buf *b;
+
+	if (!cache.dev || blockno >= cache.limit)
+		return -EIO;
+	b = lookup(blockno);
+	fs_sleep_lock(&b->lock);
+	if (!b->valid && read) {
+		if (cache.dev->ops->read(cache.dev, blockno, b->data) < 0) {
+			fs_sleep_unlock(&b->lock);
+			unref(b);
+			return -EIO;
+		}
+		b->valid = true;
+	}
+	*bp = b;
+	return 0;
+}
+
+int fs_cache_get(uint32_t blockno, struct fs_buf **bp)
+{
+	return get(blockno, true, bp);
+}
+
+int fs_cache_zero(uint32_t blockno, struct fs_buf **bp)
+{
+	int err = get(blockno, false, bp);
+
+	if (err == 0) {
+		memset((*bp)->data, 0, FS_BSIZE);
+		(*bp)->valid = true;
+	}
+	return err;
+}
+
+void fs_cache_put(struct fs_buf *b)
+{
+	if (!fs_sleep_holding(&b->lock))
+		panic("fs_cache_put: block %u not held", b->blockno);
+	fs_sleep_unlock(&b->lock);
+	unref(b);
+}
+
+void fs_cache_pin(struct fs_buf *b)
+{
+	spin_lock(&cache.lock);
+	b->refcnt++;
+	spin_unlock(&cache.lock);
+}
+
+void fs_cache_unpin(struct fs_buf *b)
+{
+	unref(b);
+}

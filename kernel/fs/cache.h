@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* The file system's sleeping locks and its buffer cache of disk blocks. */
+#pragma once
+#include "kernel/spinlock.h"
+#include "lib/types.h"
+
+struct fs_dev;
+
+/* A lock held across disk I/O: waiters sleep instead of spinning. */
+struct fs_sleeplock {
+	struct spinlock lk; /* guards the two fields below */
+	bool locked;
+	void *owner;        /* the holding thread (the host: a dummy) */
+};
+
+/* fs_sleep_init - a free sleeping lock named name. */
+void fs_sleep_init(struct fs_sleeplock *l, const char *name);
+/* fs_sleep_lock - take l, sleeping while another thread holds it; killed
+ * threads wait too (the file system cannot back out half-way). Thread
+ * context, no spinlock held. On the host (one thread) a held lock panics. */
+void fs_sleep_lock(struct fs_sleeplock *l);
+/* fs_sleep_unlock - release l and wake its waiters. */
+void fs_sleep_unlock(struct fs_sleeplock *l);
+/* fs_sleep_holding - does the calling thread hold l? */
+bool fs_sleep_holding(struct fs_sleeplock *l);
+/* fs_wait - sleep on chan with lk held (released while asleep, held again
+ * on return), even if the process was killed. Callers loop on their
+ * condition. Panics on the host, where nothing could wake the caller. */
+void fs_wait(void *chan, struct spinlock *lk);
+/* fs_wake - wake everything in fs_wait on chan. */
+void fs_wake(void *chan);
+
+#define FS_NBUF 256 /* cached blocks; the log pins up to FS_LOGMAX of them */
+
+/* One cached block. data is valid, and may be used, only while holding lock. */
+struct fs_buf {
+	uint32_t blockno;
+	bool valid;               /* data holds the block's contents */
+	int refcnt;               /* holders and log pins; under the cache lock */
+	struct fs_sleeplock lock; /* held by the one thread using data */
+	struct fs_buf *prev, *next; /* LRU list, most recent first; cache lock */
+	uint8_t *data;            /* FS_BSIZE bytes of static memory */
+};
+
+/* fs_cache_init - serve blocks [0, limit) of dev from now on (limit is
+ * min(dev size, file system size)); forgets every cached block.
+ * Returns 0, or -EBUSY if a buffer is still held or pinned. */
+int fs_cache_init(struct fs_dev *dev, uint32_t limit);
+/* fs_cache_dev - the device the cache serves. */
+struct fs_dev *fs_cache_dev(void);
+/* fs_cache_get - block blockno, read if not cached, locked for the caller
+ * (*bp). Takes the cache lock, then sleeps for the buffer's lock; sleeps
+ * for a free buffer if all are held. 0, or -EIO (device error, or
+ * blockno past the limit: the caller should have checked it). */
+int fs_cache_get(uint32_t blockno, struct fs_buf **bp);
+/* fs_cache_zero - as fs_cache_get, but the block is not read: *bp holds
+ * zeros (a block just allocated). 0 or -EIO. */
+int fs_cache_zero(uint32_t blockno, struct fs_buf **bp);
+/* fs_cache_put - release a buffer from fs_cache_get/fs_cache_zero. */
+void fs_cache_put(struct fs_buf *b);
+/* fs_cache_pin/unpin - keep b cached (it holds logged changes not yet on
+ * disk) / let it go again. Cache lock. */
+void fs_cache_pin(struct fs_buf *b);
+void fs_cache_unpin(struct fs_buf *b);

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+// Directories: entries checked as they are read, lookup, link, and the path walk.
+#include "dir.h"
+#include "fs.h"
+#include "inode.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define DIRENT_SIZE ((uint32_t)sizeof(struct dirent))
+
+/* Called on each entry by dir_each: 1 stops the walk, 0 goes on. */
+typedef int (*dirent_fn)(const struct dirent *de, uint32_t off, void *arg);
+
+/* The entries of block bn of dp that lie within its size, through fn. */
+static int each_in_block(struct inode *dp, uint32_t bn, dirent_fn fn, void *arg)
+{
+	struct fs_buf *b;
+	struct dirent de;
+	uint32_t blk, off = bn * FS_BSIZE;
+	int r = bmap(dp, bn, false, &blk);
+
+	if (r < 0)
+		return r;
+	if (blk == 0) {
+		fs_report("directory: hole", dp->inum);
+		return -EUCLEAN;
+	}
+	if ((r = fs_cache_get(blk, &b)) < 0)
+		return r;
+	for (uint32_t i = 0; i < FS_DPB && off + i * DIRENT_SIZE < dp->d.size && r == 0; i++) {
+		memcpy(&de, b->data + i * DIRENT_SIZE, DIRENT_SIZE);
+		if (de.inum >= fs_sb.ninodes) {
+			fs_report("directory: entry with a bad inode number", dp->inum);
+			r = -EUCLEAN;
+		} else {
+			r = fn(&de, off + i * DIRENT_SIZE, arg);
+		}
+	}
+	fs_cache_put(b);
+	return r;
+}
+
+/* Each entry of dp (locked), in order, checked: 1 if fn stopped, 0 at the
+ * end, or -E*. fn runs with a buffer locked: it must not take locks. */
+static int dir_each(struct inode *dp, dirent_fn fn, void *arg)
+{
+	int r = 0;
+
+	for (uint32_t bn = 0; bn * FS_BSIZE < dp->d.size && r == 0; bn++)
+		r = each_in_block(dp, bn, fn, arg);
+	return r;
+}
+
+struct find {
+	const char *name;  /* NULL: any used entry but "." and ".." */
+	uint32_t off, inum;
+};
+
+static bool dots(const char *name)
+{
+	return !strncmp(name, ".", DIRSIZ) || !strncmp(name, "..", DIRSIZ);
+}
+
+static int match(const struct dirent *de, uint32_t off, void *arg)
+{
+	struct find *f = arg;
+
+	if (de->inum == 0)
+		return 0;
+	if (f->name ? strncmp(de->name, f->name, DIRSIZ) != 0 : dots(de->name))
+		return 0;
+	f->off = off;
+	f->inum = de->inum;
+	return 1;
+}
+
+static int free_slot(const struct dirent *de, uint32_t off, void *arg)
+{
+	if (de->inum)
+		return 0;
+	*(uint32_t *)arg = off;
+	return 1;
+}
+
+int dir_lookup(struct inode *dp, const char *name, uint32_t *off, struct inode **ip)
+{
+	struct find f = { .name = name };
+	int r = dir_each(dp, match, &f);
+
+	if (r <= 0)
+		return r < 0 ? r : -ENOENT;
+	if (f.inum == dp->inum && !dots(name)) {
+		fs_report("directory: entry names the directory itself", dp->inum);
+		return -EUCLEAN;
+	}
+	/* "." must be the directory, and only the root is its own "..": a
+	 * walk through either would go somewhere else without a word. */
+	if (!strncmp(name, ".", DIRSIZ) && f.inum != dp->inum) {
+		fs_report("directory: '.' names another inode", dp->inum);
+		return -EUCLEAN;
+	}
+	if (!strncmp(name, "..", DIRSIZ) && f.inum == dp->inum && dp->inum != FS_ROOTINO) {
+		fs_report("directory: '..' names the directory itself", dp->inum);
+		return -EUCLEAN;
+	}
+	if (off)
+		*off = f.off;
+	return inode_get(f.inum, ip);
+}
+
+/* Write entry (name, inum) at byte offset off of dp. */
+static int put_entry(struct inode *dp, uint32_t off, const char *name, uint32_t inum)
+{
+	struct dirent de = { .inum = inum };
+	long n;
+
+	for (int i = 0; i < DIRSIZ && name[i]; i++)
+		de.name[i] = name[i];
+	n = inode_write(dp, false, (uint64_t)&de, off, DIRENT_SIZE);
+	return n == DIRENT_SIZE ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+int dir_link(struct inode *dp, const char *name, uint32_t inum)
+{
+	struct find f = { .name = name };
+	uint32_t off = dp->d.size;
+	int r = dir_each(dp, match, &f);
+
+	if (r != 0)
+		return r < 0 ? r : -EEXIST;
+	if ((r = dir_each(dp, free_slot, &off)) < 0)
+		return r;
+	return put_entry(dp, off, name, inum);
+}
+
+int dir_clear(struct inode *dp, uint32_t off)
+{
+	return put_entry(dp, off, "", 0);
+}
+
+int dir_init(struct inode *dp, uint32_t parent)
+{
+	int err = put_entry(dp, 0, ".", dp->inum);
+
+	return err ? err : put_entry(dp, DIRENT_SIZE, "..", parent);
+}
+
+int dir_is_empty(struct inode *dp)
+{
+	struct find f = { .name = NULL };
+	int r = dir_each(dp, match, &f);
+
+	return r < 0 ? r : !r;
+}
+
+/* Copy the next element of *path into name and step past it: 1, 0 at the
+ * end of the path, or -ENAMETOOLONG. */
+static int next_elem(const char **path, char *name)
+{
+	const char *p = *path, *s;
+
+	while (*p == '/')
+		p++;
+	if (*p == '\0')
+		return 0;
+	for (s = p; *p && *p != '/'; p++)
+		;
+	if (p - s > DIRSIZ)
+		return -ENAMETOOLONG;
+	memcpy(name, s, (size_t)(p - s));
+	name[p - s] = '\0';
+	while (*p == '/')
+		p++;
+	*path = p;
+	return 1;
+}
+
+/* Step from directory ip (referenced) to its entry name: *next. ip's
+ * reference is dropped. */
+static int step(struct inode *ip, const char *name, struct inode **next)
+{
+	int err = inode_lock(ip);
+
+	if (err) {
+		inode_put(ip);
+		return err;
+	}
+	if (ip->d.type != T_DIR)
+		err = -ENOTDIR;
+	else
+		err = dir_lookup(ip, name, NULL, next);
+	inode_unlock_put(ip);
+	return err;
+}
+
+int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out)
+{
+	char elem[DIRSIZ + 1];
+	struct inode *ip;
+	int r, err;
+
+	if (!name)
+		name = elem;
+	if (path[0] == '\0')
+		return -ENOENT;
+	if (path[0] == '/' || !cwd) {
+		if ((err = inode_get(FS_ROOTINO, &ip)) < 0)
+			return err;
+	} else {
+		ip = inode_dup(cwd);
+	}
+	while ((r = next_elem(&path, name)) > 0) {
+		if (parent && *path == '\0') {
+			*out = ip; /* the caller locks it and checks that it is a directory */
+			return 0;
+		}
+		if ((err = step(ip, name, &ip)) < 0)
+			return err;
+	}
+	if (r < 0 || parent) {
+		inode_put(ip);
+		return r < 0 ? r : -EBUSY;
+	}
+	*out = ip;
+	return 0;
+}

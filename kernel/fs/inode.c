@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+// Inodes: the in-memory table, loading and checking disk inodes, allocating and freeing them.
+#include "fs.h"
+#include "inode.h"
+#include "log.h"
+#include "kernel/printk.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+/*
+ * The inode table. An entry with ref 0 is free. The lock guards inum and
+ * ref; an inode's sleeping lock guards valid and d. An inode with nlink 0
+ * is named by no directory: once its last reference goes, it is freed.
+ */
+static struct {
+	struct spinlock lock;
+	struct inode inode[FS_NINODE];
+} itable = { .lock = SPINLOCK_INIT("fs_inodes") };
+
+/* Block and byte offset of inode inum. */
+static uint32_t iblock(uint32_t inum)
+{
+	return fs_sb.inode_start + inum / FS_IPB;
+}
+
+static uint32_t ioffset(uint32_t inum)
+{
+	return (inum % FS_IPB) * sizeof(struct fs_dinode);
+}
+
+int inode_reset(void)
+{
+	int err = 0;
+
+	spin_lock(&itable.lock);
+	for (int i = 0; i < FS_NINODE; i++)
+		if (itable.inode[i].ref)
+			err = -EBUSY;
+	for (int i = 0; i < FS_NINODE && !err; i++) {
+		itable.inode[i].inum = 0;
+		itable.inode[i].valid = false;
+		fs_sleep_init(&itable.inode[i].lock, "fs_inode");
+		fs_sleep_init(&itable.inode[i].append, "fs_append");
+	}
+	spin_unlock(&itable.lock);
+	return err;
+}
+
+int inode_get(uint32_t inum, struct inode **out)
+{
+	struct inode *ip, *free = NULL;
+
+	if (inum < 1 || inum >= fs_sb.ninodes) {
+		fs_report("inode number out of range", inum);
+		return -EUCLEAN;
+	}
+	spin_lock(&itable.lock);
+	for (ip = itable.inode; ip < itable.inode + FS_NINODE; ip++) {
+		if (ip->ref > 0 && ip->inum == inum) {
+			ip->ref++;
+			spin_unlock(&itable.lock);
+			*out = ip;
+			return 0;
+		}
+		if (!free && ip->ref == 0)
+			free = ip;
+	}
+	if (free) {
+		free->inum = inum;
+		free->ref = 1;
+		free->valid = false;
+	}
+	spin_unlock(&itable.lock);
+	*out = free;
+	return free ? 0 : -ENFILE;
+}
+
+struct inode *inode_dup(struct inode *ip)
+{
+	spin_lock(&itable.lock);
+	ip->ref++;
+	spin_unlock(&itable.lock);
+	return ip;
+}
+
+/* Does a disk inode name any block? */
+static bool has_blocks(const struct fs_dinode *d)
+{
+	for (int i = 0; i < FS_NDIRECT; i++)
+		if (d->addrs[i])
+			return true;
+	return d->indirect || d->dindirect;
+}
+
+/* What is wrong with a disk inode, or NULL. orphan: nlink 0 is allowed. */
+static const char *dinode_bad(const struct fs_dinode *d, bool orphan)
+{
+	if (d->type != T_DIR && d->type != T_FILE && d->type != T_DEVICE)
+		return "inode: bad type";
+	if (d->nlink == 0 && !orphan)
+		return "inode: named but has no links";
+	if (d->type == T_DIR && d->nlink == 1)
+		return "directory: one link";
+	if (d->nlink > FS_MAXLINK)
+		return "inode: more links than FS_MAXLINK";
+	if (d->size > FS_MAXBYTES)
+		return "inode: size too big";
+	if (d->type == T_DIR && d->size % sizeof(struct dirent))
+		return "directory: size not a multiple of 32";
+	if (d->type == T_DEVICE && (d->size || has_blocks(d)))
+		return "device: holds blocks or a size"; /* nothing may write through them */
+	for (int i = 0; i < FS_NDIRECT; i++)
+		if (d->addrs[i] && !fs_block_ok(d->addrs[i]))
+			return "inode: block number out of range";
+	if ((d->indirect && !fs_block_ok(d->indirect)) ||
+	    (d->dindirect && !fs_block_ok(d->dindirect)))
+		return "inode: block number out of range";
+	return NULL;
+}
+
+/* Read ip's disk inode and check it. ip locked. */
+static int load(struct inode *ip, bool orphan)
+{
+	struct fs_buf *b;
+	const char *why;
+	int err = fs_cache_get(iblock(ip->inum), &b);
+
+	if (err)
+		return err;
+	memcpy(&ip->d, b->data + ioffset(ip->inum), sizeof(ip->d));
+	fs_cache_put(b);
+	if ((why = dinode_bad(&ip->d, orphan))) {
+		fs_report(why, ip->inum);
+		return -EUCLEAN;
+	}
+	ip->valid = true;
+	return 0;
+}
+
+int inode_lock(struct inode *ip)
+{
+	int err = 0;
+
+	if (ip->ref < 1)
+		panic("inode_lock: inode %u not referenced", ip->inum);
+	fs_sleep_lock(&ip->lock);
+	if (!ip->valid && (err = load(ip, false)) < 0)
+		fs_sleep_unlock(&ip->lock);
+	return err;
+}
+
+void inode_unlock(struct inode *ip)
+{
+	fs_sleep_unlock(&ip->lock);
+}
+
+int inode_update(struct inode *ip)
+{
+	struct fs_buf *b;
+	int err = fs_cache_get(iblock(ip->inum), &b);
+
+	if (err)
+		return err;
+	memcpy(b->data + ioffset(ip->inum), &ip->d, sizeof(ip->d));
+	fs_log_write(b);
+	fs_cache_put(b);
+	return 0;
+}
+
+/* Drop a reference; free the inode if may_free and it was the last one
+ * of an unnamed inode. Nobody else can reach it then: no reference, no name. */
+static void put(struct inode *ip, bool may_free)
+{
+	spin_lock(&itable.lock);
+	if (may_free && ip->ref == 1 && ip->valid && ip->d.nlink == 0) {
+		spin_unlock(&itable.lock);
+		fs_sleep_lock(&ip->lock);
+		bmap_trunc(ip);
+		memset(&ip->d, 0, sizeof(ip->d));
+		inode_update(ip);
+		ip->valid = false;
+		fs_sleep_unlock(&ip->lock);
+		spin_lock(&itable.lock);
+	}
+	ip->ref--;
+	spin_unlock(&itable.lock);
+}
+
+void inode_put(struct inode *ip)
+{
+	put(ip, true);
+}
+
+void inode_unlock_put(struct inode *ip)
+{
+	inode_unlock(ip);
+	inode_put(ip);
+}
+
+/* Claim inode inum in its block b (locked) if it is free: true if so. */
+static bool claim(struct fs_buf *b, uint32_t inum, const struct fs_dinode *d)
+{
+	uint16_t type;
+
+	memcpy(&type, b->data + ioffset(inum), sizeof(type));
+	if (type != 0)
+		return false;
+	memcpy(b->data + ioffset(inum), d, sizeof(*d));
+	fs_log_write(b);
+	return true;
+}
+
+int inode_alloc(uint16_t type, struct inode **out)
+{
+	struct fs_dinode d = { .type = type };
+	struct fs_buf *b = NULL;
+	int err;
+
+	for (uint32_t inum = 1; inum < fs_sb.ninodes; inum++) {
+		if ((err = fs_cache_get(iblock(inum), &b)) < 0)
+			return err;
+		bool mine = claim(b, inum, &d);
+		if (mine && (err = inode_get(inum, out)) < 0)
+			memset(b->data + ioffset(inum), 0, sizeof(d)); /* give it back */
+		fs_cache_put(b);
+		if (mine) {
+			if (err)
+				return err;
+			fs_sleep_lock(&(*out)->lock);
+			(*out)->d = d;
+			(*out)->valid = true;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+/* Free inode inum if it is an orphan. Returns 1 if it was, 0, or -E*. */
+static int reap(uint32_t inum)
+{
+	struct inode *ip;
+	int err;
+
+	if ((err = fs_log_begin()) < 0)
+		return err;
+	if ((err = inode_get(inum, &ip)) == 0) {
+		fs_sleep_lock(&ip->lock);
+		err = load(ip, true);
+		fs_sleep_unlock(&ip->lock);
+		put(ip, err == 0);
+	}
+	int e = fs_log_end();
+	return err ? err : e ? e : 1;
+}
+
+int inode_reap_orphans(void)
+{
+	struct fs_dinode d;
+	struct fs_buf *b;
+	int n = 0, err;
+
+	for (uint32_t inum = 1; inum < fs_sb.ninodes; inum++) {
+		if ((err = fs_cache_get(iblock(inum), &b)) < 0)
+			return err;
+		memcpy(&d, b->data + ioffset(inum), sizeof(d));
+		fs_cache_put(b);
+		if (d.type && d.nlink == 0) {
+			if ((err = reap(inum)) == -EIO)
+				return err;
+			n += err > 0; /* a damaged orphan stays, reported */
+		}
+	}
+	return n;
+}
+
+/* ---- The public calls on inodes ---- */
+
+struct inode *fs_idup(struct inode *ip)
+{
+	return inode_dup(ip);
+}
+
+void fs_iput(struct inode *ip)
+{
+	if (fs_log_begin() < 0) {
+		put(ip, false); /* the file system is dead: just let go */
+		return;
+	}
+	inode_put(ip);
+	fs_log_end();
+}

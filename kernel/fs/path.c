@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+// The path calls (open, mkdir, mknod, link, unlink, lookup), each one transaction.
+#include "fs.h"
+#include "dir.h"
+#include "inode.h"
+#include "log.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+/* The parent directory of path's last element, locked (*dp), and that
+ * element (name). -EBUSY for a path without one ("/"). */
+static int lock_parent(struct inode *cwd, const char *path, char *name, struct inode **dp)
+{
+	int err = dir_walk(cwd, path, true, name, dp);
+
+	if (err)
+		return err;
+	if ((err = inode_lock(*dp)) < 0) {
+		inode_put(*dp);
+		return err;
+	}
+	if ((*dp)->d.type != T_DIR || (*dp)->d.nlink == 0) {
+		/* not a directory, or one that was removed (a cwd) */
+		err = (*dp)->d.type != T_DIR ? -ENOTDIR : -ENOENT;
+		inode_unlock_put(*dp);
+	}
+	return err;
+}
+
+/* create found ip under the name: fine for O_CREATE of a file or device;
+ * returned locked. */
+static int existing(struct inode *ip, uint16_t type, struct inode **out)
+{
+	int err = inode_lock(ip);
+
+	if (err) {
+		inode_put(ip);
+		return err;
+	}
+	if (type == T_FILE && (ip->d.type == T_FILE || ip->d.type == T_DEVICE)) {
+		*out = ip;
+		return 0;
+	}
+	err = type == T_FILE ? -EISDIR : -EEXIST;
+	inode_unlock_put(ip);
+	return err;
+}
+
+/* Fill the new inode ip (locked) and name it in dp (locked). On failure
+ * it is left without links, for inode_put to free. */
+static int make(struct inode *dp, struct inode *ip, const char *name, int major, int minor)
+{
+	int err;
+
+	ip->d.major = (uint16_t)major;
+	ip->d.minor = (uint16_t)minor;
+	ip->d.nlink = ip->d.type == T_DIR ? 2 : 1;
+	if ((err = inode_update(ip)) < 0)
+		goto fail;
+	if (ip->d.type == T_DIR && (err = dir_init(ip, dp->inum)) < 0)
+		goto fail;
+	if ((err = dir_link(dp, name, ip->inum)) < 0)
+		goto fail;
+	if (ip->d.type == T_DIR) {
+		dp->d.nlink++; /* the new ".." */
+		if ((err = inode_update(dp)) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	ip->d.nlink = 0;
+	inode_update(ip);
+	return err;
+}
+
+/* The inode at path, made with type if missing; returned locked. */
+static int create(struct inode *cwd, const char *path, uint16_t type, int major, int minor,
+		  struct inode **out)
+{
+	char name[DIRSIZ + 1];
+	struct inode *dp, *ip;
+	int err = lock_parent(cwd, path, name, &dp);
+
+	if (err)
+		return err == -EBUSY ? (type == T_FILE ? -EISDIR : -EEXIST) : err;
+	if ((err = dir_lookup(dp, name, NULL, &ip)) == 0) {
+		inode_unlock_put(dp);
+		return existing(ip, type, out);
+	}
+	if (err == -ENOENT && type == T_DIR && dp->d.nlink >= FS_MAXLINK)
+		err = -EMLINK;
+	else if (err == -ENOENT && (err = inode_alloc(type, &ip)) == 0 &&
+		 (err = make(dp, ip, name, major, minor)) < 0)
+		inode_unlock_put(ip);
+	inode_unlock_put(dp);
+	if (err == 0)
+		*out = ip;
+	return err;
+}
+
+/* End the transaction; if that fails, let *ip (a reference the call
+ * made, if ip is not NULL) go. */
+static int end_with(int err, struct inode **ip)
+{
+	int e = fs_log_end();
+
+	if (err == 0 && e < 0) {
+		if (ip)
+			fs_iput(*ip);
+		err = e;
+	}
+	return err;
+}
+
+int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
+{
+	struct inode *ip = NULL;
+	int err = fs_log_begin();
+
+	if (err)
+		return err;
+	if (flags & O_CREATE) {
+		err = create(cwd, path, T_FILE, 0, 0, &ip);
+	} else if ((err = dir_walk(cwd, path, false, NULL, &ip)) == 0 &&
+		   (err = inode_lock(ip)) < 0) {
+		inode_put(ip);
+	}
+	if (err == 0) {
+		if (ip->d.type == T_DIR && (flags & (O_WRONLY | O_RDWR)))
+			err = -EISDIR;
+		else if ((flags & O_TRUNC) && ip->d.type == T_FILE)
+			err = bmap_trunc(ip);
+		inode_unlock(ip);
+		if (err)
+			inode_put(ip);
+	}
+	err = end_with(err, &ip);
+	if (err == 0)
+		*out = ip;
+	return err;
+}
+
+int fs_lookup(struct inode *cwd, const char *path, struct inode **out)
+{
+	struct inode *ip = NULL;
+	int err = fs_log_begin();
+
+	if (err)
+		return err;
+	err = end_with(dir_walk(cwd, path, false, NULL, &ip), &ip);
+	if (err == 0)
+		*out = ip;
+	return err;
+}
+
+/* mkdir and mknod: a new inode of type at path. */
+static int make_node(struct inode *cwd, const char *path, uint16_t type, int major, int minor)
+{
+	struct inode *ip;
+	int err = fs_log_begin();
+
+	if (err)
+		return err;
+	if ((err = create(cwd, path, type, major, minor, &ip)) == 0)
+		inode_unlock_put(ip);
+	return end_with(err, NULL);
+}
+
+int fs_mkdir(struct inode *cwd, const char *path)
+{
+	return make_node(cwd, path, T_DIR, 0, 0);
+}
+
+int fs_mknod(struct inode *cwd, const char *path, int major, int minor)
+{
+	if (major < 0 || major > 0xffff || minor < 0 || minor > 0xffff)
+		return -EINVAL;
+	return make_node(cwd, path, T_DEVICE, major, minor);
+}
+
+/* Add or take away one link of ip. */
+static int add_link(struct inode *ip, int delta)
+{
+	int err = inode_lock(ip);
+
+	if (err)
+		return err;
+	if (ip->d.type == T_DIR)
+		err = -EPERM;
+	else if (delta > 0 && ip->d.nlink >= FS_MAXLINK)
+		err = -EMLINK;
+	else if (delta < 0 && ip->d.nlink == 0)
+		err = -EUCLEAN;
+	else {
+		ip->d.nlink = (uint16_t)(ip->d.nlink + delta);
+		err = inode_update(ip);
+	}
+	inode_unlock(ip);
+	return err;
+}
+
+int fs_link(struct inode *cwd, const char *old, const char *new)
+{
+	char name[DIRSIZ + 1];
+	struct inode *ip, *dp;
+	int err = fs_log_begin();
+
+	if (err)
+		return err;
+	if ((err = dir_walk(cwd, old, false, NULL, &ip)) < 0)
+		goto out;
+	if ((err = add_link(ip, 1)) == 0) {
+		if ((err = lock_parent(cwd, new, name, &dp)) == 0) {
+			err = dir_link(dp, name, ip->inum);
+			inode_unlock_put(dp);
+		}
+		if (err)
+			add_link(ip, -1);
+	}
+	inode_put(ip);
+out:
+	return end_with(err, NULL);
+}
+
+/* Take the entry at off (naming ip) out of dp; both locked. */
+static int unname(struct inode *dp, struct inode *ip, uint32_t off)
+{
+	int err;
+
+	if (ip->d.type == T_DIR && (err = dir_is_empty(ip)) <= 0)
+		return err < 0 ? err : -ENOTEMPTY;
+	if ((err = dir_clear(dp, off)) < 0)
+		return err;
+	if (ip->d.type == T_DIR) {
+		if (ip->d.nlink != 2)
+			fs_report("directory: wrong link count", ip->inum);
+		ip->d.nlink = 0; /* its name and its "." */
+		dp->d.nlink--;   /* its ".." */
+		if ((err = inode_update(dp)) < 0)
+			return err;
+	} else if (ip->d.nlink) {
+		ip->d.nlink--;
+	}
+	return inode_update(ip);
+}
+
+int fs_unlink(struct inode *cwd, const char *path)
+{
+	char name[DIRSIZ + 1];
+	struct inode *dp, *ip;
+	uint32_t off;
+	int err = fs_log_begin();
+
+	if (err)
+		return err;
+	if ((err = lock_parent(cwd, path, name, &dp)) < 0)
+		goto out;
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		err = -EINVAL;
+	else if ((err = dir_lookup(dp, name, &off, &ip)) == 0) {
+		if ((err = inode_lock(ip)) == 0) {
+			err = unname(dp, ip, off);
+			inode_unlock(ip);
+		}
+		inode_put(ip);
+	}
+	inode_unlock_put(dp);
+out:
+	return end_with(err, NULL);
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// The scheduler: one run queue under one lock, a loop per hart, affinity.
+#include "sched.h"
+#include "kernel/hart.h"
+#include "kernel/ipi.h"
+#include "kernel/printk.h"
+#include "proc.h"
+#include "sched_lock.h"
+#include "thread.h"
+#include "kernel/mm/vm.h"
+#include "kernel/xl/xl.h"
+#include "kernel/time.h"
+#include "lib/errno.h"
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct thread *runq_head, *runq_tail;
+static int tick_sleepers; /* threads in sched_sleep_ticks, under sched_lock */
+static int timed_sleepers; /* threads in sleep_on_until (atomic) */
+static char tick_chan;
+
+/* May hart h run t? Reserved harts run only the threads pinned to them. */
+static bool allowed(const struct thread *t, int h)
+{
+	if (t->pin >= 0)
+		return t->pin == h;
+	return harts[h].role == ROLE_GENERAL;
+}
+
+static void enqueue(struct thread *t)
+{
+	if (t->pin >= 0)
+		harts[t->pin].nready++;
+	t->state = T_RUNNABLE;
+	t->next = NULL;
+	if (runq_tail)
+		runq_tail->next = t;
+	else
+		runq_head = t;
+	runq_tail = t;
+}
+
+/* The first queued thread that hart h may run, taken off the queue. */
+static struct thread *dequeue_for(int h)
+{
+	struct thread *prev = NULL;
+	for (struct thread *t = runq_head; t; prev = t, t = t->next) {
+		if (!allowed(t, h))
+			continue;
+		if (prev)
+			prev->next = t->next;
+		else
+			runq_head = t->next;
+		if (runq_tail == t)
+			runq_tail = prev;
+		if (t->pin >= 0)
+			harts[t->pin].nready--;
+		return t;
+	}
+	return NULL;
+}
+
+/* Wake one idle hart that may run t (sched_lock held). */
+static void kick(struct thread *t)
+{
+	for (int h = 0; h < MAX_HARTS; h++)
+		if (harts[h].online && harts[h].idle && allowed(t, h)) {
+			harts[h].idle = false;
+			ipi_send(h, IPI_RESCHED);
+			return;
+		}
+}
+
+/*
+ * sched_set_affinity - see sched.h. Takes the scheduler lock. A queued
+ * thread's count moves to its new hart's nready; a running one that may
+ * no longer stay where it is gives up its hart: at once if it is the
+ * caller, else at its next return to user mode (an IPI asks for it).
+ */
+int sched_set_affinity(struct proc *p, int tid, int pin)
+{
+	struct thread *t, *me = curthread();
+	bool move, self;
+
+	spin_lock(&sched_lock);
+	t = tid ? thread_by_tid(tid) : me;
+	if (!t || t->proc != p || t->sys ||
+	    (t->state != T_RUNNABLE && t->state != T_RUNNING && t->state != T_SLEEPING)) {
+		spin_unlock(&sched_lock);
+		return -EINVAL;
+	}
+	if (t->state == T_RUNNABLE) {
+		if (t->pin >= 0)
+			harts[t->pin].nready--;
+		if (pin >= 0)
+			harts[pin].nready++;
+	}
+	t->pin = pin;
+	self = t == me;
+	move = t->state == T_RUNNING && !allowed(t, t->hart);
+	if (move && !self)
+		ipi_send(t->hart, IPI_RESCHED);
+	if (t->state == T_RUNNABLE)
+		kick(t);
+	spin_unlock(&sched_lock);
+	if (move && self)
+		sched_yield(); /* back only on an allowed hart */
+	return 0;
+}
+
+void sched_make_runnable(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	enqueue(t);
+	kick(t);
+	spin_unlock(&sched_lock);
+}
+
+void sched(void)
+{
+	struct hart *h = this_hart();
+	struct thread *t = h->current;
+	bool was_on = h->intr_was_on;
+
+	if (!spin_holding(&sched_lock) || h->intr_depth != 1)
+		panic("sched: must hold exactly the scheduler lock (depth %d)", h->intr_depth);
+	if (t->state == T_RUNNING)
+		panic("sched: thread %d is still running", t->tid);
+	switch_to(&t->ctx, &h->sched_ctx);
+	/* Back, perhaps on another hart: the interrupt state is the thread's. */
+	this_hart()->intr_was_on = was_on;
+}
+
+void sched_yield(void)
+{
+	spin_lock(&sched_lock);
+	enqueue(curthread());
+	sched();
+	spin_unlock(&sched_lock);
+}
+
+void sched_wake_locked(struct thread *t)
+{
+	t->chan = NULL;
+	enqueue(t);
+	kick(t);
+}
+
+void wakeup_locked(void *chan)
+{
+	for (int i = 0; i < NTHREAD; i++)
+		if (threads[i].state == T_SLEEPING && threads[i].chan == chan)
+			sched_wake_locked(&threads[i]);
+}
+
+void wakeup(void *chan)
+{
+	spin_lock(&sched_lock);
+	wakeup_locked(chan);
+	spin_unlock(&sched_lock);
+}
+
+int sleep_on(void *chan, struct spinlock *lk)
+{
+	struct thread *t = curthread();
+	if (proc_killed())
+		return -EINTR;
+	/* Take sched_lock before letting go of lk: a wakeup needs sched_lock,
+	 * so it cannot slip in between the caller's check and our sleep. */
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	/* Again under sched_lock: a kill (or cancel) between the first look
+	 * and here wakes only threads already asleep, and would miss us. */
+	if (proc_killed()) {
+		if (lk != &sched_lock) {
+			spin_unlock(&sched_lock);
+			spin_lock(lk);
+		}
+		return -EINTR;
+	}
+	t->chan = chan;
+	t->state = T_SLEEPING;
+	t->nsleeps++;
+	if (t->sys)
+		xl_thread_parks(t, true); /* a syscall thread parks (xl/worker.c) */
+	sched();
+	if (t->sys)
+		xl_thread_parks(t, false);
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+	return proc_killed() ? -EINTR : 0;
+}
+
+int sleep_on_until(void *chan, struct spinlock *lk, uint64_t deadline)
+{
+	struct thread *t = curthread();
+	int err;
+	t->wake_tick = deadline;
+	__atomic_add_fetch(&timed_sleepers, 1, __ATOMIC_RELAXED);
+	err = sleep_on(chan, lk);
+	__atomic_sub_fetch(&timed_sleepers, 1, __ATOMIC_RELAXED);
+	t->wake_tick = 0;
+	return err;
+}
+
+/* Wake the sleep_on_until sleepers whose deadline has passed. */
+static void wake_expired(void)
+{
+	uint64_t now = sched_ticks();
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++) {
+		struct thread *t = &threads[i];
+		if (t->state == T_SLEEPING && t->wake_tick && t->wake_tick <= now)
+			sched_wake_locked(t);
+	}
+	spin_unlock(&sched_lock);
+}
+
+bool sched_others_ready(void)
+{
+	struct hart *h = this_hart();
+	return __atomic_load_n(&h->nready, __ATOMIC_RELAXED) > 0 || h->need_resched;
+}
+
+/* Run t on this hart until it gives the hart back (sched_lock held). */
+static void run(struct hart *h, struct thread *t)
+{
+	t->state = T_RUNNING;
+	t->hart = h->id;
+	h->current = t;
+	h->need_resched = false;
+	h->arch.kernel_sp = t->kstack_top;
+	h->arch.kstack_lo = t->kstack_lo;
+	/* Syscall threads reach user memory only through copyin/copyout's
+	 * page walk: they stay on the kernel's table (no TLB flush). */
+	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
+	switch_to(&h->sched_ctx, &t->ctx);
+	h = this_hart();
+	h->arch.kstack_lo = h->arch.boot_stack_lo; /* the scheduler's stack, and its guard */
+	/* The scheduler always runs on the kernel's table: the process we
+	 * just ran may be freed by its last thread on another hart. */
+	vm_activate(NULL);
+	h->current = NULL;
+}
+
+/* Serve hart_call work (hart.c), with interrupts on. */
+static void serve_calls(struct hart *h)
+{
+	void (*fn)(void *) = __atomic_load_n(&h->call_fn, __ATOMIC_ACQUIRE);
+	if (fn) {
+		fn(h->call_arg);
+		__atomic_store_n(&h->call_fn, NULL, __ATOMIC_RELEASE);
+	}
+}
+
+void sched_run(void)
+{
+	struct hart *h = this_hart();
+	for (;;) {
+		struct thread *t;
+		arch_intr_on();
+		serve_calls(h);
+		spin_lock(&sched_lock);
+		t = dequeue_for(h->id);
+		if (t) {
+			run(h, t);
+			spin_unlock(&sched_lock);
+			continue;
+		}
+		h->idle = true; /* from here a kick() sends us an IPI */
+		spin_unlock(&sched_lock);
+		/* Sleep unless work arrived; with SIE clear the IPI stays
+		 * pending and still ends the wfi. */
+		arch_intr_off();
+		if (h->idle && !h->call_fn)
+			arch_wait();
+		h->idle = false;
+	}
+}
+
+void sched_tick(void)
+{
+	struct hart *h = this_hart();
+	if (h->current)
+		h->need_resched = true;
+	if (__atomic_load_n(&tick_sleepers, __ATOMIC_RELAXED))
+		wakeup(&tick_chan);
+	if (__atomic_load_n(&timed_sleepers, __ATOMIC_RELAXED))
+		wake_expired();
+}
+
+void sched_preempt_point(void)
+{
+	struct hart *h = this_hart();
+	if (h->current && h->need_resched) {
+		h->need_resched = false;
+		sched_yield();
+	}
+}
+
+uint64_t sched_ticks(void)
+{
+	return arch_time() / (machine.timebase / timer_hz());
+}
+
+int sched_sleep_ticks(uint64_t n)
+{
+	uint64_t until = sched_ticks() + n;
+	int err = 0;
+	spin_lock(&sched_lock);
+	tick_sleepers++;
+	while (sched_ticks() < until && !err)
+		err = sleep_on(&tick_chan, &sched_lock);
+	tick_sleepers--;
+	spin_unlock(&sched_lock);
+	return err;
+}
