@@ -9,10 +9,28 @@
 typedef long (*syscall_fn)(const struct sys_args *);
 
 static const syscall_fn table[NR_SYSCALL_MAX] = {
-#define SYSCALL(num, name, nargs) [num] = sys_##name,
+#define SYSCALL(num, name, nargs, path) [num] = sys_##name,
 #include "../lib/syscall_list.h"
 #undef SYSCALL
 };
+
+/* The list's path column: may a syscall page carry this call? */
+#define PAGE true
+#define TRAP false
+static const bool in_page[NR_SYSCALL_MAX] = {
+#define SYSCALL(num, name, nargs, path) [num] = path,
+#include "../lib/syscall_list.h"
+#undef SYSCALL
+};
+#undef PAGE
+#undef TRAP
+
+long syscall_page_refusal(uint64_t nr)
+{
+	if (nr >= NR_SYSCALL_MAX || !table[nr])
+		return -ENOSYS;
+	return in_page[nr] ? 0 : -ENOTSUP;
+}
 
 long syscall_dispatch(uint64_t nr, const struct sys_args *a)
 {

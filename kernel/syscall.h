@@ -15,13 +15,18 @@ static inline int arg_int(const struct sys_args *a, int i) { return (int)a->a[i]
 static inline uint64_t arg_uaddr(const struct sys_args *a, int i) { return a->a[i]; }
 
 /* Every handler: long sys_NAME(const struct sys_args *). */
-#define SYSCALL(num, name, nargs) long sys_##name(const struct sys_args *a);
+#define SYSCALL(num, name, nargs, path) long sys_##name(const struct sys_args *a);
 #include "../lib/syscall_list.h"
 #undef SYSCALL
 
 /* syscall_dispatch - run syscall nr for the current thread; -ENOSYS for
  * an unknown number. Counts the call on this hart. */
 long syscall_dispatch(uint64_t nr, const struct sys_args *a);
+
+/* syscall_page_refusal - the error a syscall page gives nr without running
+ * it: -ENOSYS for an unknown number, -ENOTSUP for a trap-only call
+ * (lib/syscall_list.h's path column), else 0. */
+long syscall_page_refusal(uint64_t nr);
 
 struct trapframe;
 /* syscall_from_trap - the trap path: a0-a5 and a7 from the frame, result

@@ -3,7 +3,7 @@
 #pragma once
 
 enum syscall_nr {
-#define SYSCALL(num, name, nargs) SYS_##name = num,
+#define SYSCALL(num, name, nargs, path) SYS_##name = num,
 #include "syscall_list.h"
 #undef SYSCALL
 	NR_SYSCALL_MAX

@@ -1,52 +1,56 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one list of system calls: SYSCALL(number, name, argument count).
+ * The one list of system calls: SYSCALL(number, name, argument count, path).
  * It generates the SYS_* numbers (lib/syscall.h), the kernel's handler
- * table (kernel/syscall.c) and the user stubs (user/lib/syscall.S).
+ * table and page policy (kernel/syscall.c) and the user stubs
+ * (user/lib/syscall.S). path is PAGE for a call that a syscall page may
+ * carry as well as a trap, TRAP for one that only makes sense from the
+ * calling thread itself (it changes or names that thread, or waits on
+ * the pages): a page refuses it with -ENOTSUP.
  * Numbers 1-21 are xv6's, so xv6 lab material ports unchanged; 40-49
  * are kept for the exception-less (syscall page) calls.
  * No C here: assembly includes this file too.
  */
-SYSCALL(1, fork, 0)          /* pid in the parent, 0 in the child */
-SYSCALL(2, exit, 1)          /* exit(status) */
-SYSCALL(3, wait, 1)          /* wait(int *status) -> pid */
-SYSCALL(4, pipe, 1)          /* pipe(int fds[2]) */
-SYSCALL(5, read, 3)          /* read(fd, buf, n) -> bytes */
-SYSCALL(6, kill, 1)          /* kill(pid) */
-SYSCALL(7, exec, 2)          /* exec(path, argv) */
-SYSCALL(8, fstat, 2)         /* fstat(fd, struct stat *) */
-SYSCALL(9, chdir, 1)         /* chdir(path) */
-SYSCALL(10, dup, 1)          /* dup(fd) -> new fd */
-SYSCALL(11, getpid, 0)
-SYSCALL(12, sbrk, 1)         /* sbrk(delta) -> old break */
-SYSCALL(13, sleep, 1)        /* sleep(ticks) */
-SYSCALL(14, uptime, 0)       /* ticks since boot */
-SYSCALL(15, open, 2)         /* open(path, O_* flags) -> fd */
-SYSCALL(16, write, 3)        /* write(fd, buf, n) -> bytes */
-SYSCALL(17, mknod, 3)        /* mknod(path, major, minor) */
-SYSCALL(18, unlink, 1)       /* unlink(path) */
-SYSCALL(19, link, 2)         /* link(old, new) */
-SYSCALL(20, mkdir, 1)        /* mkdir(path) */
-SYSCALL(21, close, 1)        /* close(fd) */
-SYSCALL(22, thread_create, 3) /* thread_create(entry, arg, stack_top) -> tid */
-SYSCALL(23, thread_exit, 1)  /* thread_exit(value) */
-SYSCALL(24, thread_join, 2)  /* thread_join(tid, long *value) */
-SYSCALL(25, intrstat, 2)     /* intrstat(struct intr_table *, size) */
-SYSCALL(26, setpgid, 2)      /* setpgid(pid, pgid): 0 means the caller */
-SYSCALL(27, fgset, 1)        /* fgset(pgid) -> the old one: the console's ^C target */
-SYSCALL(28, gettid, 0)
-SYSCALL(29, null, 0)         /* does nothing: the cost of a syscall */
-SYSCALL(30, hartid, 0)       /* the hart the caller runs on */
-SYSCALL(31, lseek, 3)        /* lseek(fd, off, SEEK_*) -> new offset */
-SYSCALL(32, fsync, 1)        /* fsync(fd): its data is durable */
-SYSCALL(33, statfs, 1)       /* statfs(struct statfs *): size and free space */
-SYSCALL(34, pmemctl, 2)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */
-SYSCALL(35, sysinfo, 2)      /* sysinfo(struct sysinfo *, size): tick rate, memory, harts */
-SYSCALL(36, setaffinity, 2)  /* setaffinity(tid or 0, hart or -1): pin a thread of ours */
+SYSCALL(1, fork, 0, TRAP)          /* pid in the parent, 0 in the child */
+SYSCALL(2, exit, 1, TRAP)          /* exit(status) */
+SYSCALL(3, wait, 1, PAGE)          /* wait(int *status) -> pid */
+SYSCALL(4, pipe, 1, PAGE)          /* pipe(int fds[2]) */
+SYSCALL(5, read, 3, PAGE)          /* read(fd, buf, n) -> bytes */
+SYSCALL(6, kill, 1, PAGE)          /* kill(pid) */
+SYSCALL(7, exec, 2, TRAP)          /* exec(path, argv) */
+SYSCALL(8, fstat, 2, PAGE)         /* fstat(fd, struct stat *) */
+SYSCALL(9, chdir, 1, PAGE)         /* chdir(path) */
+SYSCALL(10, dup, 1, PAGE)          /* dup(fd) -> new fd */
+SYSCALL(11, getpid, 0, PAGE)
+SYSCALL(12, sbrk, 1, PAGE)         /* sbrk(delta) -> old break */
+SYSCALL(13, sleep, 1, PAGE)        /* sleep(ticks) */
+SYSCALL(14, uptime, 0, PAGE)       /* ticks since boot */
+SYSCALL(15, open, 2, PAGE)         /* open(path, O_* flags) -> fd */
+SYSCALL(16, write, 3, PAGE)        /* write(fd, buf, n) -> bytes */
+SYSCALL(17, mknod, 3, PAGE)        /* mknod(path, major, minor) */
+SYSCALL(18, unlink, 1, PAGE)       /* unlink(path) */
+SYSCALL(19, link, 2, PAGE)         /* link(old, new) */
+SYSCALL(20, mkdir, 1, PAGE)        /* mkdir(path) */
+SYSCALL(21, close, 1, PAGE)        /* close(fd) */
+SYSCALL(22, thread_create, 3, TRAP) /* thread_create(entry, arg, stack_top) -> tid */
+SYSCALL(23, thread_exit, 1, TRAP)  /* thread_exit(value) */
+SYSCALL(24, thread_join, 2, TRAP)  /* thread_join(tid, long *value) */
+SYSCALL(25, intrstat, 2, PAGE)     /* intrstat(struct intr_table *, size) */
+SYSCALL(26, setpgid, 2, PAGE)      /* setpgid(pid, pgid): 0 means the caller */
+SYSCALL(27, fgset, 1, PAGE)        /* fgset(pgid) -> the old one: the console's ^C target */
+SYSCALL(28, gettid, 0, TRAP)
+SYSCALL(29, null, 0, PAGE)         /* does nothing: the cost of a syscall */
+SYSCALL(30, hartid, 0, PAGE)       /* the hart the caller runs on */
+SYSCALL(31, lseek, 3, PAGE)        /* lseek(fd, off, SEEK_*) -> new offset */
+SYSCALL(32, fsync, 1, PAGE)        /* fsync(fd): its data is durable */
+SYSCALL(33, statfs, 1, PAGE)       /* statfs(struct statfs *): size and free space */
+SYSCALL(34, pmemctl, 2, PAGE)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */
+SYSCALL(35, sysinfo, 2, PAGE)      /* sysinfo(struct sysinfo *, size): tick rate, memory, harts */
+SYSCALL(36, setaffinity, 2, PAGE)  /* setaffinity(tid or 0, hart or -1): pin a thread of ours */
 /* Exception-less system calls (kernel/xl/xl.c, lib/xl_abi.h, docs/xl.md). */
-SYSCALL(40, xl_register, 1)  /* xl_register(page) -> page index */
-SYSCALL(41, xl_unregister, 1) /* xl_unregister(page) */
-SYSCALL(42, xl_wait, 3)      /* xl_wait(min, timeout ticks, page mask) -> entries COMPLETED */
-SYSCALL(43, xl_wake, 0)      /* wake this process's worker (NEED_WAKEUP was set) */
-SYSCALL(44, echo, 6)         /* echo(a0..a5) -> xl_echo_value(): for ordering tests */
-SYSCALL(45, xlstat, 2)       /* xlstat(struct xl_stats *, size) -> workers */
+SYSCALL(40, xl_register, 1, TRAP)  /* xl_register(page) -> page index */
+SYSCALL(41, xl_unregister, 1, TRAP) /* xl_unregister(page) */
+SYSCALL(42, xl_wait, 3, TRAP)      /* xl_wait(min, timeout ticks, page mask) -> entries COMPLETED */
+SYSCALL(43, xl_wake, 0, TRAP)      /* wake this process's worker (NEED_WAKEUP was set) */
+SYSCALL(44, echo, 6, PAGE)         /* echo(a0..a5) -> xl_echo_value(): for ordering tests */
+SYSCALL(45, xlstat, 2, PAGE)       /* xlstat(struct xl_stats *, size) -> workers */

@@ -25,26 +25,6 @@ static int nsys_threads; /* syscall threads alive (atomic) */
 
 /* Calls an entry may not make: they act on the calling thread itself
  * (which in a page is a kernel syscall thread) or on the page machinery. */
-static bool forbidden(unsigned nr)
-{
-	switch (nr) {
-	case SYS_fork: case SYS_exit: case SYS_exec:
-	case SYS_thread_create: case SYS_thread_exit: case SYS_thread_join: case SYS_gettid:
-	case SYS_xl_register: case SYS_xl_unregister: case SYS_xl_wait: case SYS_xl_wake:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* The error for a number the kernel will not run in a page, or 0. */
-static long refusal(unsigned nr)
-{
-	if (nr >= NR_SYSCALL_MAX)
-		return -ENOSYS;
-	return forbidden(nr) ? -ENOTSUP : 0;
-}
-
 /* Is a thread other than the worker thread waiting for this hart? The
  * worker thread is always runnable while awake, and a polling syscall
  * thread does its work: no need to let it in. */
@@ -97,7 +77,7 @@ static long execute(struct xl_pool *pl, volatile struct xl_entry *e, bool *refus
 	/* From here on we use the copy: the user may rewrite the entry. */
 	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
 		a.a[i] = e->arg[i];
-	if ((ret = refusal(nr))) {
+	if ((ret = syscall_page_refusal(nr))) {
 		*refused = true;
 		return ret;
 	}
@@ -301,7 +281,7 @@ static void refuse_all(struct xl_ctx *c, struct xl_worker *w)
 			long err;
 			if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_SUBMITTED || !take(e))
 				continue;
-			err = refusal(__atomic_load_n(&e->nr, __ATOMIC_RELAXED));
+			err = syscall_page_refusal(__atomic_load_n(&e->nr, __ATOMIC_RELAXED));
 			if (publish(w, pg, e, err ? err : -EAGAIN, true))
 				notify(c, true);
 		}

@@ -4,7 +4,7 @@
  * number in a7, arguments already in a0-a5 (the C calling convention put
  * them there), ecall, result back in a0 (negative: -errno).
  */
-#define SYSCALL(num, name, nargs) \
+#define SYSCALL(num, name, nargs, path) \
 	.globl name;              \
 	.type name, @function;    \
 name:                             \
