@@ -7,6 +7,15 @@
 #include "lib/string.h"
 
 #define MAX_PAGES (1UL << 20) /* 4 GiB of RAM */
+#define MAX_RUNS 16
+
+/* Pages never handed out yet stay in runs [next, end) and are not touched
+ * until page_alloc takes them: linking every page into the list at boot
+ * wrote to each of them, and QEMU fills a TLB entry and the host faults in
+ * a page for every first touch (most of the boot time). */
+struct run {
+	uint64_t next, end;
+};
 
 struct free_page {
 	struct free_page *next;
@@ -17,6 +26,8 @@ static struct {
 	struct spinlock lock;
 	struct free_page *head;
 	uint64_t base, npages, nfree, total;
+	struct run runs[MAX_RUNS];
+	int nruns;
 	uint64_t isfree[MAX_PAGES / 64]; /* bit set: the page is on the list */
 	uint64_t pinned[MAX_PAGES / 64]; /* page_pin: page_free only marks it */
 	uint64_t orphan[MAX_PAGES / 64]; /* pinned and freed: page_unpin frees */
@@ -33,6 +44,7 @@ void page_init(uint64_t base, uint64_t size)
 	mem.npages = MIN(size / PAGE_SIZE, MAX_PAGES);
 	mem.head = NULL;
 	mem.nfree = mem.total = 0;
+	mem.nruns = 0;
 	memset(mem.isfree, 0, sizeof(mem.isfree));
 	memset(mem.pinned, 0, sizeof(mem.pinned));
 	memset(mem.orphan, 0, sizeof(mem.orphan));
@@ -63,6 +75,24 @@ static bool overlaps(uint64_t p, const struct mem_range *skip, int n)
 	return false;
 }
 
+/* Mark page i free without touching it: extend the last run or start one
+ * (with too many runs, link it into the list instead). */
+static void add_untouched(uint64_t p, long i)
+{
+	struct run *last = mem.nruns ? &mem.runs[mem.nruns - 1] : NULL;
+
+	if (last && last->end == p) {
+		last->end += PAGE_SIZE;
+	} else if (mem.nruns < MAX_RUNS) {
+		mem.runs[mem.nruns++] = (struct run){ p, p + PAGE_SIZE };
+	} else {
+		push(p, i);
+		return;
+	}
+	SET(mem.isfree, i);
+	mem.nfree++;
+}
+
 void page_add_range(uint64_t start, uint64_t end, const struct mem_range *skip, int n)
 {
 	spin_lock(&mem.lock);
@@ -70,27 +100,44 @@ void page_add_range(uint64_t start, uint64_t end, const struct mem_range *skip, 
 		long i = page_index(p);
 		if (i < 0 || overlaps(p, skip, n) || (mem.isfree[i / 64] & (1UL << (i % 64))))
 			continue;
-		push(p, i);
+		add_untouched(p, i);
 		mem.total++;
 	}
 	spin_unlock(&mem.lock);
 }
 
+/* A free page off the list, else from the first run with pages left;
+ * 0 if none. Holds mem.lock. */
+static uint64_t take(void)
+{
+	struct free_page *fp = mem.head;
+
+	if (fp) {
+		mem.head = fp->next;
+		return (uint64_t)fp;
+	}
+	for (int r = 0; r < mem.nruns; r++)
+		if (mem.runs[r].next < mem.runs[r].end) {
+			mem.runs[r].next += PAGE_SIZE;
+			return mem.runs[r].next - PAGE_SIZE;
+		}
+	return 0;
+}
+
 void *page_alloc(void)
 {
-	struct free_page *fp;
+	uint64_t p;
 	spin_lock(&mem.lock);
-	fp = mem.head;
-	if (fp) {
-		long i = page_index((uint64_t)fp);
-		mem.head = fp->next;
-		mem.isfree[i / 64] &= ~(1UL << (i % 64));
+	p = take();
+	if (p) {
+		long i = page_index(p);
+		CLR(mem.isfree, i);
 		mem.nfree--;
 	}
 	spin_unlock(&mem.lock);
-	if (fp)
-		memset(fp, 0, PAGE_SIZE);
-	return fp;
+	if (p)
+		memset((void *)p, 0, PAGE_SIZE);
+	return (void *)p;
 }
 
 void page_free(void *page)

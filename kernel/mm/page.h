@@ -11,7 +11,8 @@
  * Boot hart only, before any other call. */
 void page_init(uint64_t base, uint64_t size);
 /* page_add_range - free every whole page in [start, end) that does not
- * overlap one of the n ranges in skip (firmware, DTB). Boot only. */
+ * overlap one of the n ranges in skip (firmware, DTB), writing to none
+ * of them (page_alloc touches a page when it first hands it out). Boot only. */
 void page_add_range(uint64_t start, uint64_t end, const struct mem_range *skip, int n);
 /* page_alloc - a zeroed page, or NULL when memory is exhausted.
  * Takes the allocator lock; any context. */
