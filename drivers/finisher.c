@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // sifive_test finisher: write 0x5555 to pass, (code << 16) | 0x3333 to fail.
 #include "finisher.h"
-#include "../arch/riscv/arch.h"
+#include "arch/riscv/arch.h"
 
 #define FINISHER_PASS 0x5555
 #define FINISHER_FAIL 0x3333

@@ -7,7 +7,7 @@
 #include "kernel/proc/sched.h"
 #include "spinlock.h"
 #include "kernel/mm/uaccess.h"
-#include "../arch/riscv/sbi.h"
+#include "arch/riscv/arch.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -55,7 +55,7 @@ static void put_raw(int c)
 	if (device)
 		device->putc(c);
 	else
-		sbi_console_putchar(c);
+		arch_console_putc_early(c);
 }
 
 void console_putc(int c)

@@ -4,7 +4,6 @@
 #include "ipi.h"
 #include "printk.h"
 #include "spinlock.h"
-#include "../arch/riscv/boot.h"
 #include "../drivers/plic.h"
 #include "drivers/pmem/pmem.h"
 #include "kernel/hw/pmem_dev.h"
@@ -12,7 +11,6 @@
 #include "bootargs.h"
 #include "kernel/proc/sched.h"
 #include "kernel/xl/xl.h"
-#include "../arch/riscv/mmu.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -106,7 +104,7 @@ void hart_start_all(void)
 			continue;
 		harts[id].id = id;
 		harts[id].role = hart_role_from_bootargs(id);
-		err = arch_start_hart(id, (void *)boot_stack_top(id));
+		err = arch_start_hart(id);
 		if (err || !wait_online(id, 1000000)) {
 			kprintf("nagi: hart %d did not start (%d)\n", id, err);
 			harts[id].role = ROLE_NONE;

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-hart state, reached through arch_this_hart() (tp on RISC-V). */
 #pragma once
-#include "../arch/riscv/arch.h"
-#include "../arch/riscv/context.h"
-#include "../arch/riscv/trapframe.h"
+#include "arch/riscv/arch.h"
 #include "intrstat.h"
 #include "machine.h"
 

@@ -12,8 +12,6 @@
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
 #include "kernel/xl/xl.h"
-#include "../arch/riscv/mmu.h"
-#include "../arch/riscv/sbi.h"
 #include "../drivers/finisher.h"
 #include "../drivers/plic.h"
 #include "drivers/pmem/pmem.h"
@@ -70,7 +68,7 @@ static void banner(void)
 			pm.base + pm.size);
 	kprintf("nagi: timebase %lu Hz, timer via %s, %u Hz tick\n", machine.timebase,
 		timer_mode(), timer_hz());
-	sbi_print_info();
+	arch_firmware_info();
 	kprintf("nagi: bootargs \"%s\"\n", machine.bootargs);
 	kprintf("nagi: hart %d is the boot hart (role: %s)\n", hart_id(),
 		hart_role_name(this_hart()->role));
@@ -84,9 +82,9 @@ void kmain(unsigned long hartid, void *dtb)
 	arch_set_this_hart(h);
 	if (machine_parse(dtb, &machine)) {
 		kprintf("nagi: the device tree at %p is unusable; stopping\n", dtb);
-		sbi_shutdown();
+		arch_poweroff();
 	}
-	sbi_init();
+	arch_firmware_init();
 	finisher_init(machine.finisher_base);
 	plic_init(&machine);
 	uart_init(&machine, h->id);

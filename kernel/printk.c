@@ -8,7 +8,7 @@
 #include "machine.h"
 #include "power.h"
 #include "spinlock.h"
-#include "../arch/riscv/arch.h"
+#include "arch/riscv/arch.h"
 #include "kernel/hw/pmem_dev.h"
 #include "../lib/printf.h"
 

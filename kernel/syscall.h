@@ -20,15 +20,12 @@ static inline uint64_t arg_uaddr(const struct sys_args *a, int i) { return a->a[
 #undef SYSCALL
 
 /* syscall_dispatch - run syscall nr for the current thread; -ENOSYS for
- * an unknown number. Counts the call on this hart. */
+ * an unknown number. Counts the call on this hart. The trap path
+ * (arch/riscv/trap.c, interrupts on) and the syscall page's threads
+ * (kernel/xl/worker.c) both call it. */
 long syscall_dispatch(uint64_t nr, const struct sys_args *a);
 
 /* syscall_page_refusal - the error a syscall page gives nr without running
  * it: -ENOSYS for an unknown number, -ENOTSUP for a trap-only call
  * (lib/syscall_list.h's path column), else 0. */
 long syscall_page_refusal(uint64_t nr);
-
-struct trapframe;
-/* syscall_from_trap - the trap path: a0-a5 and a7 from the frame, result
- * into a0, sepc past the ecall. Turns interrupts on. */
-void syscall_from_trap(struct trapframe *tf);

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* The arch_* hooks: all that portable kernel code knows about RISC-V. */
+/* The arch_* hooks: all that portable kernel code knows about RISC-V. The
+ * only arch header kernel/ and drivers/ include. It also brings the MMU's
+ * hooks (mmu.h: mmu_*, an opaque struct mmu_table) and the two structures
+ * portable code embeds without reading them (context.h). */
 #pragma once
-#include "../../lib/types.h"
+#include "lib/types.h"
+#include "context.h"
 #include "csr.h"
+#include "mmu.h"
 
 struct hart;
-struct trapframe;
+struct thread;
+struct trapframe; /* opaque outside arch/riscv */
 
 /* This hart's struct hart lives in tp for the whole time we are in the kernel. */
 static inline struct hart *arch_this_hart(void)
@@ -60,8 +66,12 @@ void arch_timer_use_sstc(bool on);
 int arch_ipi_send(int hartid);
 /* arch_ipi_clear - acknowledge this hart's software interrupt. */
 static inline void arch_ipi_clear(void) { csr_clear(sip, SIE_SSIE); }
-/* arch_start_hart - start hart id at the kernel entry with its stack top. */
-int arch_start_hart(int hartid, void *stack_top);
+/* arch_start_hart - start hart id at the kernel entry on its boot stack;
+ * 0 or -E*. It arrives in hart_secondary_main(id). */
+int arch_start_hart(int hartid);
+/* arch_irq_soft_only - enable only the software interrupt in sie (a hart
+ * that waits in wfi with interrupts off for IPIs alone). */
+void arch_irq_soft_only(void);
 /* arch_trap_dump - print a frame: registers, cause by name, sepc, stval. */
 void arch_trap_dump(const struct trapframe *tf);
 /* User frames (frame.c): what a thread's first return to user mode
@@ -76,6 +86,43 @@ void arch_fork_frame(struct thread *child, const struct thread *parent);
 /* arch_exec_frame - t enters a new program at entry with sp, argc, argv. */
 void arch_exec_frame(struct thread *t, uint64_t entry, uint64_t sp, uint64_t argc,
 		     uint64_t argv);
+/* arch_thread_init - lay out a new thread's first context on its kernel
+ * stack: its first switch_to returns into start; a user thread (user)
+ * also gets a zeroed frame at the stack top, for one of the *_frame hooks
+ * above. t is not running. */
+void arch_thread_init(struct thread *t, void (*start)(void), bool user);
+/* arch_enter_user - leave for user mode through the frame tf (trapentry.S). */
+void arch_enter_user(struct trapframe *tf) __attribute__((noreturn));
+/* arch_fault_describe - a user fault in words for the message that kills
+ * its process ("Load page fault (scause 0xd) at sepc ..., stval ..."),
+ * into buf; returns the faulting address (stval). */
+uint64_t arch_fault_describe(const struct trapframe *tf, char *buf, size_t size);
+
+/* The kernel stack traps land on, and the one the overflow check guards:
+ * a thread's (before switching to it) or this hart's boot stack. */
+static inline void arch_set_kernel_stack(uint64_t lo, uint64_t top)
+{
+	struct arch_hart *ah = (struct arch_hart *)arch_this_hart(); /* its first member */
+	ah->kernel_sp = top;
+	ah->kstack_lo = lo;
+}
+static inline void arch_use_boot_stack(void)
+{
+	struct arch_hart *ah = (struct arch_hart *)arch_this_hart();
+	ah->kstack_lo = ah->boot_stack_lo;
+}
+
+/* Firmware (SBI) services, sbi.c. */
+/* arch_firmware_init - probe the firmware's version and extensions. */
+void arch_firmware_init(void);
+/* arch_firmware_info - the boot banner's line about the firmware. */
+void arch_firmware_info(void);
+/* arch_poweroff - switch the machine off (the exit status is lost). */
+void arch_poweroff(void) __attribute__((noreturn));
+/* arch_console_putc_early - a character through the firmware's console,
+ * before (or without) a console driver. */
+void arch_console_putc_early(int c);
+
 /* arch_tlb_flush - forget this hart's cached translations. */
 static inline void arch_tlb_flush(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
 /* arch_cause_name - the name of an exception or interrupt cause. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What a context switch saves: the callee-saved registers (switch.S). */
+/* What portable structures embed but never read: a context switch's saved
+ * registers (switch.S) and the arch part of struct hart (trapentry.S). */
 #pragma once
 
 #define CTX_RA 0
@@ -18,6 +19,18 @@ _Static_assert(__builtin_offsetof(struct context, ra) == CTX_RA, "CTX_RA");
 _Static_assert(__builtin_offsetof(struct context, sp) == CTX_SP, "CTX_SP");
 _Static_assert(__builtin_offsetof(struct context, s) == CTX_S0, "CTX_S0");
 _Static_assert(sizeof(struct context) == CTX_SIZE, "CTX_SIZE");
+/* The architecture's part of struct hart; it must come first in it. The
+ * HART_* offsets for trapentry.S are in trapframe.h, checked in trap.c. */
+struct arch_hart {
+	uint64_t kernel_sp; /* HART_KSP */
+	uint64_t scratch;   /* HART_SCRATCH */
+	uint64_t kstack_lo; /* HART_KSTACK_LO */
+	uint64_t t0;        /* HART_T0 */
+	uint64_t emerg_sp;  /* HART_EMERG_SP */
+	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
+	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
+};
+
 /* switch_to - save the current registers in *from, load *to, and return
  * into to's ra on its stack. (switch.S) */
 void switch_to(struct context *from, struct context *to);

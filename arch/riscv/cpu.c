@@ -48,10 +48,15 @@ int arch_ipi_send(int hartid)
 	return sbi_send_ipi(1UL, hartid);
 }
 
-int arch_start_hart(int hartid, void *stack_top)
+void arch_irq_soft_only(void)
+{
+	csr_write(sie, SIE_SSIE);
+}
+
+int arch_start_hart(int hartid)
 {
 	/* The slot must be visible before the hart can look at it. */
-	__atomic_store_n(&hart_entry_sp[hartid], (uint64_t)stack_top, __ATOMIC_RELEASE);
+	__atomic_store_n(&hart_entry_sp[hartid], boot_stack_top(hartid), __ATOMIC_RELEASE);
 	__asm__ volatile("fence rw, rw" ::: "memory");
 	return sbi_hart_start(hartid, (unsigned long)_start, 0);
 }

@@ -19,6 +19,20 @@ static void user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t 
 }
 
 /*
+ * arch_thread_init - see arch.h: switch_to's first return lands in start
+ * on the thread's kernel stack; a user thread's frame sits at the stack
+ * top, so that stack begins just below it.
+ */
+void arch_thread_init(struct thread *t, void (*start)(void), bool user)
+{
+	memset(&t->ctx, 0, sizeof(t->ctx));
+	t->ctx.ra = (uint64_t)start;
+	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+	t->ctx.sp = user ? (uint64_t)t->tf : t->kstack_top;
+	memset(t->tf, 0, sizeof(*t->tf));
+}
+
+/*
  * arch_user_frame - see arch.h: a new thread of a process (thread_create)
  * starts at pc with sp and its argument in a0. t is not running yet.
  */

@@ -23,7 +23,12 @@
 #define SATP_SV39 (8UL << 60)
 #define SLOT_USER 1
 
-static pte_t *kernel_root;
+typedef uint64_t pte_t;
+
+/* The opaque table is an array of 512 PTEs. */
+static pte_t *ptes(struct mmu_table *t) { return (pte_t *)t; }
+
+static struct mmu_table *kernel_root;
 
 /* The PTE for va at level 0, making tables on the way if alloc. */
 static pte_t *walk(pte_t *root, uint64_t va, bool alloc)
@@ -44,9 +49,9 @@ static pte_t *walk(pte_t *root, uint64_t va, bool alloc)
 	return &table[VPN(va, 0)];
 }
 
-int mmu_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm)
+int mmu_map(struct mmu_table *t, uint64_t va, uint64_t pa, uint64_t perm)
 {
-	pte_t *pte = walk(root, va, true);
+	pte_t *pte = walk(ptes(t), va, true);
 	if (!pte)
 		return -ENOMEM;
 	if (*pte & PTE_V)
@@ -56,9 +61,9 @@ int mmu_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm)
 	return 0;
 }
 
-uint64_t mmu_unmap(pte_t *root, uint64_t va)
+uint64_t mmu_unmap(struct mmu_table *t, uint64_t va)
 {
-	pte_t *pte = walk(root, va, false);
+	pte_t *pte = walk(ptes(t), va, false);
 	uint64_t pa;
 	if (!pte || !(*pte & PTE_V))
 		return 0;
@@ -67,25 +72,26 @@ uint64_t mmu_unmap(pte_t *root, uint64_t va)
 	return pa;
 }
 
-uint64_t mmu_lookup(pte_t *root, uint64_t va, uint64_t perm)
+uint64_t mmu_lookup(struct mmu_table *t, uint64_t va, uint64_t perm)
 {
-	pte_t *pte = walk(root, va, false);
+	pte_t *pte = walk(ptes(t), va, false);
 	if (!pte || (*pte & (perm | PTE_V)) != (perm | PTE_V))
 		return 0;
 	return PTE_PA(*pte) | (va & (PAGE_SIZE - 1));
 }
 
-uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm)
+uint64_t mmu_query(struct mmu_table *t, uint64_t va, uint64_t *perm)
 {
-	pte_t *pte = walk(root, va, false);
+	pte_t *pte = walk(ptes(t), va, false);
 	if (!pte || !(*pte & PTE_V))
 		return 0;
 	*perm = *pte & (PTE_LEAF | MMU_U);
 	return PTE_PA(*pte);
 }
 
-uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end)
+uint64_t mmu_next_mapped(struct mmu_table *t, uint64_t va, uint64_t end)
 {
+	const pte_t *root = ptes(t);
 	const uint64_t l1_span = PAGE_SIZE << 18, l0_span = PAGE_SIZE << 9;
 
 	for (va = ALIGN_DOWN(va, PAGE_SIZE); va < end;) {
@@ -134,7 +140,7 @@ void mmu_kernel_init(void)
 	for (int i = 0; i < BOOT_HART_SLOTS; i++)
 		mmu_unmap(kernel_root, boot_stack_lo(i) - BOOT_GUARD_SIZE);
 	/* Slot 3 needs its table now, so that every root shares it. */
-	if (!walk(kernel_root, KSTACK_BASE, true))
+	if (!walk(ptes(kernel_root), KSTACK_BASE, true))
 		panic("mmu_kernel_init: no memory for the stack table");
 	mmu_enable();
 }
@@ -144,7 +150,7 @@ void mmu_enable(void)
 	mmu_switch(NULL);
 }
 
-pte_t *mmu_new_root(void)
+struct mmu_table *mmu_new_root(void)
 {
 	pte_t *root = page_alloc();
 	if (!root)
@@ -153,12 +159,13 @@ pte_t *mmu_new_root(void)
 	 * slots (new kernel stacks) appear in every address space. */
 	for (int i = 0; i < 512; i++)
 		if (i != SLOT_USER)
-			root[i] = kernel_root[i];
-	return root;
+			root[i] = ptes(kernel_root)[i];
+	return (struct mmu_table *)root;
 }
 
-void mmu_free_root(pte_t *root)
+void mmu_free_root(struct mmu_table *t)
 {
+	pte_t *root = ptes(t);
 	pte_t *l1 = root[SLOT_USER] & PTE_V ? (pte_t *)PTE_PA(root[SLOT_USER]) : NULL;
 	for (int i = 0; l1 && i < 512; i++)
 		if ((l1[i] & PTE_V) && !(l1[i] & PTE_LEAF))
@@ -172,7 +179,7 @@ void mmu_free_root(pte_t *root)
  * still flushes once after one appeared (it may cache the invalid entry). */
 static volatile uint64_t kmap_gen;
 
-void mmu_switch(pte_t *root)
+void mmu_switch(struct mmu_table *root)
 {
 	uint64_t pt = (uint64_t)(root ? root : kernel_root);
 	uint64_t satp = SATP_SV39 | (pt >> PAGE_SHIFT);
@@ -184,7 +191,7 @@ void mmu_switch(pte_t *root)
 		return;
 	ah->kmap_gen = gen;
 	csr_write(satp, satp);
-	mmu_flush_tlb();
+	arch_tlb_flush();
 }
 
 int mmu_kernel_map(uint64_t va, uint64_t pa)

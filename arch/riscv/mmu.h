@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Sv39 page tables behind a small portable interface (kernel/mm/vm.c uses it). */
+/* Sv39 page tables behind a small portable interface (kernel/mm/vm.c uses
+ * it, through arch.h): the MMU's arch hooks, named mmu_*. */
 #pragma once
 #include "../../lib/types.h"
 
-typedef uint64_t pte_t;
+/* A page table, opaque outside mmu.c. */
+struct mmu_table;
 
 /* Portable permission bits for mmu_map; the same values as Sv39's. */
 #define MMU_R (1UL << 1)
@@ -24,28 +26,26 @@ void mmu_kernel_init(void);
 void mmu_enable(void);
 /* mmu_new_root - a top-level table sharing the kernel's slots; NULL if
  * out of memory. */
-pte_t *mmu_new_root(void);
+struct mmu_table *mmu_new_root(void);
 /* mmu_map - map va -> pa, one page, with MMU_* perms; allocates tables.
  * 0, -ENOMEM, or -EEXIST if va is already mapped. */
-int mmu_map(pte_t *root, uint64_t va, uint64_t pa, uint64_t perm);
+int mmu_map(struct mmu_table *root, uint64_t va, uint64_t pa, uint64_t perm);
 /* mmu_unmap - remove va's mapping; returns the physical page or 0. */
-uint64_t mmu_unmap(pte_t *root, uint64_t va);
+uint64_t mmu_unmap(struct mmu_table *root, uint64_t va);
 /* mmu_lookup - the physical address va maps to if it has all of perm
  * (e.g. MMU_U | MMU_R), else 0. */
-uint64_t mmu_lookup(pte_t *root, uint64_t va, uint64_t perm);
+uint64_t mmu_lookup(struct mmu_table *root, uint64_t va, uint64_t perm);
 /* mmu_query - va's physical page and its MMU_* perms in *perm, or 0. */
-uint64_t mmu_query(pte_t *root, uint64_t va, uint64_t *perm);
+uint64_t mmu_query(struct mmu_table *root, uint64_t va, uint64_t *perm);
 /* mmu_next_mapped - the lowest mapped page at or above va and below end,
  * or end if there is none; skips missing tables whole. The caller holds
  * whatever keeps root's user part from changing. */
-uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end);
+uint64_t mmu_next_mapped(struct mmu_table *root, uint64_t va, uint64_t end);
 /* mmu_free_root - free the user slot's tables (not the pages they map)
  * and the root itself. */
-void mmu_free_root(pte_t *root);
+void mmu_free_root(struct mmu_table *root);
 /* mmu_switch - run on root (NULL: the kernel's table); flushes the TLB. */
-void mmu_switch(pte_t *root);
-/* mmu_flush_tlb - forget every cached translation on this hart. */
-static inline void mmu_flush_tlb(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }
+void mmu_switch(struct mmu_table *root);
 /* mmu_kernel_readable - may the kernel read va (RAM or a mapped stack)? */
 bool mmu_kernel_readable(uint64_t va);
 /* mmu_kernel_map - map a kernel page (a kernel stack) in slot 3. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // SBI calls: a0-a5 arguments, a6 function, a7 extension; error in a0, value in a1.
 #include "sbi.h"
+#include "arch.h"
 #include "../../kernel/printk.h"
 #include "../../lib/errno.h"
 
@@ -135,3 +136,8 @@ void sbi_console_putchar(int c)
 {
 	sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, c, 0, 0);
 }
+
+void arch_firmware_init(void) { sbi_init(); }
+void arch_firmware_info(void) { sbi_print_info(); }
+void arch_poweroff(void) { sbi_shutdown(); }
+void arch_console_putc_early(int c) { sbi_console_putchar(c); }

@@ -14,6 +14,7 @@
 #include "../../kernel/syscall.h"
 #include "kernel/proc/thread.h"
 #include "kernel/time.h"
+#include "../../lib/printf.h"
 #include "../../lib/string.h"
 
 /* One assert per field: trapentry.S uses the TF_* numbers, C the struct. */
@@ -102,7 +103,25 @@ static uint64_t insn_length(uint64_t pc)
 
 /* Exceptions from U-mode, by cause: a system call, or a fault that kills
  * the process (reported by name). A cause missing here is a fault too. */
-static void on_ecall(struct trapframe *tf) { syscall_from_trap(tf); }
+/* The trap path's half of a system call: arguments from the frame, pc past
+ * the ecall, the one dispatcher (with interrupts on), result into a0. */
+static void on_ecall(struct trapframe *tf)
+{
+	struct sys_args a;
+	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
+		a.a[i] = tf_arg(tf, i);
+	tf->sepc += 4; /* ecall is never compressed */
+	arch_intr_on();
+	tf_set_return(tf, syscall_dispatch(tf_syscall_nr(tf), &a));
+}
+
+uint64_t arch_fault_describe(const struct trapframe *tf, char *buf, size_t size)
+{
+	nagi_snprintf(buf, size, "%s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx",
+		      arch_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval);
+	return tf->stval;
+}
+
 static void on_user_fault(struct trapframe *tf) { proc_user_fault(tf); }
 
 static const trap_fn user_exc_vector[NR_EXC] = {

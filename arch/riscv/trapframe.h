@@ -68,16 +68,6 @@ struct trapframe {
 	uint64_t pad;                         /* 280 */
 };
 
-/* The architecture's part of struct hart; it must come first in it. */
-struct arch_hart {
-	uint64_t kernel_sp; /* HART_KSP */
-	uint64_t scratch;   /* HART_SCRATCH */
-	uint64_t kstack_lo; /* HART_KSTACK_LO */
-	uint64_t t0;        /* HART_T0 */
-	uint64_t emerg_sp;  /* HART_EMERG_SP */
-	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
-	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
-};
 
 /* Role-named accessors for the syscall ABI: number in a7, args in a0-a5. */
 static inline uint64_t tf_syscall_nr(const struct trapframe *tf) { return tf->a7; }

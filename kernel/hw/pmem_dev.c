@@ -312,7 +312,7 @@ void pmem_dev_run(void)
 	 *    stays off (entry.S never turned it on): physical addresses. */
 	arch_trap_init();
 	arch_intr_off();
-	csr_write(sie, SIE_SSIE);
+	arch_irq_soft_only();
 	/* 2. Reset and say so. */
 	reset();
 	/* 3. Serve. A full completion queue is the driver's to drain, soon

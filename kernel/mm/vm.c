@@ -233,7 +233,7 @@ void tlb_shootdown(void)
 	if (this_hart()->intr_depth != 1)
 		panic("tlb_shootdown: called with a spinlock held");
 	me = hart_id();
-	mmu_flush_tlb();
+	arch_tlb_flush();
 	for (int i = 0; i < MAX_HARTS; i++)
 		if (i != me && __atomic_load_n(&harts[i].online, __ATOMIC_ACQUIRE)) {
 			ticket[i] = __atomic_add_fetch(&harts[i].tlb_req, 1, __ATOMIC_ACQ_REL);

@@ -2,11 +2,11 @@
 /* User address spaces: regions of a process's slot, mapped page by page. */
 #pragma once
 #include "kernel/spinlock.h"
-#include "arch/riscv/mmu.h"
+#include "arch/riscv/arch.h"
 
 struct vm {
 	struct spinlock lock;  /* the page table and the fields below */
-	pte_t *root;
+	struct mmu_table *root; /* opaque: the arch's page table */
 	uint64_t heap_start;   /* end of the program's segments, page aligned */
 	uint64_t brk;          /* current break (sbrk) */
 	uint64_t stack_lo;     /* lowest stack page; the guard page is below */

@@ -447,10 +447,11 @@ void proc_user_fault(const struct trapframe *tf)
 {
 	struct proc *p = curproc();
 	const char *note = "";
-	if (tf->stval < p->vm->stack_lo && tf->stval >= p->vm->stack_lo - PAGE_SIZE)
+	char what[128];
+	uint64_t addr = arch_fault_describe(tf, what, sizeof(what));
+	if (addr < p->vm->stack_lo && addr >= p->vm->stack_lo - PAGE_SIZE)
 		note = " (stack overflow)";
-	kprintf("pid %d (%s): %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx%s; killed\n", p->pid,
-		p->name, arch_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval, note);
+	kprintf("pid %d (%s): %s%s; killed\n", p->pid, p->name, what, note);
 	proc_doom(p, EXIT_FAULT);
 	thread_exit(EXIT_FAULT);
 }

@@ -232,14 +232,13 @@ static void run(struct hart *h, struct thread *t)
 	t->hart = h->id;
 	h->current = t;
 	h->need_resched = false;
-	h->arch.kernel_sp = t->kstack_top;
-	h->arch.kstack_lo = t->kstack_lo;
+	arch_set_kernel_stack(t->kstack_lo, t->kstack_top);
 	/* Syscall threads reach user memory only through copyin/copyout's
 	 * page walk: they stay on the kernel's table (no TLB flush). */
 	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
 	switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
-	h->arch.kstack_lo = h->arch.boot_stack_lo; /* the scheduler's stack, and its guard */
+	arch_use_boot_stack(); /* the scheduler's stack, and its guard */
 	/* The scheduler always runs on the kernel's table: the process we
 	 * just ran may be freed by its last thread on another hart. */
 	vm_activate(NULL);

@@ -6,7 +6,6 @@
 
 struct thread;
 struct proc;
-struct trapframe;
 
 /* Protects every thread's state, chan and run-queue link. */
 extern struct spinlock sched_lock;
@@ -21,5 +20,3 @@ void sched_wake_locked(struct thread *t);
 /* proc_thread_exiting - thread t of a process is exiting with value;
  * returns true if it was the last one, after tearing the process down. */
 bool proc_thread_exiting(struct thread *t, long value);
-/* arch_enter_user - leave for user mode through the frame tf (trapentry.S). */
-void arch_enter_user(struct trapframe *tf) __attribute__((noreturn));

@@ -7,7 +7,6 @@
 #include "proc.h"
 #include "sched.h"
 #include "sched_lock.h"
-#include "arch/riscv/mmu.h"
 #include "lib/string.h"
 
 struct thread threads[NTHREAD];
@@ -78,11 +77,7 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	t->exit_value = 0;
 	t->chan = NULL;
 	nagi_strlcpy(t->name, name, sizeof(t->name));
-	memset(&t->ctx, 0, sizeof(t->ctx));
-	t->ctx.ra = (uint64_t)thread_start;
-	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
-	t->ctx.sp = p ? (uint64_t)t->tf : t->kstack_top;
-	memset(t->tf, 0, sizeof(*t->tf));
+	arch_thread_init(t, thread_start, p != NULL);
 	return t;
 }
 

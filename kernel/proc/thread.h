@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Threads: a kernel stack, a saved context, a state; maybe a process. */
 #pragma once
-#include "arch/riscv/context.h"
-#include "arch/riscv/trapframe.h"
+#include "arch/riscv/arch.h"
 #include "lib/types.h"
 
 #define NTHREAD 256
