@@ -2,10 +2,11 @@
 // Boot arguments: a table of known keys; anything else is warned about by name.
 #include "bootargs.h"
 #include "printk.h"
-#include "../lib/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 #define MAX_ARGS 16
-#define ARG_LEN 128
+#define ARG_LEN BOOTARG_LEN
 
 static const struct {
 	const char *key, *help;
@@ -99,6 +100,41 @@ unsigned long bootarg_ulong(const char *key, unsigned long dflt)
 		kprintf("bootargs: %s=%s is not a number; using %lu\n", key, v, dflt);
 		return dflt;
 	}
+	return n;
+}
+
+int bootarg_words(const char *key, struct bootarg_words *out)
+{
+	const char *v = bootarg_get(key);
+	char *s = out->buf;
+
+	out->n = 0;
+	out->dropped = false;
+	nagi_strlcpy(out->buf, v ? v : "", sizeof(out->buf));
+	while (*s) {
+		if (out->n == BOOTARG_MAX_WORDS) {
+			out->dropped = true;
+			break;
+		}
+		out->w[out->n++] = s;
+		while (*s && *s != ',')
+			s++;
+		if (*s)
+			*s++ = 0;
+	}
+	return out->n;
+}
+
+int bootarg_numbers(const char *key, unsigned long *out, int max)
+{
+	struct bootarg_words words;
+	int n = bootarg_words(key, &words);
+
+	if (words.dropped || n > max)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if (parse_ulong(words.w[i], &out[i]))
+			return -EINVAL;
 	return n;
 }
 

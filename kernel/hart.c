@@ -5,12 +5,11 @@
 #include "printk.h"
 #include "spinlock.h"
 #include "../drivers/plic.h"
-#include "drivers/pmem/pmem.h"
 #include "kernel/hw/pmem_dev.h"
 #include "time.h"
 #include "bootargs.h"
 #include "kernel/proc/sched.h"
-#include "kernel/xl/xl.h"
+#include "lib/xl_abi.h"
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
@@ -19,27 +18,44 @@ static struct spinlock call_lock = SPINLOCK_INIT("hart_call");
 
 void hart_secondary_main(unsigned long id);
 
-enum hart_role hart_role_from_bootargs(int id)
+/* The syscall workers (bootarg workers=, default 1 with at least 4 harts):
+ * the highest general hart ids other than the boot hart. */
+static void assign_workers(int boot)
 {
-	const char *list = bootarg_get("reserve"); /* reserve=2,3 */
-	if (id == pmem_hart())
-		return ROLE_PMEM;
-	if (xl_is_worker_hart(id))
-		return ROLE_WORKER;
-	for (const char *p = list; p && *p; p++) {
-		unsigned long n;
-		char num[8];
-		int len = 0;
-		while (p[len] && p[len] != ',' && len < 7)
-			num[len] = p[len], len++;
-		num[len] = 0;
-		if (parse_ulong(num, &n) == 0 && (int)n == id)
-			return ROLE_RESERVED;
-		p += len;
-		if (!*p)
-			break;
+	unsigned long want = bootarg_ulong("workers", machine.nharts >= 4 ? 1 : 0);
+	int got = 0;
+	want = MIN(want, XL_MAX_WORKERS);
+	for (int id = MAX_HARTS - 1; id >= 0 && got < (int)want; id--)
+		if (id != boot && harts[id].role == ROLE_GENERAL) {
+			harts[id].role = ROLE_WORKER;
+			got++;
+		}
+	if (got < (int)want)
+		kprintf("nagi: workers=%lu: only %d harts can be workers\n", want, got);
+}
+
+/* Harts for pinned threads only (bootarg reserve=2,3), among the rest. */
+static void assign_reserved(void)
+{
+	unsigned long ids[BOOTARG_MAX_WORDS];
+	int n = bootarg_numbers("reserve", ids, BOOTARG_MAX_WORDS);
+	if (n < 0)
+		kprintf("bootargs: reserve=%s is not a list of hart numbers; ignored\n",
+			bootarg_get("reserve"));
+	for (int i = 0; i < n; i++)
+		if (ids[i] < MAX_HARTS && harts[ids[i]].role == ROLE_GENERAL)
+			harts[ids[i]].role = ROLE_RESERVED;
+}
+
+void hart_roles_assign(int pmem_hart)
+{
+	for (int i = 0; i < machine.nharts; i++) {
+		int id = machine.hartids[i];
+		harts[id].id = id;
+		harts[id].role = id == pmem_hart ? ROLE_PMEM : ROLE_GENERAL;
 	}
-	return ROLE_GENERAL;
+	assign_workers(hart_id());
+	assign_reserved();
 }
 
 const char *hart_role_name(enum hart_role role)
@@ -102,8 +118,6 @@ void hart_start_all(void)
 		int id = machine.hartids[i], err;
 		if (id == hart_id())
 			continue;
-		harts[id].id = id;
-		harts[id].role = hart_role_from_bootargs(id);
 		err = arch_start_hart(id);
 		if (err || !wait_online(id, 1000000)) {
 			kprintf("nagi: hart %d did not start (%d)\n", id, err);

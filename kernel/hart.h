@@ -64,8 +64,11 @@ int hart_post(int id, void (*fn)(void *), void *arg);
 void hart_join(int id);
 /* hart_local_init - per-hart trap, timer and interrupt set-up; goes online. */
 void hart_local_init(void);
-/* hart_role_from_bootargs - ROLE_PMEM if bootarg pmem= picks id (see
- * pmem_hart()), ROLE_RESERVED if bootarg reserve= names it. Boot hart. */
-enum hart_role hart_role_from_bootargs(int id);
+/* hart_roles_assign - decide every hart's role, once, in harts[]: the
+ * pmem device on pmem_hart (-1: none), the syscall workers (bootarg
+ * workers=), harts reserved for pinned threads (reserve=), the rest
+ * general. Everyone else reads the table. Boot hart, after bootargs_parse,
+ * before hart_start_all. */
+void hart_roles_assign(int pmem_hart);
 /* hart_online_count - harts that reached C and are running. */
 int hart_online_count(void);

@@ -3,9 +3,7 @@
 #include "ipi.h"
 #include "hart.h"
 #include "printk.h"
-#include "kernel/mm/vm.h"
-#include "drivers/pmem/pmem.h"
-#include "../lib/errno.h"
+#include "lib/errno.h"
 
 static const char *const names[NR_IPI] = {
 	[IPI_RESCHED] = "Rescheduling interrupts", [IPI_CALL] = "Function call interrupts",
@@ -14,6 +12,35 @@ static const char *const names[NR_IPI] = {
 	[IPI_PMEM_DOORBELL] = "pmem doorbells",
 };
 _Static_assert(IPI_PMEM_DOORBELL < NR_IPI, "NR_IPI (intrstat.h) covers every reason");
+
+/* Registered handlers, written at boot before their first IPI. */
+static ipi_fn handlers[NR_IPI];
+static uint64_t spinning; /* bit per reason: run its handler in spin_lock too */
+
+int ipi_register(enum ipi_reason reason, ipi_fn fn, bool while_spinning)
+{
+	if ((unsigned)reason >= NR_IPI || reason == IPI_RESCHED || reason == IPI_CALL ||
+	    reason == IPI_STOP || reason == IPI_TEST)
+		return -EINVAL;
+	if (handlers[reason])
+		return -EBUSY;
+	if (while_spinning)
+		__atomic_fetch_or(&spinning, 1UL << reason, __ATOMIC_RELAXED);
+	/* Pairs with the acquire loads below: a hart that sees the handler
+	 * sees its spinning bit. */
+	__atomic_store_n(&handlers[reason], fn, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void ipi_serve_spinning(void)
+{
+	uint64_t bits = __atomic_load_n(&spinning, __ATOMIC_RELAXED);
+	for (int r = 0; bits; r++, bits >>= 1) {
+		ipi_fn fn = __atomic_load_n(&handlers[r], __ATOMIC_ACQUIRE);
+		if ((bits & 1) && fn)
+			fn();
+	}
+}
 
 int ipi_send(int id, enum ipi_reason reason)
 {
@@ -33,6 +60,7 @@ void ipi_handle(void)
 	arch_ipi_clear();
 	pending = __atomic_exchange_n(&h->ipi_pending, 0, __ATOMIC_ACQUIRE);
 	for (int r = 0; r < NR_IPI; r++) {
+		ipi_fn fn;
 		if (!(pending & (1UL << r)))
 			continue;
 		intrstat_inc(STAT_IPI + r);
@@ -41,12 +69,11 @@ void ipi_handle(void)
 			for (;;)
 				arch_wait();
 		}
-		if (r == IPI_TLB)
-			tlb_serve();
 		if (r == IPI_RESCHED && h->current)
 			h->need_resched = true;
-		if (r == IPI_PMEM)
-			pmem_intr();
+		fn = __atomic_load_n(&handlers[r], __ATOMIC_ACQUIRE);
+		if (fn)
+			fn();
 		/* CALL, TEST: waking the hart is the whole job here; its
 		 * scheduler loop checks for the work. PMEM_DOORBELL goes
 		 * only to the pmem device's hart, which never comes here. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Inter-processor interrupts: a reason bit per hart, then a software interrupt. */
 #pragma once
+#include "lib/types.h"
 
 enum ipi_reason {
 	IPI_RESCHED, /* run the scheduler */
@@ -12,6 +13,20 @@ enum ipi_reason {
 	IPI_PMEM_DOORBELL, /* wake the pmem device (it set NEED_WAKEUP) */
 };
 
+/* A subsystem's IPI handler: interrupt context (or a spinning hart, see
+ * ipi_register), this hart, interrupts off. */
+typedef void (*ipi_fn)(void);
+
+/* ipi_register - run fn for every IPI of reason that reaches a hart. With
+ * while_spinning, fn also runs over and over while a hart spins for a
+ * spinlock with interrupts off, so nobody waits on that hart meanwhile:
+ * fn must then find out by itself whether there is work. RESCHED, CALL,
+ * STOP and TEST are the core's own. Returns 0, -EINVAL for a reason out
+ * of range or the core's, -EBUSY if taken. Boot hart, before the first
+ * IPI of that reason can be sent. */
+int ipi_register(enum ipi_reason reason, ipi_fn fn, bool while_spinning);
+/* ipi_serve_spinning - run the while_spinning handlers (spin_lock's wait). */
+void ipi_serve_spinning(void);
 /* ipi_send - post reason to hart id and interrupt it. Returns 0 or -E*. */
 int ipi_send(int id, enum ipi_reason reason);
 /* ipi_handle - the software-interrupt handler: clears and serves every

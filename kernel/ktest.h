@@ -27,8 +27,9 @@ struct ktest {
 		}                                                            \
 	} while (0)
 
-/* A trap a test provokes on purpose: the trap path records it and skips
- * the faulting instruction instead of panicking (set hart->expect). */
+/* A trap a test provokes on purpose: ktest_run's kernel fault hook records
+ * it and the trap path skips the faulting instruction instead of
+ * panicking (set hart->expect). */
 struct trap_expect {
 	uint64_t scause, stval, sepc;
 	volatile bool hit;

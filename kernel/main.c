@@ -9,12 +9,15 @@
 #include "printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/file/rootfs.h"
+#include "kernel/mm/vm.h"
+#include "ipi.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
 #include "kernel/xl/xl.h"
 #include "../drivers/finisher.h"
 #include "../drivers/plic.h"
 #include "drivers/pmem/pmem.h"
+#include "drivers/pmem/pmem_boot.h"
 #include "time.h"
 #include "../drivers/uart16550.h"
 
@@ -31,7 +34,7 @@ static void ktest_thread(void *only)
 static void init_thread(void *name)
 {
 	rootfs_mount();
-	proc_start_init(name, bootarg_get("initargs"));
+	proc_start_init(name, "initargs");
 }
 
 /* Free every page of RAM outside the kernel image, except firmware, DTB and
@@ -95,8 +98,10 @@ void kmain(unsigned long hartid, void *dtb)
 	bootargs_parse(machine.bootargs);
 	if (bootarg_get("panic") && !bootarg_is("panic", "halt")) /* read only at a panic */
 		kprintf("bootargs: panic=%s is not 'halt'; ignored\n", bootarg_get("panic"));
-	h->role = hart_role_from_bootargs(h->id);
+	hart_roles_assign(pmem_boot_choose_hart(h->id));
 	memory_init();
+	/* Before any other hart runs: a shootdown may come from anywhere. */
+	ipi_register(IPI_TLB, tlb_serve, true);
 	mmu_kernel_init();
 	timer_init(machine.timebase, bootarg_ulong("hz", 100), machine.sstc);
 	banner();

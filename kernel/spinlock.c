@@ -3,7 +3,7 @@
 #include "spinlock.h"
 #include "hart.h"
 #include "printk.h"
-#include "kernel/mm/vm.h"
+#include "ipi.h"
 
 void spin_init(struct spinlock *l, const char *name)
 {
@@ -23,10 +23,11 @@ void spin_lock(struct spinlock *l)
 	if (spin_holding(l))
 		panic("spin_lock: %s: already held by this hart", l->name);
 	/* Waiting here can take long (the lock is not fair), with interrupts
-	 * off: serve TLB shootdowns meanwhile, so that none waits for us. */
+	 * off: serve what other harts wait for meanwhile (TLB shootdowns,
+	 * registered with ipi_register), so that none waits for us. */
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (l->locked) {
-			tlb_serve();
+			ipi_serve_spinning();
 			arch_relax();
 		}
 	l->owner = hart_id();

@@ -26,7 +26,8 @@
  * thread each); more submitted then complete with -EAGAIN, unrun. */
 #define XL_MAX_BLOCKED 64
 
-/* Entry states (seed 001's NONE, HASCALL, EXECUTING, COMPLETED, END). */
+/* Entry states (the asynchronous-call design's NONE, HASCALL, EXECUTING,
+ * COMPLETED, END; docs/background.md). */
 enum xl_state {
 	XL_FREE = 0,      /* the user's: fill it in */
 	XL_SUBMITTED = 1, /* user -> kernel: please run it */

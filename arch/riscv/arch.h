@@ -72,6 +72,12 @@ int arch_start_hart(int hartid);
 /* arch_irq_soft_only - enable only the software interrupt in sie (a hart
  * that waits in wfi with interrupts off for IPIs alone). */
 void arch_irq_soft_only(void);
+/* A hook that sees every exception taken in S-mode first: true means it
+ * was expected (the kernel tests provoke faults on purpose), and the
+ * faulting instruction is skipped instead of a panic. */
+typedef bool (*arch_fault_hook)(uint64_t cause, uint64_t addr, uint64_t pc);
+/* arch_register_kernel_fault_hook - the one such hook (NULL: none). */
+void arch_register_kernel_fault_hook(arch_fault_hook fn);
 /* arch_trap_dump - print a frame: registers, cause by name, sepc, stval. */
 void arch_trap_dump(const struct trapframe *tf);
 /* User frames (frame.c): what a thread's first return to user mode

@@ -7,7 +7,6 @@
 #include "../../kernel/hart.h"
 #include "../../kernel/ipi.h"
 #include "../../kernel/irq.h"
-#include "../../kernel/ktest.h"
 #include "../../kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
@@ -139,19 +138,20 @@ static const trap_fn user_exc_vector[NR_EXC] = {
 	[EXC_STORE_PAGE_FAULT] = on_user_fault,
 };
 
-/* An exception in the kernel: one a kernel test expects (skip the
+static arch_fault_hook kernel_fault_hook;
+
+void arch_register_kernel_fault_hook(arch_fault_hook fn)
+{
+	kernel_fault_hook = fn;
+}
+
+/* An exception in the kernel: one the registered hook expects (skip the
  * instruction), or a kernel bug (the full dump, then panic). */
 static void on_kernel_exception(struct trapframe *tf)
 {
-	struct trap_expect *ex = this_hart()->expect;
 	uint64_t lo = this_hart()->arch.kstack_lo;
 
-	if (ex) {
-		ex->scause = tf->scause;
-		ex->stval = tf->stval;
-		ex->sepc = tf->sepc;
-		ex->hit = true;
-		this_hart()->expect = NULL;
+	if (kernel_fault_hook && kernel_fault_hook(tf->scause, tf->stval, tf->sepc)) {
 		tf->sepc += insn_length(tf->sepc);
 		return;
 	}

@@ -85,6 +85,7 @@ int pmem_init(void)
 	pmem_write(r->fail_block, cfg.fail_block);
 	pmem_write(r->fail_count, cfg.fail_count);
 	pmem_write(r->mode, (uint32_t)pm.mode);
+	ipi_register(IPI_PMEM, pmem_intr, false); /* before the first completion */
 	pmem_fence_w_w(); /* settings before enable */
 	pmem_write(r->enable, 1);
 	pm.present = true;

@@ -30,8 +30,9 @@ struct pmem_counters {
 /* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
  * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
  * hands it on and says so. -1 for no device: pmem=off, a one-hart
- * machine, too little RAM, or a DTB on the device's memory (said once). Decided on the first call, which must be on the boot hart
- * after bootargs_parse; cheap afterwards, any hart. */
+ * machine, too little RAM, or a DTB on the device's memory (said once).
+ * Decided once at boot (pmem_boot_choose_hart, hart_roles_assign); this
+ * reads the role table. Any hart. */
 int pmem_hart(void);
 
 /* pmem_reserved_range - the RAM the device owns (control region and

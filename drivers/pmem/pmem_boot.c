@@ -62,7 +62,7 @@ static int choose_hart(const char *v, int boot)
 	}
 	if (!dtb_clear())
 		return -1;
-	/* pmem=irq|poll: design.md's spelling, the last hart in that mode. */
+	/* pmem=irq|poll: the last hart, in that completion mode. */
 	if (!*v || !strcmp(v, "last") || !strcmp(v, "irq") || !strcmp(v, "poll"))
 		h = last_hart(-1);
 	else if (parse_ulong(v, &n) == 0 && hart_exists(n))
@@ -84,12 +84,17 @@ static int choose_hart(const char *v, int boot)
 	return h;
 }
 
+int pmem_boot_choose_hart(int boot)
+{
+	return choose_hart(bootarg_get("pmem"), boot);
+}
+
 int pmem_hart(void)
 {
-	static int chosen = -2;
-	if (chosen == -2)
-		chosen = choose_hart(bootarg_get("pmem"), hart_id());
-	return chosen;
+	for (int id = 0; id < MAX_HARTS; id++)
+		if (harts[id].role == ROLE_PMEM)
+			return id;
+	return -1;
 }
 
 struct mem_range pmem_reserved_range(void)
@@ -112,26 +117,18 @@ static int boot_mode(void)
 /* pmem_fail=BLOCK[,COUNT]: COUNT blocks (default 1) from BLOCK fail. */
 static void boot_fail(struct pmem_boot_cfg *c)
 {
-	const char *v = bootarg_get("pmem_fail");
-	const char *comma = v ? strchr(v, ',') : NULL;
-	char first[32];
-	unsigned long b, n = 1;
+	unsigned long v[2] = { 0, 1 };
+	int n = bootarg_numbers("pmem_fail", v, 2);
 
-	if (!v)
+	if (!bootarg_get("pmem_fail"))
 		return;
-	if (!comma && parse_ulong(v, &b) == 0)
-		goto ok;
-	if (comma && comma - v < (long)sizeof(first)) {
-		memcpy(first, v, comma - v);
-		first[comma - v] = 0;
-		if (parse_ulong(first, &b) == 0 && parse_ulong(comma + 1, &n) == 0)
-			goto ok;
+	if (n < 1) {
+		kprintf("nagi: pmem_fail=%s: not BLOCK or BLOCK,COUNT; no fault injection\n",
+			bootarg_get("pmem_fail"));
+		return;
 	}
-	kprintf("nagi: pmem_fail=%s: not BLOCK or BLOCK,COUNT; no fault injection\n", v);
-	return;
-ok:
-	c->fail_block = b;
-	c->fail_count = n;
+	c->fail_block = v[0];
+	c->fail_count = v[1];
 }
 
 struct pmem_boot_cfg pmem_boot_config(void)

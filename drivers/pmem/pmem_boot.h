@@ -12,6 +12,11 @@ struct pmem_boot_cfg {
 	uint64_t fail_count;  /* 0: none */
 };
 
+/* pmem_boot_choose_hart - the hart bootarg pmem= gives the device (see
+ * pmem_hart in pmem.h), saying why when there is none or it moves off
+ * boot, the boot hart; -1 for no device. Called once, by kmain, for
+ * hart_roles_assign. */
+int pmem_boot_choose_hart(int boot);
 /* pmem_boot_config - parse those bootargs, warning by name about values
  * that do not parse (and using the default). Boot hart, after
  * bootargs_parse. Locks nothing. */

@@ -8,7 +8,6 @@
 #include "kernel/printk.h"
 #include "proc.h"
 #include "kernel/file/rootfs.h"
-#include "kernel/syscall.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vm.h"
 #include "kernel/xl/xl.h"
@@ -299,11 +298,11 @@ static int fetch_args(uint64_t uargv, char *argv[], char *buf)
 	return argc;
 }
 
-long sys_exec(const struct sys_args *a)
+long exec_user(uint64_t upath, uint64_t uargv)
 {
 	struct proc *p = curproc();
 	char path[128], *argv[MAXARG + 1], *buf;
-	long argc, err = copyinstr(path, arg_uaddr(a, 0), sizeof(path));
+	long argc, err = copyinstr(path, upath, sizeof(path));
 	bool busy;
 	if (err < 0)
 		return err;
@@ -320,7 +319,7 @@ long sys_exec(const struct sys_args *a)
 		xl_proc_thaw(p);
 		return -ENOMEM;
 	}
-	argc = fetch_args(arg_uaddr(a, 1), argv, buf);
+	argc = fetch_args(uargv, argv, buf);
 	err = argc < 0 ? argc : exec_program(p, curthread(), path, argv);
 	page_free(buf);
 	if (err < 0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Processes: the table, fork, exit and wait, kill, descriptors, pid 1.
 #include "proc.h"
+#include "kernel/bootargs.h"
 #include "kernel/fs/fs.h"
 #include "kernel/hart.h"
 #include "kernel/ipi.h"
@@ -9,7 +10,6 @@
 #include "kernel/printk.h"
 #include "sched.h"
 #include "sched_lock.h"
-#include "kernel/syscall.h"
 #include "kernel/mm/uaccess.h"
 #include "kernel/mm/vm.h"
 #include "kernel/xl/xl.h"
@@ -21,7 +21,6 @@ static struct proc procs[NPROC];
 static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
 static int next_pid = 1;
 static struct proc *initproc;
-#define MAXINITARGS 16 /* words of bootarg initargs= */
 
 struct proc *curproc(void)
 {
@@ -29,12 +28,12 @@ struct proc *curproc(void)
 	return t ? t->proc : NULL;
 }
 
-int proc_killed(void)
+bool proc_killed(void)
 {
 	struct thread *t = curthread();
 	struct proc *p = t ? t->proc : NULL;
 	if (t && t->sys && __atomic_load_n(&t->cancel, __ATOMIC_ACQUIRE))
-		return EXIT_KILLED; /* its call is cancelled: it ends */
+		return true; /* its call is cancelled: it ends */
 	return p && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
 }
 
@@ -224,10 +223,9 @@ bool proc_thread_exiting(struct thread *t, long value)
 	return last;
 }
 
-long sys_wait(const struct sys_args *a)
+long proc_wait(uint64_t ustatus)
 {
 	struct proc *me = curproc();
-	uint64_t ustatus = arg_uaddr(a, 0);
 	spin_lock(&tree_lock);
 	for (;;) {
 		bool children = false;
@@ -408,28 +406,21 @@ void proc_set_cwd(struct inode *ip)
 		fs_iput(old);
 }
 
-void proc_start_init(const char *name, const char *args)
+void proc_start_init(const char *name, const char *args_key)
 {
-	static char buf[128]; /* a boot argument's value fits (bootargs.c) */
-	char *argv[MAXINITARGS + 2] = { (char *)name };
+	static struct bootarg_words words; /* argv points into it */
+	char *argv[BOOTARG_MAX_WORDS + 2] = { (char *)name };
 	struct proc *p = proc_alloc(name);
 	struct thread *t = p ? thread_alloc(p, name) : NULL;
 	int argc = 1, err;
 
 	/* initargs=a,b,c: the words, in order, after the name. */
-	nagi_strlcpy(buf, args ? args : "", sizeof(buf));
-	for (char *s = buf; *s; argc++) {
-		if (argc > MAXINITARGS) {
-			kprintf("nagi: initargs: more than %d words; '%s' and on dropped\n",
-				MAXINITARGS, s);
-			break;
-		}
-		argv[argc] = s;
-		while (*s && *s != ',')
-			s++;
-		if (*s)
-			*s++ = 0;
-	}
+	bootarg_words(args_key, &words);
+	if (words.dropped)
+		kprintf("nagi: %s: more than %d words; the rest dropped\n", args_key,
+			BOOTARG_MAX_WORDS);
+	for (int i = 0; i < words.n; i++)
+		argv[argc++] = words.w[i];
 	argv[argc] = NULL;
 	if (!t || !(p->vm = vm_create()))
 		panic("proc_start_init: out of memory");

@@ -36,9 +36,10 @@ struct proc *curproc(void);
 int proc_kill(int pid, int status);
 /* proc_kill_group - proc_kill every process of group pgid except init. */
 void proc_kill_group(int pgid, int status);
-/* proc_killed - the status the current process must die with, or 0;
- * nonzero too in a syscall thread whose call is cancelled (exec). */
-int proc_killed(void);
+/* proc_killed - must the current thread give up what it waits for: its
+ * process is killed, or (a syscall thread) its call is cancelled (exec)?
+ * The status to die with is p->killed. */
+bool proc_killed(void);
 /* proc_doom - make p die with status at its next chance, like kill. */
 void proc_doom(struct proc *p, int status);
 /* proc_end_sys_threads - cancel the calls of p's syscall threads (their
@@ -49,10 +50,10 @@ int proc_end_sys_threads(struct proc *p);
 /* proc_exit - end the current process with status (any thread may call). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_start_init - create pid 1 running the program name (from the file
- * system, else the boot file set) with the comma-separated words of args
- * (bootarg initargs=, may be NULL) as its arguments. Thread context: exec
- * may sleep. */
-void proc_start_init(const char *name, const char *args);
+ * system, else the boot file set) with the comma-separated words of the
+ * boot argument args_key (initargs) as its arguments. Thread context:
+ * exec may sleep. */
+void proc_start_init(const char *name, const char *args_key);
 /* proc_create_child - fork's new process: a copy of parent's memory,
  * descriptors, directory and group; no threads yet. NULL if out of memory. */
 struct proc *proc_create_child(struct proc *parent);
@@ -70,6 +71,16 @@ void proc_user_fault(const struct trapframe *tf) __attribute__((noreturn));
 /* proc_return_to_user - last stop before a trap returns to user mode:
  * die if killed, yield if a tick asked for it. Interrupts on. */
 void proc_return_to_user(void);
+/* proc_wait - reap a zombie child of the current process, its status to
+ * user address ustatus (0: not wanted): its pid, or -ECHILD (no
+ * children), -EFAULT (the child stays), -EINTR. Sleeps; takes the tree lock. */
+long proc_wait(uint64_t ustatus);
+/* exec_user - exec for the current process from user memory: the path at
+ * upath, the argv array at uargv. The caller must be its only user
+ * thread (-EBUSY otherwise); syscall-page calls in flight end first.
+ * Returns only on failure (-E*, the old image goes on) or with the new
+ * image's argc. kernel/proc/exec.c. */
+long exec_user(uint64_t upath, uint64_t uargv);
 /* exec_program - replace p's memory with the program name (kernel/proc/exec.c),
  * arguments argv (kernel strings); sets up t (p's only thread) to enter
  * it on its next return to user mode. 0 or -E*. */

@@ -8,7 +8,6 @@
 #include "sched_lock.h"
 #include "thread.h"
 #include "kernel/mm/vm.h"
-#include "kernel/xl/xl.h"
 #include "kernel/time.h"
 #include "lib/errno.h"
 
@@ -17,6 +16,12 @@ static struct thread *runq_head, *runq_tail;
 static int tick_sleepers; /* threads in sched_sleep_ticks, under sched_lock */
 static int timed_sleepers; /* threads in sleep_on_until (atomic) */
 static char tick_chan;
+static sched_park_fn park_hook; /* set once at boot */
+
+void sched_register_park_hook(sched_park_fn fn)
+{
+	park_hook = fn;
+}
 
 /* May hart h run t? Reserved harts run only the threads pinned to them. */
 static bool allowed(const struct thread *t, int h)
@@ -182,11 +187,11 @@ int sleep_on(void *chan, struct spinlock *lk)
 	t->chan = chan;
 	t->state = T_SLEEPING;
 	t->nsleeps++;
-	if (t->sys)
-		xl_thread_parks(t, true); /* a syscall thread parks (xl/worker.c) */
+	if (t->sys && park_hook)
+		park_hook(t, true);
 	sched();
-	if (t->sys)
-		xl_thread_parks(t, false);
+	if (t->sys && park_hook)
+		park_hook(t, false);
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);
 		spin_lock(lk);

@@ -6,6 +6,13 @@
 struct spinlock;
 struct thread;
 
+/* Called with sched_lock held when a syscall thread (t->sys) goes to sleep
+ * in sleep_on (asleep true) and when it runs again (false). */
+typedef void (*sched_park_fn)(struct thread *t, bool asleep);
+/* sched_register_park_hook - the one park hook (the syscall-page code's
+ * accounting). Boot hart, before any syscall thread exists. */
+void sched_register_park_hook(sched_park_fn fn);
+
 /*
  * sleep_on - sleep on chan until a wakeup(chan). lk is held on entry,
  * released while asleep (atomically with going to sleep: no lost wake-ups)

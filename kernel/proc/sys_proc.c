@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Process and thread system calls: fork, exit, kill, sbrk, sleep, threads...
+// Process and thread system calls: fork, exec, wait, exit, kill, sbrk, sleep, threads...
 #include "kernel/hart.h"
 #include "kernel/mm/page.h"
 #include "kernel/ktest.h"
@@ -14,6 +14,18 @@
 #include "kernel/time.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+
+/* exec(path, argv) -> argc in the new program; see exec_user. */
+long sys_exec(const struct sys_args *a)
+{
+	return exec_user(arg_uaddr(a, 0), arg_uaddr(a, 1));
+}
+
+/* wait(int *status) -> a reaped child's pid; see proc_wait. */
+long sys_wait(const struct sys_args *a)
+{
+	return proc_wait(arg_uaddr(a, 0));
+}
 
 long sys_fork(const struct sys_args *a)
 {

@@ -47,7 +47,7 @@ struct thread {
 
 /* curthread - the thread running on this hart (NULL in the scheduler). */
 struct thread *curthread(void);
-/* thread_alloc - a new thread in state T_UNUSED-but-reserved, with its
+/* thread_alloc - a new thread in state T_NEW (reserved, being set up), with its
  * kernel stack mapped; NULL if none is free. Not yet runnable. */
 struct thread *thread_alloc(struct proc *p, const char *name);
 /* kthread_create - a kernel thread running fn(arg), pinned to hart pin

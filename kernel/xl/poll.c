@@ -75,7 +75,7 @@ static void wake_locked(struct xl_worker *w)
 
 /* Sleep with NEED_WAKEUP set, unless a last look finds work. sleeping is
  * set before that look: an xl_wake from then on clears it, and one before
- * published its entry before the look (the lost wake-up of issue 5). */
+ * published its entry before the look (else a wake-up is lost). */
 static void deep_sleep(struct xl_worker *w)
 {
 	bool work;

@@ -27,44 +27,10 @@ int xl_nctx = NPROC;
 /* Allocation of contexts. */
 static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
 
-static bool worker_hart[MAX_HARTS];
-
-static bool hart_in_machine(int id)
-{
-	for (int i = 0; i < machine.nharts; i++)
-		if ((int)machine.hartids[i] == id)
-			return true;
-	return false;
-}
-
-/* Pick the workers: the highest hart ids, never the boot hart or pmem's. */
-static void choose_workers(void)
-{
-	unsigned long want = bootarg_ulong("workers", machine.nharts >= 4 ? 1 : 0);
-	int got = 0, boot = hart_id(), dev = pmem_hart();
-	want = MIN(want, XL_MAX_WORKERS);
-	for (int id = MAX_HARTS - 1; id >= 0 && got < (int)want; id--)
-		if (id != boot && id != dev && hart_in_machine(id)) {
-			worker_hart[id] = true;
-			got++;
-		}
-	if (got < (int)want)
-		kprintf("nagi: workers=%lu: only %d harts can be workers\n", want, got);
-}
-
-bool xl_is_worker_hart(int id)
-{
-	static bool decided;
-	if (!decided) {
-		decided = true;
-		choose_workers();
-	}
-	return id >= 0 && id < MAX_HARTS && worker_hart[id];
-}
-
 void xl_init(void)
 {
 	xl_spin_ticks = bootarg_ulong("xl_spin", 200) * timer_ticks_per_us();
+	sched_register_park_hook(xl_thread_parks);
 	for (int i = 0; i < NPROC; i++)
 		spin_init(&xl_ctxs[i].lock, "xl.ctx");
 	for (int id = 0; id < MAX_HARTS && xl_nworkers < XL_MAX_WORKERS; id++) {

@@ -58,12 +58,8 @@ extern struct xl_worker xl_workers[XL_MAX_WORKERS];
 extern int xl_nworkers;
 extern uint64_t xl_spin_ticks;
 
-/* xl_is_worker_hart - does bootarg workers= make hart id a worker? Decided
- * on the first call, on the boot hart after bootargs_parse (like
- * pmem_hart): the highest hart ids that are neither the boot hart nor the
- * pmem device. */
-bool xl_is_worker_hart(int id);
-/* xl_init - start a worker thread on every worker hart; print the banner
+/* xl_init - start a worker thread on every worker hart (ROLE_WORKER in
+ * the role table, hart_roles_assign); print the banner
  * line. Boot hart, after hart_start_all. */
 void xl_init(void);
 /* xl_proc_quiesce - exec is about to replace p's image: serve none of its
@@ -81,7 +77,7 @@ void xl_proc_unmapped(struct proc *p);
  * unpin every page, free the context. No syscall thread of p is left. */
 void xl_proc_teardown(struct proc *p);
 
-/* xl_thread_parks - sleep_on's hook for syscall threads (sched lock
+/* xl_thread_parks - sleep_on's park hook for syscall threads (sched lock
  * held): t goes to sleep (asleep) or woke up; counts it if t is inside a
  * handler. Lock-free. */
 void xl_thread_parks(struct thread *t, bool asleep);
