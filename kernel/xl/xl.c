@@ -9,9 +9,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
-#include "kernel/syscall.h"
 #include "kernel/proc/thread.h"
-#include "kernel/mm/uaccess.h"
 #include "kernel/mm/vm.h"
 #include "drivers/pmem/pmem.h"
 #include "kernel/time.h"
@@ -99,10 +97,9 @@ static long pin_user_page(struct vm *vm, uint64_t uva, struct xl_page **out)
 /* xl_register(page) -> the page's index, or -ENXIO (no workers), -EINVAL
  * (not page aligned), -EFAULT (not mapped writable user memory), -EBUSY
  * (registered already), -ENOSPC (XL_MAX_PAGES). Takes vm, page, ctx locks. */
-long sys_xl_register(const struct sys_args *a)
+long xl_register(uint64_t uva)
 {
 	struct proc *p = curproc();
-	uint64_t uva = arg_uaddr(a, 0);
 	struct xl_page *k;
 	struct xl_ctx *c;
 	long err;
@@ -156,10 +153,9 @@ void xl_page_release(struct xl_page *k)
 
 /* xl_unregister(page) -> 0, or -EINVAL if page is not registered. Entries
  * in flight finish (into the page, still pinned); nothing more is taken. */
-long sys_xl_unregister(const struct sys_args *a)
+long xl_unregister(uint64_t uva)
 {
 	struct xl_ctx *c = curproc()->xl;
-	uint64_t uva = arg_uaddr(a, 0);
 	struct xl_page *k;
 	int i;
 	if (!c || !uva)
@@ -224,11 +220,11 @@ int xl_count_completed(struct xl_ctx *c, unsigned pages)
  * (0: no timeout); -EINVAL (no pages, bad min, timeout or mask) or
  * -EINTR. Wakes the workers if they sleep. Sleeps on the context's done
  * channel. */
-long sys_xl_wait(const struct sys_args *a)
+long xl_wait(long min, long timeout, uint64_t pages)
 {
 	struct xl_ctx *c = curproc()->xl;
-	long min = arg_long(a, 0), timeout = arg_long(a, 1), n;
-	uint64_t pages = arg_uaddr(a, 2), deadline = sched_ticks() + (uint64_t)timeout;
+	uint64_t deadline = sched_ticks() + (uint64_t)timeout;
+	long n;
 	int err = 0;
 
 	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0 ||
@@ -250,45 +246,6 @@ long sys_xl_wait(const struct sys_args *a)
 	c->waiters--;
 	spin_unlock(&c->lock);
 	return err ? err : n;
-}
-
-/* xl_wake() -> 0: wake the workers (after seeing NEED_WAKEUP: they all
- * sleep); -EINVAL if the process has no syscall page. */
-long sys_xl_wake(const struct sys_args *a)
-{
-	struct xl_ctx *c = curproc()->xl;
-	UNUSED(a);
-	if (!c)
-		return -EINVAL;
-	xl_wake_all();
-	return 0;
-}
-
-/* echo(a0..a5) -> xl_echo_value(): a cheap call whose result proves that
- * all six arguments arrived, for the ordering tests. */
-long sys_echo(const struct sys_args *a)
-{
-	return xl_echo_value(a->a);
-}
-
-/* xlstat(struct xl_stats *, size) -> the number of workers, counters
- * copied out (racy snapshot); -EINVAL if size is too small, -EFAULT. */
-long sys_xlstat(const struct sys_args *a)
-{
-	static struct xl_stats st; /* ~650 bytes: not on the kernel stack */
-	static struct spinlock lock = SPINLOCK_INIT("xlstat");
-	long err;
-	if (arg_uaddr(a, 1) < sizeof(st))
-		return -EINVAL;
-	spin_lock(&lock);
-	memset(&st, 0, sizeof(st));
-	st.nworkers = (uint32_t)xl_nworkers;
-	st.spin_us = (uint32_t)(xl_spin_ticks / timer_ticks_per_us());
-	for (int i = 0; i < xl_nworkers; i++)
-		st.w[i] = xl_workers[i].st;
-	err = copyout(arg_uaddr(a, 0), &st, sizeof(st));
-	spin_unlock(&lock);
-	return err ? err : xl_nworkers;
 }
 
 /* Freeze or thaw c's pages (frozen: served by nobody). */

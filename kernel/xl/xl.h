@@ -58,6 +58,12 @@ extern struct xl_worker xl_workers[XL_MAX_WORKERS];
 extern int xl_nworkers;
 extern uint64_t xl_spin_ticks;
 
+/* xl_register, xl_unregister, xl_wait - the system calls' work for the
+ * current process (sys_xl.c decodes the arguments); each is described
+ * above its definition in xl.c. */
+long xl_register(uint64_t uva);
+long xl_unregister(uint64_t uva);
+long xl_wait(long min, long timeout, uint64_t pages);
 /* xl_init - start a worker thread on every worker hart (ROLE_WORKER in
  * the role table, hart_roles_assign); print the banner
  * line. Boot hart, after hart_start_all. */
