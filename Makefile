@@ -143,6 +143,7 @@ UNIT_DEPS_printf_test := lib/printf.c lib/string.c
 UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
 UNIT_DEPS_page_test   := kernel/mm/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
+UNIT_DEPS_bootargs_test := kernel/bootargs.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 # The file system core over a memory device, with mkfs's and fsck's engines.
 FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
