@@ -114,13 +114,20 @@ static bool wait_online(int id, uint64_t timeout_us)
 
 void hart_start_all(void)
 {
+	int err[MAX_HARTS] = { 0 };
+
+	/* Start them all, then wait for each: a hart takes from tens of
+	 * microseconds to, on a busy host, hundreds of milliseconds to
+	 * arrive, and so the waits overlap instead of adding up. */
+	for (int i = 0; i < machine.nharts; i++)
+		if ((int)machine.hartids[i] != hart_id())
+			err[machine.hartids[i]] = arch_start_hart(machine.hartids[i]);
 	for (int i = 0; i < machine.nharts; i++) {
-		int id = machine.hartids[i], err;
+		int id = machine.hartids[i];
 		if (id == hart_id())
 			continue;
-		err = arch_start_hart(id);
-		if (err || !wait_online(id, 1000000)) {
-			kprintf("nagi: hart %d did not start (%d)\n", id, err);
+		if (err[id] || !wait_online(id, 1000000)) {
+			kprintf("nagi: hart %d did not start (%d)\n", id, err[id]);
 			harts[id].role = ROLE_NONE;
 			continue;
 		}
