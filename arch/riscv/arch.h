@@ -84,7 +84,6 @@ void arch_trap_dump(const struct trapframe *tf);
  * restores. The thread must not be running in user mode meanwhile: new,
  * or the caller itself inside a system call. System call handlers use
  * these and never touch a frame themselves. */
-struct thread;
 /* arch_user_frame - t enters user mode at pc with sp, and a0 (a new thread). */
 void arch_user_frame(struct thread *t, uint64_t pc, uint64_t sp, uint64_t a0);
 /* arch_fork_frame - child returns from fork like parent, but with 0. */
@@ -93,7 +92,7 @@ void arch_fork_frame(struct thread *child, const struct thread *parent);
 void arch_exec_frame(struct thread *t, uint64_t entry, uint64_t sp, uint64_t argc,
 		     uint64_t argv);
 /* arch_thread_init - lay out a new thread's first context on its kernel
- * stack: its first switch_to returns into start; a user thread (user)
+ * stack: its first arch_switch_to returns into start; a user thread (user)
  * also gets a zeroed frame at the stack top, for one of the *_frame hooks
  * above. t is not running. */
 void arch_thread_init(struct thread *t, void (*start)(void), bool user);

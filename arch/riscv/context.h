@@ -11,7 +11,7 @@
 #ifndef __ASSEMBLER__
 #include "../../lib/types.h"
 struct context {
-	uint64_t ra;      /*  0 where switch_to returns in the new thread */
+	uint64_t ra;      /*  0 where arch_switch_to returns in the new thread */
 	uint64_t sp;      /*  8 */
 	uint64_t s[12];   /* 16 s0..s11 */
 };
@@ -31,7 +31,7 @@ struct arch_hart {
 	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
 };
 
-/* switch_to - save the current registers in *from, load *to, and return
+/* arch_switch_to - save the current registers in *from, load *to, and return
  * into to's ra on its stack. (switch.S) */
-void switch_to(struct context *from, struct context *to);
+void arch_switch_to(struct context *from, struct context *to);
 #endif

@@ -19,7 +19,7 @@ static void user_frame(struct trapframe *tf, uint64_t pc, uint64_t sp, uint64_t 
 }
 
 /*
- * arch_thread_init - see arch.h: switch_to's first return lands in start
+ * arch_thread_init - see arch.h: arch_switch_to's first return lands in start
  * on the thread's kernel stack; a user thread's frame sits at the stack
  * top, so that stack begins just below it.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * switch_to(from, to): the context switch between kernel threads.
+ * arch_switch_to(from, to): the context switch between kernel threads.
  * Called like a function: only ra, sp and s0-s11 need saving, the caller
  * has already saved the rest. tp is this hart's and is never switched:
  * a thread may resume on another hart. Interrupts are off (the scheduler
@@ -9,8 +9,8 @@
 #include "context.h"
 
 	.section .text
-	.globl switch_to
-switch_to:
+	.globl arch_switch_to
+arch_switch_to:
 	/* 1. Save the callee-saved registers into *from (a0). */
 	sd	ra, CTX_RA(a0)
 	sd	sp, CTX_SP(a0)

@@ -130,7 +130,7 @@ void sched(void)
 		panic("sched: must hold exactly the scheduler lock (depth %d)", h->intr_depth);
 	if (t->state == T_RUNNING)
 		panic("sched: thread %d is still running", t->tid);
-	switch_to(&t->ctx, &h->sched_ctx);
+	arch_switch_to(&t->ctx, &h->sched_ctx);
 	/* Back, perhaps on another hart: the interrupt state is the thread's. */
 	this_hart()->intr_was_on = was_on;
 }
@@ -241,7 +241,7 @@ static void run(struct hart *h, struct thread *t)
 	/* Syscall threads reach user memory only through copyin/copyout's
 	 * page walk: they stay on the kernel's table (no TLB flush). */
 	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
-	switch_to(&h->sched_ctx, &t->ctx);
+	arch_switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
 	arch_use_boot_stack(); /* the scheduler's stack, and its guard */
 	/* The scheduler always runs on the kernel's table: the process we

@@ -37,7 +37,7 @@ static int map_stack(struct thread *t, int i)
 	return 0;
 }
 
-/* Where a new thread's first switch_to lands (scheduler lock held). */
+/* Where a new thread's first arch_switch_to lands (scheduler lock held). */
 static void thread_start(void)
 {
 	struct thread *t = curthread();

@@ -36,7 +36,7 @@ struct thread {
 	bool cancel;             /* a syscall thread told to give up its call
 				  * and end (exec): proc_killed() says so */
 	char name[16];
-	struct context ctx;      /* saved by switch_to */
+	struct context ctx;      /* saved by arch_switch_to */
 	uint64_t kstack_lo, kstack_top; /* usable stack (guard below lo) */
 	struct trapframe *tf;    /* user threads: the frame at kstack_top */
 	void (*kfn)(void *);     /* kernel threads: what to run */
