@@ -95,7 +95,11 @@ class Qemu:
     def wait(self, timeout=60):
         """Wait for QEMU to exit; kill it at the deadline. Returns the status."""
         try:
-            return self.proc.wait(timeout=max(0.1, min(timeout, self.deadline - time.monotonic())))
+            status = self.proc.wait(timeout=max(0.1, min(timeout, self.deadline - time.monotonic())))
+            # QEMU has exited, but its last lines may still be in the pipe:
+            # callers check the output next.
+            self.reader.join(timeout=5)
+            return status
         except subprocess.TimeoutExpired:
             self.kill()
             raise Timeout("QEMU still running after %ss" % timeout)
