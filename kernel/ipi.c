@@ -26,8 +26,9 @@ int ipi_register(enum ipi_reason reason, ipi_fn fn, bool while_spinning)
 		return -EBUSY;
 	if (while_spinning)
 		__atomic_fetch_or(&spinning, 1UL << reason, __ATOMIC_RELAXED);
-	/* Pairs with the acquire loads below: a hart that sees the handler
-	 * sees its spinning bit. */
+	/* Pairs with the acquire loads in ipi_handle and ipi_serve_spinning:
+	 * a hart that sees fn sees what its owner set up before registering.
+	 * One that sees the spinning bit first finds fn NULL and skips it. */
 	__atomic_store_n(&handlers[reason], fn, __ATOMIC_RELEASE);
 	return 0;
 }
