@@ -57,27 +57,34 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	for (i = 0; i < NTHREAD; i++)
 		if (threads[i].state == T_UNUSED) {
 			t = &threads[i];
-			t->state = T_NEW;
-			t->tid = next_tid++;
 			break;
 		}
+	if (t) {
+		/* Set before T_NEW and the tid make the slot findable (by tid, or
+		 * by proc in a kill's scan, all under sched_lock): never the last
+		 * owner's proc or joined. */
+		t->proc = p;
+		t->pin = -1;
+		t->sys = false;
+		t->cancel = false;
+		t->wake_tick = 0;
+		t->nsleeps = 0;
+		t->joined = false;
+		t->exit_value = 0;
+		t->chan = NULL;
+		nagi_strlcpy(t->name, name, sizeof(t->name));
+		t->tid = next_tid++;
+		t->state = T_NEW;
+	}
 	spin_unlock(&sched_lock);
 	if (!t)
 		return NULL;
 	if (map_stack(t, i)) {
-		t->state = T_UNUSED;
+		spin_lock(&sched_lock);
+		thread_free(t);
+		spin_unlock(&sched_lock);
 		return NULL;
 	}
-	t->proc = p;
-	t->pin = -1;
-	t->sys = false;
-	t->cancel = false;
-	t->wake_tick = 0;
-	t->nsleeps = 0;
-	t->joined = false;
-	t->exit_value = 0;
-	t->chan = NULL;
-	nagi_strlcpy(t->name, name, sizeof(t->name));
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->ctx.ra = (uint64_t)thread_start;
 	t->tf = (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
