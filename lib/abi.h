@@ -39,17 +39,19 @@ _Static_assert(sizeof(struct stat) == 24, "struct stat");
 _Static_assert(offsetof(struct stat, size) == 16, "stat.size");
 
 /* Statuses, as wait() reports them. A process that called exit(n) (or
- * returned n from main) has status n & 0xff, 0 to 255, as in xv6. One the
- * kernel ended has a negative status: minus the number of the Unix signal
- * that would have ended it (xv6 gives -1 for every such end). So exit(139)
- * and a fault are told apart; a shell's $? shows 128 + the signal for the
- * second, as Unix shells do (137, 139). */
+ * returned n from main) has status n, the whole int, as xv6 keeps it. One
+ * the kernel ended has a negative status: minus the number of the Unix
+ * signal that would have ended it (xv6 gives -1 for every such end). So
+ * exit(139) and a fault are told apart; a shell's $? shows 128 + the signal
+ * for the second, as Unix shells do (137, 139), and n & 0xff for the first.
+ * Only exit(-9) and exit(-11) look like the kernel's ends, as exit(-1)
+ * does in xv6. */
 #define EXIT_KILLED (-9)  /* kill() or ^C: SIGKILL; $? 137 */
 #define EXIT_FAULT (-11)  /* an exception killed it: SIGSEGV; $? 139 */
-#define WIFEXITED(st) ((st) >= 0)     /* it called exit() */
-#define WEXITSTATUS(st) ((st) & 0xff) /* with this value */
-#define WIFSIGNALED(st) ((st) < 0)    /* the kernel ended it */
-#define WTERMSIG(st) (-(st))          /* why: 9 (killed) or 11 (fault) */
+#define WIFSIGNALED(st) ((st) == EXIT_KILLED || (st) == EXIT_FAULT) /* the kernel ended it */
+#define WIFEXITED(st) (!WIFSIGNALED(st)) /* it called exit() */
+#define WEXITSTATUS(st) ((st) & 0xff)    /* with this value, as a Unix shell sees it */
+#define WTERMSIG(st) (-(st))             /* why: 9 (killed) or 11 (fault) */
 
 /* The interrupt statistics table returned by the intrstat syscall. */
 #define INTR_MAX_HARTS 8
