@@ -102,9 +102,13 @@ struct sysinfo {
 	uint64_t pages_free;  /* 16 free 4 KiB pages in the kernel's allocator */
 	uint64_t pages_total; /* 24 pages it manages */
 	uint8_t role[SYSINFO_MAX_HARTS]; /* 32 HART_ROLE_* by hart id */
+	uint32_t threads_free;  /* 40 unused thread slots (user, syscall and kernel threads) */
+	uint32_t threads_total; /* 44 thread slots in all */
 };
-_Static_assert(sizeof(struct sysinfo) == 40, "struct sysinfo");
+_Static_assert(sizeof(struct sysinfo) == 48, "struct sysinfo");
 _Static_assert(offsetof(struct sysinfo, role) == 32, "sysinfo.role");
+_Static_assert(offsetof(struct sysinfo, threads_free) == 40, "sysinfo.threads_free");
+_Static_assert(offsetof(struct sysinfo, threads_total) == 44, "sysinfo.threads_total");
 
 /* statfs(): the mounted file system's size and free space. */
 struct statfs {

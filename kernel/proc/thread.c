@@ -105,6 +105,16 @@ struct thread *kthread_create(const char *name, void (*fn)(void *), void *arg, i
 	return t;
 }
 
+int thread_free_count(void)
+{
+	int n = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].state == T_UNUSED;
+	spin_unlock(&sched_lock);
+	return n;
+}
+
 void thread_free(struct thread *t)
 {
 	t->state = T_UNUSED; /* the stack stays mapped for the next user */
