@@ -104,11 +104,14 @@ struct sysinfo {
 	uint8_t role[SYSINFO_MAX_HARTS]; /* 32 HART_ROLE_* by hart id */
 	uint32_t threads_free;  /* 40 unused thread slots (user, syscall and kernel threads) */
 	uint32_t threads_total; /* 44 thread slots in all */
+	uint64_t kstack_pages;  /* 48 pages slots keep as kernel stacks for their next thread:
+				 * free pages + these is what a leak check compares */
 };
-_Static_assert(sizeof(struct sysinfo) == 48, "struct sysinfo");
+_Static_assert(sizeof(struct sysinfo) == 56, "struct sysinfo");
 _Static_assert(offsetof(struct sysinfo, role) == 32, "sysinfo.role");
 _Static_assert(offsetof(struct sysinfo, threads_free) == 40, "sysinfo.threads_free");
 _Static_assert(offsetof(struct sysinfo, threads_total) == 44, "sysinfo.threads_total");
+_Static_assert(offsetof(struct sysinfo, kstack_pages) == 48, "sysinfo.kstack_pages");
 
 /* statfs(): the mounted file system's size and free space. */
 struct statfs {

@@ -223,6 +223,7 @@ long sys_sysinfo(const struct sys_args *a)
 		.pages_total = page_total(),
 		.threads_free = (uint32_t)thread_free_count(),
 		.threads_total = NTHREAD,
+		.kstack_pages = thread_kstack_pages(),
 	};
 	if (arg_uaddr(a, 1) < sizeof(si))
 		return -EINVAL;

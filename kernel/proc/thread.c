@@ -115,6 +115,16 @@ int thread_free_count(void)
 	return n;
 }
 
+uint64_t thread_kstack_pages(void)
+{
+	uint64_t n = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].kstack_top ? KSTACK_PAGES : 0;
+	spin_unlock(&sched_lock);
+	return n;
+}
+
 void thread_free(struct thread *t)
 {
 	t->state = T_UNUSED; /* the stack stays mapped for the next user */
