@@ -158,8 +158,10 @@ static bool pick(struct rng *r, long *nr, uint64_t a[6])
 		return false; /* slow (statfs reads every inode block): rarer */
 	if (!below(r, 32))
 		*nr = (long)(const uint64_t[]){ 0, 37, 46, 63, 1000, -1UL, 0x10005 }[below(r, 7)];
-	const char *k = *nr >= 0 && *nr < (long)ARRAY_SIZE(kinds) ? kinds[*nr] : "xxxxxx";
-	if (!k || k[0] == '-')
+	const char *k = *nr >= 0 && *nr < (long)ARRAY_SIZE(kinds) ? kinds[*nr] : NULL;
+	if (!k)
+		k = "xxxxxx"; /* no such call: anything goes */
+	if (k[0] == '-')
 		return false;
 	bool typed = below(r, 4) != 0;
 	for (int i = 0; i < 6; i++)
