@@ -487,6 +487,9 @@ int main(int argc, char **argv)
 		rounds = 1;
 	printf("fuzz: seed %lu, %ld calls per path in %ld rounds (replay: fuzz -s %lu -n %ld -r %ld)\n",
 	       seed, total, rounds, seed, total, rounds);
+	static struct xl_stats xs;
+	if (xlstat(&xs, sizeof(xs)) <= 0)
+		printf("fuzz: no syscall workers: the page path's calls go by trap\n");
 	mkdir("/fz");
 	cleanup();
 	snapshot(&base);
