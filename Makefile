@@ -58,7 +58,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck crash-test bench FORCE
+	fs-image fsck crash-test bench fuzz FORCE
 
 all: $(B)/kernel.elf
 
@@ -193,11 +193,19 @@ test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/too
 
 test: deps
 	@$(MAKE) --no-print-directory all test-unit test-boot
-	@$(PYTHON) tests/run.py
+	@$(PYTHON) tests/run.py $(TEST)
 
 # Kill QEMU RUNS times in the middle of writes and check the image after
 # each (make test does it 10 times); SEED repeats a run's kill delays.
 RUNS ?= 100
+# The fuzzers (docs/testing.md): the syscall fuzzer on 2, 4 and 5 harts with
+# both completion modes, then each target in FUZZ_TARGETS. SEED replays.
+FUZZ_TARGETS ?=
+fuzz: deps
+	@$(MAKE) --no-print-directory all test-boot
+	@SEED=$(SEED) $(PYTHON) tests/boot/fuzz_tests.py long
+	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
+
 crash-test: deps
 	@$(MAKE) --no-print-directory all test-boot
 	@$(PYTHON) tests/boot/crash_tests.py $(RUNS) $(SEED)
@@ -226,7 +234,9 @@ help:
 	@echo "make pmem-reset  delete $(PMEM_IMG): the next run starts from a new file system"
 	@echo "make fsck      check the file system in $(PMEM_IMG)"
 	@echo "make gdb       boot halted under gdb-multiarch with tools/gdb/nagi.gdb"
-	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
+	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed, N skipped'"
+	@echo "               TEST='SUITE or SUITE:NAME ...' runs some (tests/run.py --list)"
+	@echo "make fuzz      the syscall fuzzer, long runs (SEED=N replays), then FUZZ_TARGETS"
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
 	@echo "make clean     remove $(B)/"

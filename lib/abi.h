@@ -39,17 +39,19 @@ _Static_assert(sizeof(struct stat) == 24, "struct stat");
 _Static_assert(offsetof(struct stat, size) == 16, "stat.size");
 
 /* Statuses, as wait() reports them. A process that called exit(n) (or
- * returned n from main) has status n & 0xff, 0 to 255, as in xv6. One the
- * kernel ended has a negative status: minus the number of the Unix signal
- * that would have ended it (xv6 gives -1 for every such end). So exit(139)
- * and a fault are told apart; a shell's $? shows 128 + the signal for the
- * second, as Unix shells do (137, 139). */
+ * returned n from main) has status n, the whole int, as xv6 keeps it. One
+ * the kernel ended has a negative status: minus the number of the Unix
+ * signal that would have ended it (xv6 gives -1 for every such end). So
+ * exit(139) and a fault are told apart; a shell's $? shows 128 + the signal
+ * for the second, as Unix shells do (137, 139), and n & 0xff for the first.
+ * Only exit(-9) and exit(-11) look like the kernel's ends, as exit(-1)
+ * does in xv6. */
 #define EXIT_KILLED (-9)  /* kill() or ^C: SIGKILL; $? 137 */
 #define EXIT_FAULT (-11)  /* an exception killed it: SIGSEGV; $? 139 */
-#define WIFEXITED(st) ((st) >= 0)     /* it called exit() */
-#define WEXITSTATUS(st) ((st) & 0xff) /* with this value */
-#define WIFSIGNALED(st) ((st) < 0)    /* the kernel ended it */
-#define WTERMSIG(st) (-(st))          /* why: 9 (killed) or 11 (fault) */
+#define WIFSIGNALED(st) ((st) == EXIT_KILLED || (st) == EXIT_FAULT) /* the kernel ended it */
+#define WIFEXITED(st) (!WIFSIGNALED(st)) /* it called exit() */
+#define WEXITSTATUS(st) ((st) & 0xff)    /* with this value, as a Unix shell sees it */
+#define WTERMSIG(st) (-(st))             /* why: 9 (killed) or 11 (fault) */
 
 /* The interrupt statistics table returned by the intrstat syscall. */
 #define INTR_MAX_HARTS 8
@@ -100,9 +102,16 @@ struct sysinfo {
 	uint64_t pages_free;  /* 16 free 4 KiB pages in the kernel's allocator */
 	uint64_t pages_total; /* 24 pages it manages */
 	uint8_t role[SYSINFO_MAX_HARTS]; /* 32 HART_ROLE_* by hart id */
+	uint32_t threads_free;  /* 40 unused thread slots (user, syscall and kernel threads) */
+	uint32_t threads_total; /* 44 thread slots in all */
+	uint64_t kstack_pages;  /* 48 pages slots keep as kernel stacks for their next thread:
+				 * free pages + these is what a leak check compares */
 };
-_Static_assert(sizeof(struct sysinfo) == 40, "struct sysinfo");
+_Static_assert(sizeof(struct sysinfo) == 56, "struct sysinfo");
 _Static_assert(offsetof(struct sysinfo, role) == 32, "sysinfo.role");
+_Static_assert(offsetof(struct sysinfo, threads_free) == 40, "sysinfo.threads_free");
+_Static_assert(offsetof(struct sysinfo, threads_total) == 44, "sysinfo.threads_total");
+_Static_assert(offsetof(struct sysinfo, kstack_pages) == 48, "sysinfo.kstack_pages");
 
 /* statfs(): the mounted file system's size and free space. */
 struct statfs {

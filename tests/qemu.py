@@ -31,6 +31,12 @@ def image_args(path, mem="256M"):
             "-machine", "memory-backend=mem")
 
 
+def print_report(name, ok, detail="", skip=False):
+    """The report(name, ok, detail, skip) of a suite run on its own."""
+    print("%s %s%s" % ("SKIP" if skip else "PASS" if ok else "FAIL", name,
+                       "  (%s)" % detail if detail else ""), flush=True)
+
+
 class Timeout(Exception):
     pass
 

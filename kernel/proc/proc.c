@@ -45,25 +45,31 @@ static struct proc *proc_alloc(const char *name)
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state == P_UNUSED) {
 			p = &procs[i];
-			p->state = P_ALIVE;
-			p->pid = next_pid++;
 			break;
 		}
+	if (p) {
+		/* Every field is set before state and pid make the slot findable:
+		 * a kill or killpg that finds it (under tree_lock, or by reading
+		 * state) must see a fresh lock, killed == 0 and this pgid, never
+		 * the last owner's, nor have its mark wiped by a late init. */
+		spin_init(&p->lock, "proc");
+		p->parent = NULL;
+		p->killed = 0;
+		p->exit_status = 0;
+		p->nthreads = 0;
+		p->nsys = 0;
+		p->xl = NULL;
+		p->vm = NULL;
+		memset(p->files, 0, sizeof(p->files));
+		p->cwd = NULL;
+		nagi_strlcpy(p->name, name, sizeof(p->name));
+		p->pid = next_pid++;
+		p->pgid = p->pid;
+		/* Release: pairs with the acquire in proc_kill_group, which scans
+		 * without tree_lock. */
+		__atomic_store_n(&p->state, P_ALIVE, __ATOMIC_RELEASE);
+	}
 	spin_unlock(&tree_lock);
-	if (!p)
-		return NULL;
-	spin_init(&p->lock, "proc");
-	p->pgid = p->pid;
-	p->parent = NULL;
-	p->killed = 0;
-	p->exit_status = 0;
-	p->nthreads = 0;
-	p->nsys = 0;
-	p->xl = NULL;
-	p->vm = NULL;
-	memset(p->files, 0, sizeof(p->files));
-	p->cwd = NULL;
-	nagi_strlcpy(p->name, name, sizeof(p->name));
 	return p;
 }
 
@@ -144,13 +150,15 @@ int proc_kill(int pid, int status)
 void proc_kill_group(int pgid, int status)
 {
 	for (int i = 0; i < NPROC; i++)
-		if (procs[i].state == P_ALIVE && procs[i].pgid == pgid && &procs[i] != initproc)
+		/* Acquire: pairs with proc_alloc's release, so pgid is the new one's. */
+		if (__atomic_load_n(&procs[i].state, __ATOMIC_ACQUIRE) == P_ALIVE &&
+		    procs[i].pgid == pgid && &procs[i] != initproc)
 			proc_doom(&procs[i], status);
 }
 
 void proc_exit(int status)
 {
-	proc_doom(curproc(), status & 0xff);
+	proc_doom(curproc(), status);
 	thread_exit(status);
 }
 
@@ -214,10 +222,10 @@ bool proc_thread_exiting(struct thread *t, long value)
 	/* The last user thread leaves only syscall threads: they end too. */
 	orphans = !last && !t->sys && p->nthreads == p->nsys;
 	if (last && !p->killed)
-		p->exit_status = (int)value & 0xff; /* the last thread's value */
+		p->exit_status = (int)value; /* the last thread's value, whole */
 	spin_unlock(&p->lock);
 	if (orphans)
-		proc_doom(p, (int)value & 0xff);
+		proc_doom(p, (int)value);
 	if (last)
 		proc_teardown(p);
 	return last;

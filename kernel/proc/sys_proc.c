@@ -220,7 +220,8 @@ _Static_assert(SYSINFO_MAX_HARTS == MAX_HARTS, "sysinfo covers every hart id");
 
 /*
  * sys_sysinfo - sysinfo(buf, size): the tick rate (hz= changes it), the
- * time CSR's rate, free and total pages, and each hart's role. Needs
+ * time CSR's rate, free and total pages, free and total thread slots, and
+ * each hart's role. Needs
  * size >= sizeof(struct sysinfo) (-EINVAL); -EFAULT for a bad buf.
  * Takes no lock: every field is a snapshot that may change at once.
  */
@@ -232,6 +233,9 @@ long sys_sysinfo(const struct sys_args *a)
 		.timebase = machine.timebase,
 		.pages_free = page_free_count(),
 		.pages_total = page_total(),
+		.threads_free = (uint32_t)thread_free_count(),
+		.threads_total = NTHREAD,
+		.kstack_pages = thread_kstack_pages(),
 	};
 	if (arg_uaddr(a, 1) < sizeof(si))
 		return -EINVAL;

@@ -56,27 +56,34 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	for (i = 0; i < NTHREAD; i++)
 		if (threads[i].state == T_UNUSED) {
 			t = &threads[i];
-			t->state = T_NEW;
-			t->tid = next_tid++;
 			break;
 		}
+	if (t) {
+		/* Set before T_NEW and the tid make the slot findable (by tid, or
+		 * by proc in a kill's scan, all under sched_lock): never the last
+		 * owner's proc or joined. */
+		t->proc = p;
+		t->pin = -1;
+		t->sys = false;
+		t->cancel = false;
+		t->wake_tick = 0;
+		t->nsleeps = 0;
+		t->joined = false;
+		t->exit_value = 0;
+		t->chan = NULL;
+		nagi_strlcpy(t->name, name, sizeof(t->name));
+		t->tid = next_tid++;
+		t->state = T_NEW;
+	}
 	spin_unlock(&sched_lock);
 	if (!t)
 		return NULL;
 	if (map_stack(t, i)) {
-		t->state = T_UNUSED;
+		spin_lock(&sched_lock);
+		thread_free(t);
+		spin_unlock(&sched_lock);
 		return NULL;
 	}
-	t->proc = p;
-	t->pin = -1;
-	t->sys = false;
-	t->cancel = false;
-	t->wake_tick = 0;
-	t->nsleeps = 0;
-	t->joined = false;
-	t->exit_value = 0;
-	t->chan = NULL;
-	nagi_strlcpy(t->name, name, sizeof(t->name));
 	arch_thread_init(t, thread_start, p != NULL);
 	return t;
 }
@@ -91,6 +98,26 @@ struct thread *kthread_create(const char *name, void (*fn)(void *), void *arg, i
 	t->pin = pin;
 	sched_make_runnable(t);
 	return t;
+}
+
+int thread_free_count(void)
+{
+	int n = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].state == T_UNUSED;
+	spin_unlock(&sched_lock);
+	return n;
+}
+
+uint64_t thread_kstack_pages(void)
+{
+	uint64_t n = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].kstack_top ? KSTACK_PAGES : 0;
+	spin_unlock(&sched_lock);
+	return n;
 }
 
 void thread_free(struct thread *t)

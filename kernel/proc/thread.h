@@ -56,6 +56,12 @@ struct thread *kthread_create(const char *name, void (*fn)(void *), void *arg, i
 /* thread_exit - the calling thread ends with value; the process's last
  * thread ends the process. Never returns. */
 void thread_exit(long value) __attribute__((noreturn));
+/* thread_free_count - how many thread slots are unused now (takes
+ * sched_lock; a snapshot). */
+int thread_free_count(void);
+/* thread_kstack_pages - pages held as kernel stacks by slots, used or not
+ * (a slot keeps its stack for the next thread). */
+uint64_t thread_kstack_pages(void);
 /* thread_free - give a zombie's slot back (scheduler lock held). */
 void thread_free(struct thread *t);
 /* thread_by_tid - the live or zombie thread tid, or NULL (sched lock held). */

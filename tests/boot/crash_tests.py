@@ -22,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from qemu import IMGDIR, PMEMIMG, Qemu, Timeout, ROOT, fresh_image  # noqa: E402
+from qemu import IMGDIR, PMEMIMG, Qemu, Timeout, ROOT, fresh_image, print_report  # noqa: E402
 
 TOOLS = os.path.join(ROOT, "build", "tools")
 
@@ -132,15 +132,15 @@ def crash_suite(report, runs=10, seed=None):
 
 
 if __name__ == "__main__":
-    counts = {"passed": 0, "failed": 0}
+    counts = {"passed": 0, "failed": 0, "skipped": 0}
 
-    def report(name, ok, detail=""):
-        counts["passed" if ok else "failed"] += 1
-        print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
-              flush=True)
+    def report(name, ok, detail="", skip=False):
+        counts["skipped" if skip else "passed" if ok else "failed"] += 1
+        print_report(name, ok, detail, skip)
 
     n = crash_suite(report, runs=int(sys.argv[1]) if len(sys.argv) > 1 else 10,
                     seed=int(sys.argv[2]) if len(sys.argv) > 2 else None)
     print("kills that left a committed log for recovery to install: %d" % n)
-    print("%d passed, %d failed" % (counts["passed"], counts["failed"]))
+    print("%d passed, %d failed, %d skipped" % (counts["passed"], counts["failed"],
+                                                counts["skipped"]))
     sys.exit(1 if counts["failed"] else 0)

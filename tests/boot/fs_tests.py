@@ -10,8 +10,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from qemu import FS_IMG, IMGDIR, PMEMIMG, ROOT, Qemu, fresh_image  # noqa: E402
-from user_tests import Console  # noqa: E402
+from qemu import (FS_IMG, IMGDIR, PMEMIMG, ROOT, Qemu, fresh_image,  # noqa: E402
+                  print_report)
+from user_tests import TOTALS, Console, report_verdict, verdicts  # noqa: E402
 
 MKFS = os.path.join(ROOT, "build", "tools", "mkfs")
 FSCK = os.path.join(ROOT, "build", "tools", "fsck")
@@ -102,7 +103,8 @@ def persistence(report):
     try:
         q, con = shell("fs-persist-1", ram)
         try:
-            con.run("mkdir /keep; echo persistent data > /keep/a; ln /keep/a /keep/b", r"")
+            con.run("mkdir /keep; echo persistent data > /keep/a; ln /keep/a /keep/b; cat /keep/b",
+                    r"^persistent data$")
             con.run("rm /README; ls /keep", r"^b\s+file")
         finally:
             q.close()  # killed: no clean shutdown
@@ -213,11 +215,10 @@ def polled_under_load(report):
         q, con = shell("fs-polled", "fresh", limit=480, bootargs="pmem_mode=poll pmem_lat=10000")
         q.expect(r"^nagi: pmem on hart \d+: .* polled completions, .* latency 10000 ns$", 1)
         for group in POLLED_FS_TESTS:
-            con.run("usertests " + group, r"^usertests: \d+ passed, \d+ failed$", timeout=240)
-        lines = re.findall(r"^test (\S+): (OK|FAILED.*)$", q.output, re.M)
+            con.run("usertests " + group, TOTALS, timeout=240)
+        lines = verdicts(q.output)
         for name, verdict in lines:
-            report("usertests (polled, 10 us latency) " + name, verdict == "OK",
-                   "" if verdict == "OK" else verdict)
+            report_verdict(report, "usertests (polled, 10 us latency) " + name, verdict)
         want = sum(len(g.split()) for g in POLLED_FS_TESTS)
         report("usertests (polled, 10 us latency): all %d ran" % want, len(lines) == want,
                "%d result lines" % len(lines))
@@ -253,7 +254,7 @@ def full_disk(report):
     q = None
     try:
         q, con = shell("fs-full", ram)
-        con.run("usertests fsfull", r"^usertests: \d+ passed, \d+ failed$", timeout=90)
+        con.run("usertests fsfull", TOTALS, timeout=90)
         m = re.search(r"^test fsfull: (.*)$", q.output, re.M)
         report(name, bool(m) and m.group(1) == "OK", m.group(1) if m else "no result line")
         q.close()
@@ -278,7 +279,5 @@ def fs_suite(report):
 
 
 if __name__ == "__main__":
-    def _report(name, ok, detail=""):
-        print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
-              flush=True)
+    _report = print_report
     fs_suite(_report)

@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from qemu import Qemu  # noqa: E402
+from qemu import Qemu, print_report  # noqa: E402
 
 # QEMU with 4 harts on a 2-core host is slow: be generous.
 LIMIT = 240
@@ -29,13 +29,30 @@ def fault_line(name, what):
     return r"^pid \d+ \(%s\): %s$" % (re.escape(name), what)
 
 
+# usertests' lines: one verdict per test, then the totals.
+VERDICT = r"^test (\S+): (OK|skipped|FAILED.*)$"
+TOTALS = r"^usertests: (\d+) passed, (\d+) failed, (\d+) skipped$"
+
+
+def verdicts(out):
+    """[(name, verdict)] from usertests' output, verdict OK, skipped or FAILED (why)."""
+    return re.findall(VERDICT, out, re.M)
+
+
+def report_verdict(report, name, verdict):
+    """A usertests verdict as a result: OK passes, skipped is a skip."""
+    report(name, verdict == "OK", "" if verdict in ("OK", "skipped") else verdict,
+           skip=verdict == "skipped")
+
+
 def report_usertests(report, out, status, prefix="usertests"):
     """One result per 'test NAME: ...' line, then one for the totals."""
-    lines = re.findall(r"^test (\S+): (OK|FAILED.*)$", out, re.M)
+    lines = verdicts(out)
     for name, verdict in lines:
-        report("%s %s" % (prefix, name), verdict == "OK", "" if verdict == "OK" else verdict)
-    m = re.search(r"^usertests: (\d+) passed, (\d+) failed$", out, re.M)
-    ok = bool(m) and status == 0 and m.group(2) == "0" and int(m.group(1)) == len(lines)
+        report_verdict(report, "%s %s" % (prefix, name), verdict)
+    m = re.search(TOTALS, out, re.M)
+    ok = (bool(m) and status == 0 and m.group(2) == "0" and
+          int(m.group(1)) + int(m.group(3)) == len(lines))
     detail = "QEMU status %s; %s" % (status, m.group(0) if m else "no totals line")
     report("%s: every test passes and QEMU exits 0" % prefix, ok, detail)
 
@@ -65,10 +82,15 @@ def report_fault_lines(report, out):
     report("console names a stack overflow", bool(re.search(overflow, out, re.M)), "")
 
 
-def user_suite(report):
+def user_suite(report, only=None):
     """Boot with init=testinit on a fresh copy of the file system:
-    usertests -s runs the quick and the slow table (not the two that take
-    minutes, fsfull and xlorderbig: usertests -a), init's status is QEMU's."""
+    usertests -s runs the quick and the slow table (not the ones that take
+    minutes, fsfull, xlmillion and xlorderbig: usertests -a), init's status
+    is QEMU's. only: one test's name, run alone (usertests NAME)."""
+    if only:
+        out, status = run_testinit("usertests-" + only, "initargs=" + only, limit=LIMIT + 120)
+        report_usertests(report, out, status)
+        return
     out, status = run_testinit("usertests", "initargs=-s", limit=LIMIT + 120)
     report("usertests: the file system was mounted (the fs tests ran)",
            bool(re.search(r"^fs: / mounted on pmem", out, re.M)) and
@@ -319,10 +341,7 @@ def shell_suite(report):
 
 
 if __name__ == "__main__":
-    def _report(name, ok, detail=""):
-        print("%s %s%s" % ("PASS" if ok else "FAIL", name, "  (%s)" % detail if detail else ""),
-              flush=True)
-
+    _report = print_report
     which = sys.argv[1:] or ["user", "reserve", "shell"]
     if "user" in which:
         user_suite(_report)

@@ -87,7 +87,7 @@ static int measure(char *argv[])
 	       "Interrupts and traps while it ran (all harts, all processes):\n",
 	       argv[0], pid, hart, t1 - t0, (t1 - t0) * 1000 / tick_hz(),
 	       WIFSIGNALED(status) ? "killed by the kernel, signal" : "exit status",
-	       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	       WIFSIGNALED(status) ? WTERMSIG(status) : status);
 	print_table(&after);
 	return 0;
 }

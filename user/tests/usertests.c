@@ -9,6 +9,7 @@
 long ut_hz = 100;
 static const char *test_name = "?";
 static int test_pid;
+static bool test_skipped;
 
 static void vsay(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
@@ -40,6 +41,18 @@ void fail(const char *fmt, ...)
 	vsay(prefix, fmt, ap, getpid() == test_pid ? ")" : "");
 	va_end(ap);
 	exit(UT_FAILED);
+}
+
+bool skipped(const char *fmt, ...)
+{
+	char prefix[64];
+	va_list ap;
+	nagi_snprintf(prefix, sizeof(prefix), "  %s: ", test_name);
+	va_start(ap, fmt);
+	vsay(prefix, fmt, ap, ": skipped");
+	va_end(ap);
+	test_skipped = true;
+	return true;
 }
 
 /* The result as text: a number, or an error's name. */
@@ -94,7 +107,7 @@ int child_status(int pid)
 static const char *status_str(int st, char *buf, int size)
 {
 	const char *what = st == EXIT_KILLED ? " (EXIT_KILLED)" : st == EXIT_FAULT ? " (EXIT_FAULT)"
-			 : st == UT_FAILED ? " (a check failed)" : "";
+			 : st == UT_FAILED ? " (a check failed)" : st == UT_SKIPPED ? " (skipped)" : "";
 	nagi_snprintf(buf, size, "%d%s", st, what);
 	return buf;
 }
@@ -194,9 +207,12 @@ void spin(long n)
 #include "ut_bad.inc"
 #include "ut_elf.inc"
 #include "ut_fs.inc"
-#include "ut_fs2.inc"
+#include "ut_fsproc.inc"
 #include "ut_pmem.inc"
 #include "ut_xl.inc"
+#include "ut_xllife.inc"
+#include "ut_xlload.inc"
+#include "ut_xlsleep.inc"
 
 struct test {
 	const char *name;
@@ -352,7 +368,7 @@ static int watchdog(int pid, int secs)
 	return dog;
 }
 
-#define ST_LOST 1000 /* no status: not one wait() gives (0-255, or negative) */
+#define ST_LOST (-1000) /* no status: no test exits with it */
 
 /* Wait for the test child and its watchdog; the test child's status. */
 static int reap(int pid, int dog)
@@ -373,11 +389,15 @@ static int reap(int pid, int dog)
 	return st;
 }
 
-static bool verdict(const struct test *t, int st, bool late, int secs)
+enum result { PASSED, FAILED, SKIPPED };
+
+static enum result verdict(const struct test *t, int st, bool late, int secs)
 {
 	char buf[32];
 	if (st == 0)
 		say("test %s: OK", t->name);
+	else if (st == UT_SKIPPED)
+		say("test %s: skipped", t->name);
 	else if (st == UT_FAILED)
 		; /* fail() said why */
 	else if (late && st == EXIT_KILLED)
@@ -387,23 +407,23 @@ static bool verdict(const struct test *t, int st, bool late, int secs)
 	else
 		say("test %s: FAILED (the test process ended with status %s)", t->name,
 		    status_str(st, buf, sizeof(buf)));
-	return st == 0;
+	return st == 0 ? PASSED : st == UT_SKIPPED ? SKIPPED : FAILED;
 }
 
-static bool run_test(const struct test *t)
+static enum result run_test(const struct test *t)
 {
 	int secs = t->secs ? t->secs : DEFAULT_SECS;
 	long start = uptime();
 	int pid = fork();
 	if (pid < 0) {
 		say("test %s: FAILED (fork: %s)", t->name, errno_name(-pid));
-		return false;
+		return FAILED;
 	}
 	if (pid == 0) {
 		test_name = t->name;
 		test_pid = getpid();
 		t->fn();
-		exit(0);
+		exit(test_skipped ? UT_SKIPPED : 0);
 	}
 	int st = reap(pid, watchdog(pid, secs));
 	bool late = uptime() - start >= (long)secs * HZ;
@@ -424,10 +444,10 @@ static const struct test *find(const char *name)
 	return NULL;
 }
 
-static void run_table(const struct test *t, unsigned n, int *ok, int *bad)
+static void run_table(const struct test *t, unsigned n, int count[3])
 {
 	for (unsigned i = 0; i < n; i++)
-		*(run_test(&t[i]) ? ok : bad) += 1;
+		count[run_test(&t[i])]++;
 }
 
 static void list(void)
@@ -442,7 +462,7 @@ static void list(void)
 
 int main(int argc, char **argv)
 {
-	int ok = 0, bad = 0;
+	int count[3] = { 0, 0, 0 }; /* by enum result */
 	if (argc < 1)
 		return 200; /* exec'd with an empty argv by a test that wanted an error */
 	ut_hz = tick_hz();
@@ -454,19 +474,20 @@ int main(int argc, char **argv)
 	}
 	const char *table = argc < 2 ? "-q" : argv[1];
 	if (!strcmp(table, "-q") || !strcmp(table, "-s") || !strcmp(table, "-a")) {
-		run_table(quick, ARRAY_SIZE(quick), &ok, &bad);
+		run_table(quick, ARRAY_SIZE(quick), count);
 		if (table[1] != 'q')
-			run_table(slow, ARRAY_SIZE(slow), &ok, &bad);
+			run_table(slow, ARRAY_SIZE(slow), count);
 		if (table[1] == 'a')
-			run_table(longer, ARRAY_SIZE(longer), &ok, &bad);
+			run_table(longer, ARRAY_SIZE(longer), count);
 	} else {
 		for (int i = 1; i < argc; i++) {
 			const struct test *t = find(argv[i]);
 			if (!t)
 				say("usertests: no test %s (usertests -l lists them)", argv[i]);
-			*(t && run_test(t) ? &ok : &bad) += 1;
+			count[t ? run_test(t) : FAILED]++;
 		}
 	}
-	say("usertests: %d passed, %d failed", ok, bad);
-	return bad ? 1 : 0;
+	say("usertests: %d passed, %d failed, %d skipped", count[PASSED], count[FAILED],
+	    count[SKIPPED]);
+	return count[FAILED] ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 #define PAGE 4096UL
 #define HZ ut_hz                 /* ticks per second (bootarg hz=, from sysinfo) */
 #define UT_FAILED 99            /* exit status of a test that printed why */
+#define UT_SKIPPED 98           /* exit status of a test that could not run (skipped()) */
 #define E_ANY (-1)              /* want_err2: any -E* will do */
 #define KERN_ADDR 0x80200000UL  /* kernel text: never reachable from U-mode */
 #define STACK_BOTTOM (USER_TOP - USER_STACK_PAGES * PAGE)
@@ -20,6 +21,10 @@ void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* fail - end the running test: "test NAME: FAILED (why)". In a child of the
  * test it prints a note and exits UT_FAILED for the test to notice. */
 void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* skipped - say why the running test cannot check what it is for here (no
+ * file system, no workers...): "  NAME: why: skipped". If the test then
+ * returns, it counts as skipped, not passed. Returns true. */
+bool skipped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define want(cond, ...) do { if (!(cond)) fail(__VA_ARGS__); } while (0)
 /* want_err2 - ret must be -e1 or -e2 (E_ANY: any error); fmt names the call. */
 void want_err2(long ret, int e1, int e2, const char *fmt, ...)
