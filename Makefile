@@ -44,7 +44,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/%,$(UPROG_SRCS))
 ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
 CFLAGS := $(ARCHFLAGS) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
-	-fno-common -MD -I.
+	-fno-common -MD -MP -I.
 LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
 
