@@ -14,8 +14,10 @@
 #include "kernel/ipi.h"
 #include "kernel/printk.h"
 #include "kernel/proc/sched.h"
+#include "kernel/intrstat.h"
+#include "kernel/proc/proc.h"
 #include "kernel/spinlock.h"
-#include "kernel/xl/xl.h"
+#include "kernel/time.h"
 #include "lib/errno.h"
 #include "lib/stats.h"
 #include "lib/string.h"
@@ -25,6 +27,7 @@ struct request {
 	bool done;         /* cq_lock: its completion arrived */
 	bool waiting;      /* cq_lock: someone is in pmem_complete for it */
 	bool sleeping;     /* cq_lock: that someone sleeps (interrupt mode) */
+	int hart;          /* cq_lock: where it sleeps */
 	uint16_t cid;      /* the command id sent (low bits of the request id) */
 	uint8_t status;    /* PMEM_SC_*, once done */
 	uint32_t gen;      /* request id = gen * PMEM_QDEPTH + slot */
@@ -42,6 +45,9 @@ static struct {
 	uint32_t sq_tail;           /* sq_lock: commands submitted */
 	uint32_t cq_head;           /* cq_lock: completions consumed */
 	uint64_t stray, doorbell_ipis;
+	uint64_t remote_wakeups, hybrid_sleeps, hybrid_polls, killed_waits; /* cq_lock */
+	uint64_t mean;              /* cq_lock: moving mean latency in ticks (hybrid) */
+	const struct pmem_poller *poller; /* a hart's completion poller, or NULL */
 	struct request req[PMEM_QDEPTH];
 	uint32_t lat[PMEM_LAT_SAMPLES]; /* cq_lock: a ring of latencies in ticks */
 	uint64_t nlat;              /* cq_lock: latencies ever recorded */
@@ -51,7 +57,13 @@ static struct spinlock cq_lock = SPINLOCK_INIT("pmem.cq");
 
 static const char *mode_name(int mode)
 {
-	return mode == PMEM_MODE_POLL ? "polled" : "interrupt";
+	return mode == PMEM_MODE_POLL ? "polled" : mode == PMEM_MODE_HYBRID ? "hybrid" : "interrupt";
+}
+
+/* The device's mode for a driver mode: hybrid is polled to the device. */
+static uint32_t dev_mode(int mode)
+{
+	return mode == PMEM_MODE_IRQ ? PMEM_MODE_IRQ : PMEM_MODE_POLL;
 }
 
 int pmem_init(void)
@@ -84,7 +96,9 @@ int pmem_init(void)
 	pmem_write(r->spin_us, cfg.spin_us);
 	pmem_write(r->fail_block, cfg.fail_block);
 	pmem_write(r->fail_count, cfg.fail_count);
-	pmem_write(r->mode, (uint32_t)pm.mode);
+	pmem_write(r->coalesce_us, cfg.coalesce_us);
+	pmem_write(r->coalesce_n, cfg.coalesce_n);
+	pmem_write(r->mode, dev_mode(pm.mode));
 	pmem_fence_w_w(); /* settings before enable */
 	pmem_write(r->enable, 1);
 	pm.present = true;
@@ -92,6 +106,9 @@ int pmem_init(void)
 		"completions, IPI target hart %d, latency %lu ns\n",
 		h, pm.capacity, PMEM_BLOCK_SIZE, pm.capacity * PMEM_BLOCK_SIZE >> 20,
 		pmem_read(r->media_base), mode_name(pm.mode), hart_id(), cfg.latency_ns);
+	if (cfg.coalesce_n > 1)
+		kprintf("nagi: pmem: an interrupt per %u completions or after %u us (pmem_coalesce)\n",
+			cfg.coalesce_n, cfg.coalesce_us);
 	if (cfg.fail_count)
 		kprintf("nagi: pmem: blocks %lu-%lu fail with media errors (pmem_fail)\n",
 			cfg.fail_block, cfg.fail_block + cfg.fail_count - 1);
@@ -155,7 +172,9 @@ static int submit(const struct pmem_cmd *c, bool keep_seq)
 	pmem_write(e->block, c->block);
 	pmem_write(e->buf, c->buf);
 	pmem_write(e->seq, keep_seq ? c->seq : pmem_seq(pm.sq_tail));
-	pmem_write(e->rsvd, c->rsvd);
+	/* The completion IPI goes to this hart, where the waiter most likely
+	 * waits (a raw command may name another, for the tests). */
+	pmem_write(e->irq_hart, c->irq_hart ? c->irq_hart : (uint32_t)hart_id() + 1);
 	pmem_fence_w_w(); /* the entry before the doorbell */
 	pmem_write(pm.regs->sq_tail, ++pm.sq_tail);
 	kick(); /* the doorbell, then NEED_WAKEUP (pmem_dev.c's idle()) */
@@ -192,8 +211,12 @@ static void finish(struct request *r, const struct pmem_cpl *e)
 	r->t_done = arch_time();
 	r->done = true;
 	pm.lat[pm.nlat++ % PMEM_LAT_SAMPLES] = (uint32_t)MIN(r->t_done - r->t_submit, 0xffffffffUL);
-	if (r->sleeping)
+	pm.mean = pm.mean ? (pm.mean * 7 + (r->t_done - r->t_submit)) / 8 : r->t_done - r->t_submit;
+	if (r->sleeping) {
+		if (r->hart != hart_id())
+			pm.remote_wakeups++;
 		wakeup(r);
+	}
 }
 
 /* Consume every new completion (cq_lock held); how many matched a request. */
@@ -234,29 +257,103 @@ static int status_to_errno(int status)
 	return status < PMEM_SC_MEDIA || status == PMEM_SC_STALE ? -EINVAL : -EIO;
 }
 
+void pmem_poller_register(const struct pmem_poller *p)
+{
+	__atomic_store_n(&pm.poller, p, __ATOMIC_RELEASE);
+}
+
+/* Sleep until r is done or someone wakes us (cq_lock held, dropped while
+ * asleep). -EINTR at once if the process is killed. */
+static int sleep_for(struct request *r)
+{
+	int err;
+	r->sleeping = true;
+	r->hart = hart_id();
+	err = sleep_on(r, &cq_lock);
+	r->sleeping = false;
+	return err;
+}
+
+/* A killed process's waiter (cq_lock held): sleep_on now returns at once,
+ * but the device may still write the buffer, so the wait goes on until
+ * the completion, polling with the lock dropped and interrupts on and
+ * giving the hart to others between looks. It ends: every command
+ * completes within PMEM_MAX_LATENCY_NS. */
+static void killed_wait(struct request *r)
+{
+	pm.killed_waits++;
+	while (!r->done) {
+		spin_unlock(&cq_lock);
+		sched_yield();
+		spin_lock(&cq_lock);
+		reap();
+	}
+}
+
+/* Hybrid polling's first half (cq_lock held, dropped meanwhile): leave the
+ * queue alone until half the mean latency has passed since the submit.
+ * A nap of a timer tick or more sleeps on the timer; a shorter one (the
+ * tick is 1/hz s) gives the hart to other threads, or pauses. Did it nap? */
+static bool hybrid_nap(struct request *r)
+{
+	uint64_t until = r->t_submit + pm.mean / 2, now = arch_time();
+	uint64_t tick = machine.timebase / timer_hz();
+
+	if (now >= until)
+		return false;
+	pm.hybrid_sleeps++;
+	intrstat_inc(STAT_PMEM_NAP);
+	if (until - now >= tick) {
+		r->sleeping = true;
+		r->hart = hart_id();
+		sleep_on_until(r, &cq_lock, sched_ticks() + (until - now) / tick);
+		r->sleeping = false;
+		return true;
+	}
+	spin_unlock(&cq_lock);
+	while (arch_time() < until)
+		if (sched_others_ready())
+			sched_yield();
+		else
+			arch_relax();
+	spin_lock(&cq_lock);
+	return true;
+}
+
 /* Wait until r is done (cq_lock held, released while sleeping or spinning).
- * On a syscall worker hart it sleeps in polled mode too: the worker polls
- * (pmem_poll) between syscall threads and wakes it (docs/xl.md); in
- * interrupt mode the IPI handler on the target hart wakes it, like any. */
+ * Interrupt mode: sleep; the IPI handler on the target hart wakes us.
+ * Polled modes: sleep if a registered poller on this hart takes the
+ * reaping on (the syscall worker, docs/xl.md), else poll; hybrid naps
+ * first. A killed process waits too (killed_wait), without sleeping. */
 static void wait_done(struct request *r)
 {
-	bool worker = this_hart()->role == ROLE_WORKER;
+	const struct pmem_poller *p;
+	bool napped = false;
+
 	while (!r->done) {
 		reap();
 		if (r->done)
 			break;
-		if (pm.mode == PMEM_MODE_IRQ || worker) {
-			bool polled = pm.mode == PMEM_MODE_POLL;
-			if (polled)
-				xl_poller_needed(); /* the worker polls for us */
-			/* A killed process gets -EINTR at once without sleeping:
-			 * it must still wait (the device may write its buffer),
-			 * so it polls. */
-			r->sleeping = true;
-			sleep_on(r, &cq_lock);
-			r->sleeping = false;
-			if (polled)
-				xl_poller_done();
+		if (proc_killed()) {
+			killed_wait(r);
+			break;
+		}
+		if (pm.mode == PMEM_MODE_HYBRID && !napped) {
+			napped = true;
+			if (hybrid_nap(r)) {
+				reap();
+				pm.hybrid_polls += !r->done;
+			}
+			continue;
+		}
+		if (pm.mode == PMEM_MODE_IRQ) {
+			sleep_for(r);
+			continue;
+		}
+		p = __atomic_load_n(&pm.poller, __ATOMIC_ACQUIRE);
+		if (p && p->start()) {
+			sleep_for(r);
+			p->stop();
 			continue;
 		}
 		spin_unlock(&cq_lock);
@@ -313,17 +410,17 @@ int pmem_set_mode(int mode)
 {
 	if (!pm.present)
 		return -ENXIO;
-	if (mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL)
+	if (mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL && mode != PMEM_MODE_HYBRID)
 		return -EINVAL;
 	spin_lock(&cq_lock);
 	pm.mode = mode;
-	pmem_write(pm.regs->mode, (uint32_t)mode);
+	pmem_write(pm.regs->mode, dev_mode(mode));
 	/* The mode before the queue: the device does the mirror image (see
 	 * complete() in pmem_dev.c), so no completion goes unannounced. */
 	pmem_fence_rw_rw();
 	reap();
 	for (int i = 0; i < PMEM_QDEPTH; i++) /* sleepers must poll now */
-		if (pm.req[i].sleeping && mode == PMEM_MODE_POLL)
+		if (pm.req[i].sleeping && mode != PMEM_MODE_IRQ)
 			wakeup(&pm.req[i]);
 	spin_unlock(&cq_lock);
 	return 0;
@@ -345,6 +442,28 @@ int pmem_set_latency(uint64_t ns)
 uint64_t pmem_latency(void)
 {
 	return pm.present ? pmem_read(pm.regs->latency_ns) : 0;
+}
+
+int pmem_set_coalesce(uint32_t n, uint32_t us)
+{
+	if (!pm.present)
+		return -ENXIO;
+	if (n > PMEM_QDEPTH || us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0))
+		return -EINVAL;
+	/* Off, then the age limit, then the count: the device never sees a
+	 * count without its limit (it reads them in the other order). */
+	pmem_write(pm.regs->coalesce_n, 1);
+	pmem_fence_w_w(); /* pairs with the fence r, r in irq_config (pmem_dev.c) */
+	pmem_write(pm.regs->coalesce_us, n > 1 ? us : 0);
+	pmem_fence_w_w(); /* the same pair */
+	pmem_write(pm.regs->coalesce_n, n);
+	return 0;
+}
+
+void pmem_coalesce(uint32_t *n, uint32_t *us)
+{
+	*n = pm.present ? pmem_read(pm.regs->coalesce_n) : 0;
+	*us = pm.present ? pmem_read(pm.regs->coalesce_us) : 0;
 }
 
 int pmem_set_spin(uint32_t us)
@@ -381,7 +500,9 @@ int pmem_poll(void)
 
 void pmem_intr(void)
 {
-	pmem_poll();
+	int n = pmem_poll();
+	while (n-- > 0)
+		intrstat_inc(STAT_PMEM_CPL);
 }
 
 void pmem_latency_stats(struct pmem_lat_stats *s)
@@ -418,6 +539,10 @@ void pmem_get_counters(struct pmem_counters *c)
 	memset(c, 0, sizeof(*c));
 	c->doorbell_ipis = pm.doorbell_ipis;
 	c->stray = pm.stray;
+	c->remote_wakeups = pm.remote_wakeups;
+	c->hybrid_sleeps = pm.hybrid_sleeps;
+	c->hybrid_polls = pm.hybrid_polls;
+	c->killed_waits = pm.killed_waits;
 	if (!pm.present)
 		return;
 	c->commands = pmem_read(r->commands);
@@ -433,6 +558,11 @@ void pmem_get_counters(struct pmem_counters *c)
 	c->stale = pmem_read(r->stale);
 	c->media_errors = pmem_read(r->media_errors);
 	c->status = pmem_read(r->status);
+	c->bad_configs = pmem_read(r->bad_configs);
+	c->bad_targets = pmem_read(r->bad_targets);
+	c->batches = pmem_read(r->batches);
+	c->batched = pmem_read(r->batched);
+	c->timer_flushes = pmem_read(r->timer_flushes);
 }
 
 int pmem_test_doorbell(int32_t delta, bool adopt)
@@ -459,5 +589,15 @@ int pmem_test_cq_head(int32_t delta)
 	spin_lock(&sq_lock);
 	kick();
 	spin_unlock(&sq_lock);
+	return 0;
+}
+
+int pmem_test_config(uint32_t mode, uint32_t n, uint32_t us)
+{
+	if (!pm.present)
+		return -ENXIO;
+	pmem_write(pm.regs->coalesce_us, us);
+	pmem_write(pm.regs->coalesce_n, n);
+	pmem_write(pm.regs->mode, mode);
 	return 0;
 }

@@ -5,6 +5,11 @@
 #include "lib/types.h"
 #include "kernel/hw/pmem_regs.h" /* PMEM_OP_*, PMEM_MODE_*, PMEM_SC_*, PMEM_BLOCK_SIZE */
 
+/* The driver's completion modes: the device's two (pmem_regs.h), and
+ * hybrid polling, which is the device's polled mode with waiters that
+ * first sleep about half the mean latency, then poll. */
+#define PMEM_MODE_HYBRID 2
+
 /* What pmem_complete reports about one command. */
 struct pmem_result {
 	int dev_status;     /* PMEM_SC_* as the device reported it */
@@ -22,10 +27,32 @@ struct pmem_lat_stats {
 struct pmem_counters {
 	uint64_t commands, errors, reads, writes, flushes, sleeps, wakeups, irqs;
 	uint64_t bad_doorbells, bad_cq_heads, stale, media_errors; /* device: pmem_regs.h */
+	uint64_t bad_configs, bad_targets, batches, batched, timer_flushes; /* device */
 	uint64_t status;        /* device: the status register, PMEM_STATUS_* */
 	uint64_t doorbell_ipis; /* driver: IPIs sent because NEED_WAKEUP was set */
 	uint64_t stray;         /* driver: completions that matched no request */
+	uint64_t remote_wakeups; /* driver: a completion reaped on another hart than its
+				  * waiter's (each costs that hart a second IPI) */
+	uint64_t hybrid_sleeps;  /* driver: hybrid waits that slept before polling */
+	uint64_t hybrid_polls;   /* driver: hybrid waits that had to poll after it */
+	uint64_t killed_waits;   /* driver: waits whose process was killed meanwhile */
 };
+
+/* A completion poller: something that reaps the queue between its other
+ * work on this hart (the syscall worker), so that a polled-mode waiter
+ * here may sleep instead of spinning. start - a waiter on this hart is
+ * about to sleep: poll for it; true if there is a poller here (false:
+ * the waiter polls itself). stop - that waiter is done (called only
+ * after a start that returned true). Both in thread context with the
+ * driver's completion lock held: they must not sleep. */
+struct pmem_poller {
+	bool (*start)(void);
+	void (*stop)(void);
+};
+
+/* pmem_poller_register - use p (static, never freed) from now on; NULL
+ * for none. Any time; waits already asleep keep the one they started. */
+void pmem_poller_register(const struct pmem_poller *p);
 
 /* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
  * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
@@ -84,9 +111,9 @@ int pmem_wait(int id);
  * Returns 0, -EFAULT (buf not in RAM: a kernel stack, say), or as above. */
 int pmem_rw(int op, uint64_t block, uint32_t count, void *buf);
 
-/* pmem_set_mode - PMEM_MODE_IRQ or PMEM_MODE_POLL, at any time, also with
- * commands in flight (waiters switch strategy). Completion lock.
- * Returns 0, -EINVAL or -ENXIO. pmem_mode - the current one. */
+/* pmem_set_mode - PMEM_MODE_IRQ, PMEM_MODE_POLL or PMEM_MODE_HYBRID, at
+ * any time, also with commands in flight (waiters switch strategy).
+ * Completion lock. Returns 0, -EINVAL or -ENXIO. pmem_mode - the current one. */
 int pmem_set_mode(int mode);
 int pmem_mode(void);
 
@@ -95,6 +122,15 @@ int pmem_mode(void);
  * current setting in ns (0 without a device). */
 int pmem_set_latency(uint64_t ns);
 uint64_t pmem_latency(void);
+
+/* pmem_set_coalesce - interrupt coalescing: one completion IPI per n
+ * completions or after us microseconds, whichever first; n <= 1 (and
+ * us 0) turns it off. -EINVAL unless n <= PMEM_QDEPTH and us <=
+ * PMEM_MAX_COALESCE_US, and us > 0 when n > 1 (a batch that never fills
+ * must be flushed). Returns 0, -EINVAL or -ENXIO. pmem_coalesce - the
+ * current settings. */
+int pmem_set_coalesce(uint32_t n, uint32_t us);
+void pmem_coalesce(uint32_t *n, uint32_t *us);
 
 /* pmem_set_spin - how long the idle device watches its doorbell before it
  * sleeps with NEED_WAKEUP set (clamped to 1 s; 0 sleeps at once), from its

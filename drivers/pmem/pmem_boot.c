@@ -104,34 +104,66 @@ static int boot_mode(void)
 	const char *m = bootarg_get("pmem_mode");
 	if (!m)
 		return bootarg_is("pmem", "poll") ? PMEM_MODE_POLL : PMEM_MODE_IRQ;
-	if (strcmp(m, "poll") && strcmp(m, "irq"))
-		kprintf("nagi: pmem_mode=%s: not irq or poll; using irq\n", m);
-	return strcmp(m, "poll") ? PMEM_MODE_IRQ : PMEM_MODE_POLL;
+	if (!strcmp(m, "poll"))
+		return PMEM_MODE_POLL;
+	if (!strcmp(m, "hybrid"))
+		return PMEM_MODE_HYBRID;
+	if (strcmp(m, "irq"))
+		kprintf("nagi: pmem_mode=%s: not irq, poll or hybrid; using irq\n", m);
+	return PMEM_MODE_IRQ;
+}
+
+/* Bootarg key as A or A,B (B keeps *b's value when absent): 0, or -1 if
+ * absent or not numbers. */
+static int boot_pair(const char *key, unsigned long *a, unsigned long *b)
+{
+	const char *v = bootarg_get(key);
+	const char *comma = v ? strchr(v, ',') : NULL;
+	char first[32];
+
+	if (!v)
+		return -1;
+	if (!comma)
+		return parse_ulong(v, a);
+	if (comma - v >= (long)sizeof(first))
+		return -1;
+	memcpy(first, v, comma - v);
+	first[comma - v] = 0;
+	return parse_ulong(first, a) == 0 && parse_ulong(comma + 1, b) == 0 ? 0 : -1;
 }
 
 /* pmem_fail=BLOCK[,COUNT]: COUNT blocks (default 1) from BLOCK fail. */
 static void boot_fail(struct pmem_boot_cfg *c)
 {
-	const char *v = bootarg_get("pmem_fail");
-	const char *comma = v ? strchr(v, ',') : NULL;
-	char first[32];
 	unsigned long b, n = 1;
 
-	if (!v)
+	if (!bootarg_get("pmem_fail"))
 		return;
-	if (!comma && parse_ulong(v, &b) == 0)
-		goto ok;
-	if (comma && comma - v < (long)sizeof(first)) {
-		memcpy(first, v, comma - v);
-		first[comma - v] = 0;
-		if (parse_ulong(first, &b) == 0 && parse_ulong(comma + 1, &n) == 0)
-			goto ok;
+	if (boot_pair("pmem_fail", &b, &n) < 0) {
+		kprintf("nagi: pmem_fail=%s: not BLOCK or BLOCK,COUNT; no fault injection\n",
+			bootarg_get("pmem_fail"));
+		return;
 	}
-	kprintf("nagi: pmem_fail=%s: not BLOCK or BLOCK,COUNT; no fault injection\n", v);
-	return;
-ok:
 	c->fail_block = b;
 	c->fail_count = n;
+}
+
+/* pmem_coalesce=N,US: an interrupt per N completions or after US us. */
+static void boot_coalesce(struct pmem_boot_cfg *c)
+{
+	unsigned long n, us = 0;
+
+	if (!bootarg_get("pmem_coalesce"))
+		return;
+	if (boot_pair("pmem_coalesce", &n, &us) < 0 || n > PMEM_QDEPTH ||
+	    us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0)) {
+		kprintf("nagi: pmem_coalesce=%s: not N,US with N <= %d, 0 < US <= %d; "
+			"no coalescing\n", bootarg_get("pmem_coalesce"), PMEM_QDEPTH,
+			PMEM_MAX_COALESCE_US);
+		return;
+	}
+	c->coalesce_n = (uint32_t)n;
+	c->coalesce_us = (uint32_t)us;
 }
 
 struct pmem_boot_cfg pmem_boot_config(void)
@@ -142,5 +174,6 @@ struct pmem_boot_cfg pmem_boot_config(void)
 	c.latency_ns = MIN(bootarg_ulong("pmem_lat", 0), PMEM_MAX_LATENCY_NS);
 	c.spin_us = (uint32_t)MIN(bootarg_ulong("pmem_spin", 50), PMEM_MAX_SPIN_US);
 	boot_fail(&c);
+	boot_coalesce(&c);
 	return c;
 }
