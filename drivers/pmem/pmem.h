@@ -67,9 +67,10 @@ int pmem_hart(void);
 struct mem_range pmem_reserved_range(void);
 
 /* pmem_init - find the device (its hart must be running), check its
- * identity, set mode (pmem_mode=irq|poll), latency (pmem_lat=NS), spin
- * budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]) and the
- * interrupt target (this hart), enable it and print the banner line.
+ * identity, set mode (pmem_mode=irq|poll|hybrid), latency (pmem_lat=NS),
+ * spin budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]),
+ * coalescing (pmem_coalesce=N,US) and the default interrupt target (this
+ * hart; commands name their own), enable it and print the banner line.
  * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device; also when
  * the DTB lies on the device's memory, which pmem_hart refuses) or -EIO. */
 int pmem_init(void);
@@ -95,7 +96,11 @@ int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf);
 /*
  * pmem_complete - wait for request id, fill *res, free the id. Interrupt
  * mode: sleeps until the completion IPI's handler wakes it; polled mode:
- * spins on the completion queue. Follows pmem_set_mode while it waits.
+ * spins on the completion queue (or sleeps, if a poller on this hart
+ * reaps); hybrid: naps about half the mean latency, then polls. A killed
+ * caller still waits for its completion (the device may write the
+ * buffer), polling with interrupts on and yielding the hart. Follows
+ * pmem_set_mode while it waits.
  * Takes the completion lock (not across the sleep). Thread context.
  * Returns 0, -EINVAL (bad command, or id not outstanding or already
  * being waited for), -EIO (media error) or -ENXIO.

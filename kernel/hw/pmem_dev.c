@@ -184,14 +184,15 @@ static void set_status(uint32_t bit, bool on, uint64_t *counter)
 static struct irq_cfg irq_config(void)
 {
 	uint32_t mode = pmem_read(dev.regs->mode), n = pmem_read(dev.regs->coalesce_n), us;
+	struct irq_cfg c = { mode != PMEM_MODE_POLL, 1, 0 };
+	bool bad;
+
 	pmem_fence_r_r(); /* the count before its limit: pairs with pmem_set_coalesce's fences */
 	us = pmem_read(dev.regs->coalesce_us);
-	bool bad_mode = mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL;
-	bool bad_co = n > PMEM_QDEPTH || us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0);
-	struct irq_cfg c = { mode != PMEM_MODE_POLL, 1, 0 };
-
-	set_status(PMEM_STATUS_CFG_ERROR, bad_mode || bad_co, &dev.regs->bad_configs);
-	if (!bad_mode && !bad_co && n > 1) {
+	bad = (mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL) || n > PMEM_QDEPTH ||
+	      us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0);
+	set_status(PMEM_STATUS_CFG_ERROR, bad, &dev.regs->bad_configs);
+	if (!bad && n > 1) {
 		c.n = n;
 		c.ticks = us * (machine.timebase / 1000000);
 	}
