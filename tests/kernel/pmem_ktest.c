@@ -14,6 +14,7 @@
 #include "kernel/ipi.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
+#include "lib/stats.h"
 
 #define TBLOCKS 16                /* blocks in the test buffers */
 #define WORDS (PMEM_BLOCK_SIZE / 8) /* 64-bit words in a block */
@@ -406,14 +407,18 @@ static int hybrid(void)
 static struct {
 	int errors;
 	int done;
+	uint64_t ticks[TARGET_CMDS]; /* each command, submit to the wait's return */
 } tg;
 static uint64_t tg_buf[WORDS];
 
 static void target_waiter(void *arg)
 {
 	UNUSED(arg);
-	for (int i = 0; i < TARGET_CMDS; i++)
+	for (int i = 0; i < TARGET_CMDS; i++) {
+		uint64_t t0 = arch_time();
 		tg.errors += pmem_rw(PMEM_OP_READ, area() + i, 1, tg_buf) != 0;
+		tg.ticks[i] = arch_time() - t0;
+	}
 	__atomic_store_n(&tg.done, 1, __ATOMIC_RELEASE);
 }
 
@@ -452,9 +457,11 @@ static int irq_target(void)
 		}
 		for (int i = 0; i < MAX_HARTS; i++)
 			*(i == h ? &here : &elsewhere) += harts[i].stat[STAT_IPI + IPI_PMEM] - before[i];
+		sort_u64(tg.ticks, TARGET_CMDS);
 		kprintf("    hart %d: %d commands, %lu device IPIs, %lu taken here, %lu elsewhere, "
-			"%lu remote wakeups\n", h, TARGET_CMDS, c1.irqs - c0.irqs, here, elsewhere,
-			c1.remote_wakeups - c0.remote_wakeups);
+			"%lu remote wakeups; median %lu us\n", h, TARGET_CMDS, c1.irqs - c0.irqs, here,
+			elsewhere, c1.remote_wakeups - c0.remote_wakeups,
+			percentile(tg.ticks, TARGET_CMDS, 50) * 1000000 / machine.timebase);
 		KEXPECT(tg.done && tg.errors == 0);
 		KEXPECT(c1.irqs - c0.irqs == TARGET_CMDS);
 		KEXPECT(here > 0 && here <= TARGET_CMDS && elsewhere == 0);
