@@ -63,6 +63,8 @@ void intrstat_snapshot(struct intr_table *t)
 	}
 	row(t, "SYS", STAT_SYSCALL, "System calls", NULL);
 	row(t, "ERR", STAT_SPURIOUS, "Spurious interrupts", NULL);
+	row(t, "PMC", STAT_PMEM_CPL, "pmem completions by IPI", NULL);
+	row(t, "PMH", STAT_PMEM_NAP, "pmem hybrid naps", NULL);
 }
 
 static void put(int c, void *ctx)

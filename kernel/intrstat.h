@@ -14,6 +14,8 @@ enum stat_index {
 	STAT_IRQ = STAT_EXC + NR_EXC_STAT,   /* + PLIC source number */
 	STAT_SYSCALL = STAT_IRQ + NR_IRQ_STAT, /* system calls, both paths */
 	STAT_SPURIOUS,                       /* interrupts with no handler */
+	STAT_PMEM_CPL,                       /* pmem completions reaped by its IPI handler */
+	STAT_PMEM_NAP,                       /* pmem hybrid waits that napped first */
 	NR_STAT
 };
 

@@ -128,13 +128,17 @@ _Static_assert(offsetof(struct statfs, bfree) == 16, "statfs.bfree");
 _Static_assert(offsetof(struct statfs, ffree) == 32, "statfs.ffree");
 
 /* pmemctl(op, arg): the pmem driver at run time (docs/pmem.md). */
-#define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ or PMEMCTL_POLL: completion mode */
+#define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ, _POLL or _HYBRID: completion mode */
 #define PMEMCTL_LATENCY 2 /* arg: emulated media latency in ns (at most 1 s) */
 #define PMEMCTL_STATS 3   /* arg: struct pmem_stats * to fill */
 #define PMEMCTL_RESET 4   /* forget the latency samples, zero the counters */
 #define PMEMCTL_PROBE 5   /* arg: struct pmem_probe *: time raw commands */
 #define PMEMCTL_IRQ 0     /* completions by interrupt (an IPI) */
 #define PMEMCTL_POLL 1    /* completions by polling */
+#define PMEMCTL_HYBRID 2  /* polling after a nap of half the mean latency */
+#define PMEMCTL_COALESCE 6 /* arg N | US << 32: an IPI per N completions or after US us */
+/* MODE, LATENCY, RESET and COALESCE change the device: init's (pid 1)
+ * alone, unless the kernel booted with pmemctl=open; others get -EPERM. */
 
 /* What PMEMCTL_STATS reports. Latencies are in ticks of timebase Hz,
  * from submit to the completion seen by the driver; counters count from
@@ -160,8 +164,23 @@ struct pmem_stats {
 	uint64_t irqs;       /* 128 device: completion IPIs sent */
 	uint64_t doorbell_ipis; /* 136 driver: IPIs sent to wake the device */
 	uint64_t stray;      /* 144 driver: completions that matched no request */
+	uint32_t coalesce_n; /* 152 interrupt coalescing: an IPI per this many */
+	uint32_t coalesce_us; /* 156   or after this many us (0, 0: off) */
+	uint64_t batches;    /* 160 device: coalesced interrupts */
+	uint64_t batched;    /* 168 device: completions they announced */
+	uint64_t timer_flushes; /* 176 device: batches the age limit sent */
+	uint64_t bad_configs; /* 184 device: mode or coalescing registers refused */
+	uint64_t bad_targets; /* 192 device: commands naming no hart to interrupt */
+	uint64_t remote_wakeups; /* 200 driver: waiters woken from another hart */
+	uint64_t hybrid_sleeps; /* 208 driver: hybrid waits that napped */
+	uint64_t hybrid_polls; /* 216 driver: ... and then had to poll */
+	uint64_t killed_waits; /* 224 driver: waits of killed processes */
+	uint32_t open;       /* 232 1: pmemctl=open, anyone may change settings */
+	uint32_t pad;        /* 236 */
 };
-_Static_assert(sizeof(struct pmem_stats) == 152, "struct pmem_stats");
+_Static_assert(sizeof(struct pmem_stats) == 240, "struct pmem_stats");
+_Static_assert(offsetof(struct pmem_stats, coalesce_n) == 152, "pmem_stats.coalesce_n");
+_Static_assert(offsetof(struct pmem_stats, killed_waits) == 224, "pmem_stats.killed_waits");
 _Static_assert(offsetof(struct pmem_stats, lat_n) == 32, "pmem_stats.lat_n");
 _Static_assert(offsetof(struct pmem_stats, commands) == 72, "pmem_stats.commands");
 _Static_assert(offsetof(struct pmem_stats, stray) == 144, "pmem_stats.stray");

@@ -7,6 +7,7 @@
 // by that id, marks it done and wakes its waiter. At most PMEM_QDEPTH
 // commands are out, so neither queue can overflow.
 #include "pmem.h"
+#include "pmem_priv.h"
 #include "pmem_boot.h"
 #include "kernel/hw/pmem_dev.h"
 #include "pmem_test.h"
@@ -14,44 +15,27 @@
 #include "kernel/ipi.h"
 #include "kernel/printk.h"
 #include "kernel/proc/sched.h"
+#include "kernel/intrstat.h"
+#include "kernel/proc/proc.h"
 #include "kernel/spinlock.h"
-#include "kernel/xl/xl.h"
+#include "kernel/time.h"
 #include "lib/errno.h"
 #include "lib/stats.h"
 #include "lib/string.h"
 
-struct request {
-	bool busy;         /* sq_lock: from pmem_submit until pmem_complete */
-	bool done;         /* cq_lock: its completion arrived */
-	bool waiting;      /* cq_lock: someone is in pmem_complete for it */
-	bool sleeping;     /* cq_lock: that someone sleeps (interrupt mode) */
-	uint16_t cid;      /* the command id sent (low bits of the request id) */
-	uint8_t status;    /* PMEM_SC_*, once done */
-	uint32_t gen;      /* request id = gen * PMEM_QDEPTH + slot */
-	uint64_t t_submit, t_done, dev_ticks;
-};
-
-static struct {
-	bool present;
-	int hart;                   /* the device's hart */
-	struct pmem_regs *regs;
-	struct pmem_cmd *sq;
-	struct pmem_cpl *cq;
-	uint64_t capacity;
-	int mode;                   /* cq_lock */
-	uint32_t sq_tail;           /* sq_lock: commands submitted */
-	uint32_t cq_head;           /* cq_lock: completions consumed */
-	uint64_t stray, doorbell_ipis;
-	struct request req[PMEM_QDEPTH];
-	uint32_t lat[PMEM_LAT_SAMPLES]; /* cq_lock: a ring of latencies in ticks */
-	uint64_t nlat;              /* cq_lock: latencies ever recorded */
-} pm;
-static struct spinlock sq_lock = SPINLOCK_INIT("pmem.sq");
-static struct spinlock cq_lock = SPINLOCK_INIT("pmem.cq");
+struct pmem_driver pmem_drv;
+struct spinlock pmem_sq_lock = SPINLOCK_INIT("pmem.sq");
+struct spinlock pmem_cq_lock = SPINLOCK_INIT("pmem.cq");
 
 static const char *mode_name(int mode)
 {
-	return mode == PMEM_MODE_POLL ? "polled" : "interrupt";
+	return mode == PMEM_MODE_POLL ? "polled" : mode == PMEM_MODE_HYBRID ? "hybrid" : "interrupt";
+}
+
+/* Hybrid is polled to the device. */
+uint32_t pmem_dev_mode(int mode)
+{
+	return mode == PMEM_MODE_IRQ ? PMEM_MODE_IRQ : PMEM_MODE_POLL;
 }
 
 int pmem_init(void)
@@ -67,32 +51,37 @@ int pmem_init(void)
 		kprintf("nagi: pmem: the device's hart %d is not running; no pmem device\n", h);
 		return -ENXIO;
 	}
-	r = pm.regs = (struct pmem_regs *)ctrl;
-	pm.sq = (struct pmem_cmd *)(ctrl + PMEM_SQ_OFFSET);
-	pm.cq = (struct pmem_cpl *)(ctrl + PMEM_CQ_OFFSET);
+	r = pmem_drv.regs = (struct pmem_regs *)ctrl;
+	pmem_drv.sq = (struct pmem_cmd *)(ctrl + PMEM_SQ_OFFSET);
+	pmem_drv.cq = (struct pmem_cpl *)(ctrl + PMEM_CQ_OFFSET);
 	if (pmem_read(r->magic) != PMEM_MAGIC || pmem_read(r->version) != PMEM_VERSION ||
 	    pmem_read(r->block_size) != PMEM_BLOCK_SIZE || pmem_read(r->qdepth) != PMEM_QDEPTH) {
 		kprintf("nagi: pmem: no device identity at 0x%lx; not using it\n", ctrl);
 		return -EIO;
 	}
-	pm.hart = h;
-	pm.capacity = pmem_read(r->capacity);
+	pmem_drv.hart = h;
+	pmem_drv.capacity = pmem_read(r->capacity);
 	cfg = pmem_boot_config();
-	pm.mode = cfg.mode;
+	pmem_drv.mode = cfg.mode;
 	pmem_write(r->irq_target, (uint32_t)hart_id());
 	pmem_write(r->latency_ns, cfg.latency_ns);
 	pmem_write(r->spin_us, cfg.spin_us);
 	pmem_write(r->fail_block, cfg.fail_block);
 	pmem_write(r->fail_count, cfg.fail_count);
-	pmem_write(r->mode, (uint32_t)pm.mode);
+	pmem_write(r->coalesce_us, cfg.coalesce_us);
+	pmem_write(r->coalesce_n, cfg.coalesce_n);
+	pmem_write(r->mode, pmem_dev_mode(pmem_drv.mode));
 	ipi_register(IPI_PMEM, pmem_intr, false); /* before the first completion */
 	pmem_fence_w_w(); /* settings before enable */
 	pmem_write(r->enable, 1);
-	pm.present = true;
+	pmem_drv.present = true;
 	kprintf("nagi: pmem on hart %d: %lu blocks of %u B (%lu MiB) at 0x%lx, %s "
 		"completions, IPI target hart %d, latency %lu ns\n",
-		h, pm.capacity, PMEM_BLOCK_SIZE, pm.capacity * PMEM_BLOCK_SIZE >> 20,
-		pmem_read(r->media_base), mode_name(pm.mode), hart_id(), cfg.latency_ns);
+		h, pmem_drv.capacity, PMEM_BLOCK_SIZE, pmem_drv.capacity * PMEM_BLOCK_SIZE >> 20,
+		pmem_read(r->media_base), mode_name(pmem_drv.mode), hart_id(), cfg.latency_ns);
+	if (cfg.coalesce_n > 1)
+		kprintf("nagi: pmem: an interrupt per %u completions or after %u us (pmem_coalesce)\n",
+			cfg.coalesce_n, cfg.coalesce_us);
 	if (cfg.fail_count)
 		kprintf("nagi: pmem: blocks %lu-%lu fail with media errors (pmem_fail)\n",
 			cfg.fail_block, cfg.fail_block + cfg.fail_count - 1);
@@ -101,33 +90,31 @@ int pmem_init(void)
 
 bool pmem_present(void)
 {
-	return pm.present;
+	return pmem_drv.present;
 }
 
 uint64_t pmem_capacity(void)
 {
-	return pm.present ? pm.capacity : 0;
+	return pmem_drv.present ? pmem_drv.capacity : 0;
 }
 
-/* A free request slot (sq_lock held), or NULL. */
+/* A free request slot (pmem_sq_lock held), or NULL. */
 static struct request *take_slot(void)
 {
 	for (int i = 0; i < PMEM_QDEPTH; i++)
-		if (!pm.req[i].busy) {
-			pm.req[i].busy = true;
-			pm.req[i].gen = pm.req[i].gen % 0xfffff + 1; /* never 0: ids > 0 */
-			return &pm.req[i];
+		if (!pmem_drv.req[i].busy) {
+			pmem_drv.req[i].busy = true;
+			pmem_drv.req[i].gen = pmem_drv.req[i].gen % 0xfffff + 1; /* never 0: ids > 0 */
+			return &pmem_drv.req[i];
 		}
 	return NULL;
 }
 
-/* Wake the device if it sleeps, after a register write it must see
- * (sq_lock held: it counts doorbell_ipis). */
-static void kick(void)
+void pmem_kick(void)
 {
 	pmem_fence_rw_rw(); /* the write before we look at NEED_WAKEUP */
-	if (pmem_read(pm.regs->need_wakeup) && ipi_send(pm.hart, IPI_PMEM_DOORBELL) == 0)
-		pm.doorbell_ipis++;
+	if (pmem_read(pmem_drv.regs->need_wakeup) && ipi_send(pmem_drv.hart, IPI_PMEM_DOORBELL) == 0)
+		pmem_drv.doorbell_ipis++;
 }
 
 /* Queue c with a request's command id and (unless keep_seq) the seq of
@@ -138,29 +125,31 @@ static int submit(const struct pmem_cmd *c, bool keep_seq)
 	struct request *r;
 	int id;
 
-	if (!pm.present)
+	if (!pmem_drv.present)
 		return -ENXIO;
-	spin_lock(&sq_lock);
+	spin_lock(&pmem_sq_lock);
 	if (!(r = take_slot())) {
-		spin_unlock(&sq_lock);
+		spin_unlock(&pmem_sq_lock);
 		return -EAGAIN;
 	}
-	id = (int)(r->gen * PMEM_QDEPTH + (r - pm.req));
+	id = (int)(r->gen * PMEM_QDEPTH + (r - pmem_drv.req));
 	r->cid = (uint16_t)id;
 	r->t_submit = arch_time();
-	e = &pm.sq[pm.sq_tail % PMEM_QDEPTH];
+	e = &pmem_drv.sq[pmem_drv.sq_tail % PMEM_QDEPTH];
 	pmem_write(e->opcode, c->opcode);
 	pmem_write(e->flags, c->flags);
 	pmem_write(e->cid, r->cid);
 	pmem_write(e->count, c->count);
 	pmem_write(e->block, c->block);
 	pmem_write(e->buf, c->buf);
-	pmem_write(e->seq, keep_seq ? c->seq : pmem_seq(pm.sq_tail));
-	pmem_write(e->rsvd, c->rsvd);
+	pmem_write(e->seq, keep_seq ? c->seq : pmem_seq(pmem_drv.sq_tail));
+	/* The completion IPI goes to this hart, where the waiter most likely
+	 * waits (a raw command may name another, for the tests). */
+	pmem_write(e->irq_hart, c->irq_hart ? c->irq_hart : (uint32_t)hart_id() + 1);
 	pmem_fence_w_w(); /* the entry before the doorbell */
-	pmem_write(pm.regs->sq_tail, ++pm.sq_tail);
-	kick(); /* the doorbell, then NEED_WAKEUP (pmem_dev.c's idle()) */
-	spin_unlock(&sq_lock);
+	pmem_write(pmem_drv.regs->sq_tail, ++pmem_drv.sq_tail);
+	pmem_kick(); /* the doorbell, then NEED_WAKEUP (pmem_dev.c's idle()) */
+	spin_unlock(&pmem_sq_lock);
 	return id;
 }
 
@@ -169,7 +158,7 @@ int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf)
 	struct pmem_cmd c = { .opcode = (uint8_t)op, .count = count, .block = block, .buf = buf };
 
 	if (op < 0 || op > 0xff)
-		return pm.present ? -EINVAL : -ENXIO;
+		return pmem_drv.present ? -EINVAL : -ENXIO;
 	return submit(&c, false);
 }
 
@@ -181,47 +170,52 @@ int pmem_submit_raw(const struct pmem_cmd *c, bool keep_seq)
 /* Is a completion waiting at the head? A hint: read without the lock. */
 static bool cq_ready(void)
 {
-	uint32_t head = __atomic_load_n(&pm.cq_head, __ATOMIC_RELAXED);
-	return pmem_read(pm.cq[head % PMEM_QDEPTH].phase) == pmem_phase(head);
+	uint32_t head = __atomic_load_n(&pmem_drv.cq_head, __ATOMIC_RELAXED);
+	return pmem_read(pmem_drv.cq[head % PMEM_QDEPTH].phase) == pmem_phase(head);
 }
 
-/* Mark r done with completion e and wake its waiter (cq_lock held). */
+/* Mark r done with completion e and wake its waiter (pmem_cq_lock held). */
 static void finish(struct request *r, const struct pmem_cpl *e)
 {
+	uint64_t lat;
 	r->status = pmem_read(e->status);
 	r->dev_ticks = pmem_read(e->ticks);
 	r->t_done = arch_time();
 	r->done = true;
-	pm.lat[pm.nlat++ % PMEM_LAT_SAMPLES] = (uint32_t)MIN(r->t_done - r->t_submit, 0xffffffffUL);
-	if (r->sleeping)
+	lat = r->t_done - r->t_submit;
+	pmem_drv.lat[pmem_drv.nlat++ % PMEM_LAT_SAMPLES] = (uint32_t)MIN(lat, 0xffffffffUL);
+	pmem_drv.mean = pmem_drv.mean ? (pmem_drv.mean * 7 + lat) / 8 : lat;
+	if (r->sleeping) {
+		if (r->hart != hart_id())
+			pmem_drv.remote_wakeups++;
 		wakeup(r);
+	}
 }
 
-/* Consume every new completion (cq_lock held); how many matched a request. */
-static int reap(void)
+int pmem_reap(void)
 {
-	uint32_t start = pm.cq_head;
+	uint32_t start = pmem_drv.cq_head;
 	int n = 0;
 	for (;;) {
-		const struct pmem_cpl *e = &pm.cq[pm.cq_head % PMEM_QDEPTH];
+		const struct pmem_cpl *e = &pmem_drv.cq[pmem_drv.cq_head % PMEM_QDEPTH];
 		struct request *r;
 		uint16_t cid;
-		if (pmem_read(e->phase) != pmem_phase(pm.cq_head))
+		if (pmem_read(e->phase) != pmem_phase(pmem_drv.cq_head))
 			break;
 		pmem_fence_r_r(); /* the phase before the rest of the entry */
 		cid = pmem_read(e->cid);
-		r = &pm.req[cid % PMEM_QDEPTH];
+		r = &pmem_drv.req[cid % PMEM_QDEPTH];
 		if (r->busy && r->cid == cid && !r->done) {
 			finish(r, e);
 			n++;
 		} else {
-			pm.stray++;
+			pmem_drv.stray++;
 		}
-		__atomic_store_n(&pm.cq_head, pm.cq_head + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&pmem_drv.cq_head, pmem_drv.cq_head + 1, __ATOMIC_RELAXED);
 	}
-	if (pm.cq_head != start) {
+	if (pmem_drv.cq_head != start) {
 		pmem_fence_rw_rw(); /* done reading the entries we give back */
-		pmem_write(pm.regs->cq_head, pm.cq_head);
+		pmem_write(pmem_drv.regs->cq_head, pmem_drv.cq_head);
 	}
 	return n;
 }
@@ -235,49 +229,123 @@ static int status_to_errno(int status)
 	return status < PMEM_SC_MEDIA || status == PMEM_SC_STALE ? -EINVAL : -EIO;
 }
 
-/* Wait until r is done (cq_lock held, released while sleeping or spinning).
- * On a syscall worker hart it sleeps in polled mode too: the worker polls
- * (pmem_poll) between syscall threads and wakes it (docs/xl.md); in
- * interrupt mode the IPI handler on the target hart wakes it, like any. */
+void pmem_poller_register(const struct pmem_poller *p)
+{
+	__atomic_store_n(&pmem_drv.poller, p, __ATOMIC_RELEASE);
+}
+
+/* Sleep until r is done or someone wakes us (pmem_cq_lock held, dropped while
+ * asleep). -EINTR at once if the process is killed. */
+static int sleep_for(struct request *r)
+{
+	int err;
+	r->sleeping = true;
+	r->hart = hart_id();
+	err = sleep_on(r, &pmem_cq_lock);
+	r->sleeping = false;
+	return err;
+}
+
+/* A killed process's waiter (pmem_cq_lock held): sleep_on now returns at once,
+ * but the device may still write the buffer, so the wait goes on until
+ * the completion, polling with the lock dropped and interrupts on and
+ * giving the hart to others between looks. It ends: every command
+ * completes within PMEM_MAX_LATENCY_NS. */
+static void killed_wait(struct request *r)
+{
+	pmem_drv.killed_waits++;
+	while (!r->done) {
+		spin_unlock(&pmem_cq_lock);
+		sched_yield();
+		spin_lock(&pmem_cq_lock);
+		pmem_reap();
+	}
+}
+
+/* Hybrid polling's first half (pmem_cq_lock held, dropped meanwhile): leave the
+ * queue alone until half the mean latency has passed since the submit.
+ * A nap of a timer tick or more sleeps on the timer; a shorter one (the
+ * tick is 1/hz s) gives the hart to other threads, or pauses. Did it nap? */
+static bool hybrid_nap(struct request *r)
+{
+	uint64_t until = r->t_submit + pmem_drv.mean / 2, now = arch_time();
+	uint64_t tick = machine.timebase / timer_hz();
+
+	if (now >= until)
+		return false;
+	pmem_drv.hybrid_sleeps++;
+	intrstat_inc(STAT_PMEM_NAP);
+	if (until - now >= tick) {
+		r->sleeping = true;
+		r->hart = hart_id();
+		sleep_on_until(r, &pmem_cq_lock, sched_ticks() + (until - now) / tick);
+		r->sleeping = false;
+		return true;
+	}
+	spin_unlock(&pmem_cq_lock);
+	while (arch_time() < until)
+		if (sched_others_ready())
+			sched_yield();
+		else
+			arch_relax();
+	spin_lock(&pmem_cq_lock);
+	return true;
+}
+
+/* Wait until r is done (pmem_cq_lock held, released while sleeping or spinning).
+ * Interrupt mode: sleep; the IPI handler on the target hart wakes us.
+ * Polled modes: sleep if a registered poller on this hart takes the
+ * reaping on (the syscall worker, docs/xl.md), else poll; hybrid naps
+ * first. A killed process waits too (killed_wait), without sleeping. */
 static void wait_done(struct request *r)
 {
-	bool worker = this_hart()->role == ROLE_WORKER;
+	const struct pmem_poller *p;
+	bool napped = false;
+
 	while (!r->done) {
-		reap();
+		pmem_reap();
 		if (r->done)
 			break;
-		if (pm.mode == PMEM_MODE_IRQ || worker) {
-			bool polled = pm.mode == PMEM_MODE_POLL;
-			if (polled)
-				xl_poller_needed(); /* the worker polls for us */
-			/* A killed process gets -EINTR at once without sleeping:
-			 * it must still wait (the device may write its buffer),
-			 * so it polls. */
-			r->sleeping = true;
-			sleep_on(r, &cq_lock);
-			r->sleeping = false;
-			if (polled)
-				xl_poller_done();
+		if (proc_killed()) {
+			killed_wait(r);
+			break;
+		}
+		if (pmem_drv.mode == PMEM_MODE_HYBRID && !napped) {
+			napped = true;
+			if (hybrid_nap(r)) {
+				pmem_reap();
+				pmem_drv.hybrid_polls += !r->done;
+			}
 			continue;
 		}
-		spin_unlock(&cq_lock);
+		if (pmem_drv.mode == PMEM_MODE_IRQ) {
+			sleep_for(r);
+			continue;
+		}
+		p = __atomic_load_n(&pmem_drv.poller, __ATOMIC_ACQUIRE);
+		if (p && p->start()) {
+			sleep_for(r);
+			p->stop();
+			continue;
+		}
+		spin_unlock(&pmem_cq_lock);
 		for (int i = 0; i < 1000 && !cq_ready(); i++)
 			arch_relax();
-		spin_lock(&cq_lock);
+		spin_lock(&pmem_cq_lock);
 	}
 }
 
 int pmem_complete(int id, struct pmem_result *res)
 {
 	struct request *r;
-	if (!pm.present)
+	if (!pmem_drv.present)
 		return -ENXIO;
 	if (id <= 0)
 		return -EINVAL;
-	r = &pm.req[id % PMEM_QDEPTH];
-	spin_lock(&cq_lock);
+	r = &pmem_drv.req[id % PMEM_QDEPTH];
+	spin_lock(&pmem_cq_lock);
 	if (!r->busy || r->gen != (uint32_t)id / PMEM_QDEPTH || r->waiting) {
-		spin_unlock(&cq_lock);
+		spin_unlock(&pmem_cq_lock);
 		return -EINVAL;
 	}
 	r->waiting = true;
@@ -286,10 +354,10 @@ int pmem_complete(int id, struct pmem_result *res)
 	res->ticks = r->t_done - r->t_submit;
 	res->dev_ticks = r->dev_ticks;
 	r->done = r->waiting = false;
-	spin_unlock(&cq_lock);
-	spin_lock(&sq_lock);
+	spin_unlock(&pmem_cq_lock);
+	spin_lock(&pmem_sq_lock);
 	r->busy = false;
-	spin_unlock(&sq_lock);
+	spin_unlock(&pmem_sq_lock);
 	return status_to_errno(res->dev_status);
 }
 
@@ -309,156 +377,21 @@ int pmem_rw(int op, uint64_t block, uint32_t count, void *buf)
 		sched_yield();
 	return id < 0 ? id : pmem_wait(id);
 }
-
-int pmem_set_mode(int mode)
-{
-	if (!pm.present)
-		return -ENXIO;
-	if (mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL)
-		return -EINVAL;
-	spin_lock(&cq_lock);
-	pm.mode = mode;
-	pmem_write(pm.regs->mode, (uint32_t)mode);
-	/* The mode before the queue: the device does the mirror image (see
-	 * complete() in pmem_dev.c), so no completion goes unannounced. */
-	pmem_fence_rw_rw();
-	reap();
-	for (int i = 0; i < PMEM_QDEPTH; i++) /* sleepers must poll now */
-		if (pm.req[i].sleeping && mode == PMEM_MODE_POLL)
-			wakeup(&pm.req[i]);
-	spin_unlock(&cq_lock);
-	return 0;
-}
-
-int pmem_mode(void)
-{
-	return pm.mode;
-}
-
-int pmem_set_latency(uint64_t ns)
-{
-	if (!pm.present)
-		return -ENXIO;
-	pmem_write(pm.regs->latency_ns, MIN(ns, PMEM_MAX_LATENCY_NS));
-	return 0;
-}
-
-uint64_t pmem_latency(void)
-{
-	return pm.present ? pmem_read(pm.regs->latency_ns) : 0;
-}
-
-int pmem_set_spin(uint32_t us)
-{
-	if (!pm.present)
-		return -ENXIO;
-	pmem_write(pm.regs->spin_us, MIN(us, PMEM_MAX_SPIN_US));
-	return 0;
-}
-
-int pmem_set_fail(uint64_t block, uint64_t count)
-{
-	if (!pm.present)
-		return -ENXIO;
-	/* Count 0 first: the device never sees a half-written range. */
-	pmem_write(pm.regs->fail_count, 0);
-	pmem_fence_w_w();
-	pmem_write(pm.regs->fail_block, block);
-	pmem_fence_w_w();
-	pmem_write(pm.regs->fail_count, count);
-	return 0;
-}
-
 int pmem_poll(void)
 {
 	int n;
-	if (!pm.present || !cq_ready())
+	if (!pmem_drv.present || !cq_ready())
 		return 0;
-	spin_lock(&cq_lock);
-	n = reap();
-	spin_unlock(&cq_lock);
+	spin_lock(&pmem_cq_lock);
+	n = pmem_reap();
+	spin_unlock(&pmem_cq_lock);
 	return n;
 }
 
 void pmem_intr(void)
 {
-	pmem_poll();
+	int n = pmem_poll();
+	while (n-- > 0)
+		intrstat_inc(STAT_PMEM_CPL);
 }
 
-void pmem_latency_stats(struct pmem_lat_stats *s)
-{
-	static struct spinlock stats_lock = SPINLOCK_INIT("pmem.stats");
-	static uint64_t v[PMEM_LAT_SAMPLES]; /* stats_lock */
-	uint64_t n;
-
-	spin_lock(&stats_lock);
-	spin_lock(&cq_lock);
-	n = MIN(pm.nlat, PMEM_LAT_SAMPLES);
-	for (uint64_t i = 0; i < n; i++)
-		v[i] = pm.lat[i];
-	spin_unlock(&cq_lock);
-	sort_u64(v, n);
-	s->n = n;
-	s->min = n ? v[0] : 0;
-	s->median = percentile(v, n, 50);
-	s->p99 = percentile(v, n, 99);
-	s->max = n ? v[n - 1] : 0;
-	spin_unlock(&stats_lock);
-}
-
-void pmem_latency_reset(void)
-{
-	spin_lock(&cq_lock);
-	pm.nlat = 0;
-	spin_unlock(&cq_lock);
-}
-
-void pmem_get_counters(struct pmem_counters *c)
-{
-	struct pmem_regs *r = pm.regs;
-	memset(c, 0, sizeof(*c));
-	c->doorbell_ipis = pm.doorbell_ipis;
-	c->stray = pm.stray;
-	if (!pm.present)
-		return;
-	c->commands = pmem_read(r->commands);
-	c->errors = pmem_read(r->errors);
-	c->reads = pmem_read(r->reads);
-	c->writes = pmem_read(r->writes);
-	c->flushes = pmem_read(r->flushes);
-	c->sleeps = pmem_read(r->sleeps);
-	c->wakeups = pmem_read(r->wakeups);
-	c->irqs = pmem_read(r->irqs);
-	c->bad_doorbells = pmem_read(r->bad_doorbells);
-	c->bad_cq_heads = pmem_read(r->bad_cq_heads);
-	c->stale = pmem_read(r->stale);
-	c->media_errors = pmem_read(r->media_errors);
-	c->status = pmem_read(r->status);
-}
-
-int pmem_test_doorbell(int32_t delta, bool adopt)
-{
-	if (!pm.present)
-		return -ENXIO;
-	spin_lock(&sq_lock);
-	pmem_write(pm.regs->sq_tail, pm.sq_tail + (uint32_t)delta);
-	if (adopt)
-		pm.sq_tail += (uint32_t)delta;
-	kick();
-	spin_unlock(&sq_lock);
-	return 0;
-}
-
-int pmem_test_cq_head(int32_t delta)
-{
-	if (!pm.present)
-		return -ENXIO;
-	spin_lock(&cq_lock);
-	pmem_fence_rw_rw(); /* done with the entries, as reap() */
-	pmem_write(pm.regs->cq_head, pm.cq_head + (uint32_t)delta);
-	spin_unlock(&cq_lock);
-	spin_lock(&sq_lock);
-	kick();
-	spin_unlock(&sq_lock);
-	return 0;
-}

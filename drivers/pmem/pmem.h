@@ -5,6 +5,11 @@
 #include "lib/types.h"
 #include "kernel/hw/pmem_regs.h" /* PMEM_OP_*, PMEM_MODE_*, PMEM_SC_*, PMEM_BLOCK_SIZE */
 
+/* The driver's completion modes: the device's two (pmem_regs.h), and
+ * hybrid polling, which is the device's polled mode with waiters that
+ * first sleep about half the mean latency, then poll. */
+#define PMEM_MODE_HYBRID 2
+
 /* What pmem_complete reports about one command. */
 struct pmem_result {
 	int dev_status;     /* PMEM_SC_* as the device reported it */
@@ -22,10 +27,32 @@ struct pmem_lat_stats {
 struct pmem_counters {
 	uint64_t commands, errors, reads, writes, flushes, sleeps, wakeups, irqs;
 	uint64_t bad_doorbells, bad_cq_heads, stale, media_errors; /* device: pmem_regs.h */
+	uint64_t bad_configs, bad_targets, batches, batched, timer_flushes; /* device */
 	uint64_t status;        /* device: the status register, PMEM_STATUS_* */
 	uint64_t doorbell_ipis; /* driver: IPIs sent because NEED_WAKEUP was set */
 	uint64_t stray;         /* driver: completions that matched no request */
+	uint64_t remote_wakeups; /* driver: a completion reaped on another hart than its
+				  * waiter's (each costs that hart a second IPI) */
+	uint64_t hybrid_sleeps;  /* driver: hybrid waits that slept before polling */
+	uint64_t hybrid_polls;   /* driver: hybrid waits that had to poll after it */
+	uint64_t killed_waits;   /* driver: waits whose process was killed meanwhile */
 };
+
+/* A completion poller: something that reaps the queue between its other
+ * work on this hart (the syscall worker), so that a polled-mode waiter
+ * here may sleep instead of spinning. start - a waiter on this hart is
+ * about to sleep: poll for it; true if there is a poller here (false:
+ * the waiter polls itself). stop - that waiter is done (called only
+ * after a start that returned true). Both in thread context with the
+ * driver's completion lock held: they must not sleep. */
+struct pmem_poller {
+	bool (*start)(void);
+	void (*stop)(void);
+};
+
+/* pmem_poller_register - use p (static, never freed) from now on; NULL
+ * for none. Any time; waits already asleep keep the one they started. */
+void pmem_poller_register(const struct pmem_poller *p);
 
 /* pmem_hart - the hart that runs the device: pmem=HART, or the last hart
  * (pmem=last, bare pmem, or no pmem= at all); never the boot hart, which
@@ -41,9 +68,10 @@ int pmem_hart(void);
 struct mem_range pmem_reserved_range(void);
 
 /* pmem_init - find the device (its hart must be running), check its
- * identity, set mode (pmem_mode=irq|poll), latency (pmem_lat=NS), spin
- * budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]) and the
- * interrupt target (this hart), enable it and print the banner line.
+ * identity, set mode (pmem_mode=irq|poll|hybrid), latency (pmem_lat=NS),
+ * spin budget (pmem_spin=US), fault injection (pmem_fail=BLOCK[,COUNT]),
+ * coalescing (pmem_coalesce=N,US) and the default interrupt target (this
+ * hart; commands name their own), enable it and print the banner line.
  * Boot hart, after hart_start_all. Returns 0, -ENXIO (no device; also when
  * the DTB lies on the device's memory, which pmem_hart refuses) or -EIO. */
 int pmem_init(void);
@@ -69,7 +97,11 @@ int pmem_submit(int op, uint64_t block, uint32_t count, uint64_t buf);
 /*
  * pmem_complete - wait for request id, fill *res, free the id. Interrupt
  * mode: sleeps until the completion IPI's handler wakes it; polled mode:
- * spins on the completion queue. Follows pmem_set_mode while it waits.
+ * spins on the completion queue (or sleeps, if a poller on this hart
+ * reaps); hybrid: naps about half the mean latency, then polls. A killed
+ * caller still waits for its completion (the device may write the
+ * buffer), polling with interrupts on and yielding the hart. Follows
+ * pmem_set_mode while it waits.
  * Takes the completion lock (not across the sleep). Thread context.
  * Returns 0, -EINVAL (bad command, or id not outstanding or already
  * being waited for), -EIO (media error) or -ENXIO.
@@ -85,9 +117,9 @@ int pmem_wait(int id);
  * Returns 0, -EFAULT (buf not in RAM: a kernel stack, say), or as above. */
 int pmem_rw(int op, uint64_t block, uint32_t count, void *buf);
 
-/* pmem_set_mode - PMEM_MODE_IRQ or PMEM_MODE_POLL, at any time, also with
- * commands in flight (waiters switch strategy). Completion lock.
- * Returns 0, -EINVAL or -ENXIO. pmem_mode - the current one. */
+/* pmem_set_mode - PMEM_MODE_IRQ, PMEM_MODE_POLL or PMEM_MODE_HYBRID, at
+ * any time, also with commands in flight (waiters switch strategy).
+ * Completion lock. Returns 0, -EINVAL or -ENXIO. pmem_mode - the current one. */
 int pmem_set_mode(int mode);
 int pmem_mode(void);
 
@@ -96,6 +128,15 @@ int pmem_mode(void);
  * current setting in ns (0 without a device). */
 int pmem_set_latency(uint64_t ns);
 uint64_t pmem_latency(void);
+
+/* pmem_set_coalesce - interrupt coalescing: one completion IPI per n
+ * completions or after us microseconds, whichever first; n <= 1 (and
+ * us 0) turns it off. -EINVAL unless n <= PMEM_QDEPTH and us <=
+ * PMEM_MAX_COALESCE_US, and us > 0 when n > 1 (a batch that never fills
+ * must be flushed). Returns 0, -EINVAL or -ENXIO. pmem_coalesce - the
+ * current settings. */
+int pmem_set_coalesce(uint32_t n, uint32_t us);
+void pmem_coalesce(uint32_t *n, uint32_t *us);
 
 /* pmem_set_spin - how long the idle device watches its doorbell before it
  * sleeps with NEED_WAKEUP set (clamped to 1 s; 0 sleeps at once), from its

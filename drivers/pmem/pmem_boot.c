@@ -109,9 +109,13 @@ static int boot_mode(void)
 	const char *m = bootarg_get("pmem_mode");
 	if (!m)
 		return bootarg_is("pmem", "poll") ? PMEM_MODE_POLL : PMEM_MODE_IRQ;
-	if (strcmp(m, "poll") && strcmp(m, "irq"))
-		kprintf("nagi: pmem_mode=%s: not irq or poll; using irq\n", m);
-	return strcmp(m, "poll") ? PMEM_MODE_IRQ : PMEM_MODE_POLL;
+	if (!strcmp(m, "poll"))
+		return PMEM_MODE_POLL;
+	if (!strcmp(m, "hybrid"))
+		return PMEM_MODE_HYBRID;
+	if (strcmp(m, "irq"))
+		kprintf("nagi: pmem_mode=%s: not irq, poll or hybrid; using irq\n", m);
+	return PMEM_MODE_IRQ;
 }
 
 /* pmem_fail=BLOCK[,COUNT]: COUNT blocks (default 1) from BLOCK fail. */
@@ -131,6 +135,26 @@ static void boot_fail(struct pmem_boot_cfg *c)
 	c->fail_count = v[1];
 }
 
+/* pmem_coalesce=N,US: an interrupt per N completions or after US us. */
+static void boot_coalesce(struct pmem_boot_cfg *c)
+{
+	unsigned long v[2] = { 0, 0 };
+	int got = bootarg_numbers("pmem_coalesce", v, 2);
+	unsigned long n = v[0], us = v[1];
+
+	if (!bootarg_get("pmem_coalesce"))
+		return;
+	if (got < 1 || n > PMEM_QDEPTH ||
+	    us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0)) {
+		kprintf("nagi: pmem_coalesce=%s: not N,US with N <= %d, 0 < US <= %d; "
+			"no coalescing\n", bootarg_get("pmem_coalesce"), PMEM_QDEPTH,
+			PMEM_MAX_COALESCE_US);
+		return;
+	}
+	c->coalesce_n = (uint32_t)n;
+	c->coalesce_us = (uint32_t)us;
+}
+
 struct pmem_boot_cfg pmem_boot_config(void)
 {
 	struct pmem_boot_cfg c = { 0 };
@@ -139,5 +163,6 @@ struct pmem_boot_cfg pmem_boot_config(void)
 	c.latency_ns = MIN(bootarg_ulong("pmem_lat", 0), PMEM_MAX_LATENCY_NS);
 	c.spin_us = (uint32_t)MIN(bootarg_ulong("pmem_spin", 50), PMEM_MAX_SPIN_US);
 	boot_fail(&c);
+	boot_coalesce(&c);
 	return c;
 }

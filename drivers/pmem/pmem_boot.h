@@ -5,11 +5,13 @@
 
 /* What the bootargs ask of the device (docs/pmem.md's table). */
 struct pmem_boot_cfg {
-	int mode;             /* PMEM_MODE_*: pmem_mode=, else pmem=poll */
+	int mode;             /* PMEM_MODE_*: pmem_mode=irq|poll|hybrid, else pmem=poll */
 	uint64_t latency_ns;  /* pmem_lat=NS, clamped to PMEM_MAX_LATENCY_NS */
 	uint32_t spin_us;     /* pmem_spin=US (default 50), clamped to PMEM_MAX_SPIN_US */
 	uint64_t fail_block;  /* pmem_fail=BLOCK[,COUNT]: fault injection */
 	uint64_t fail_count;  /* 0: none */
+	uint32_t coalesce_n;  /* pmem_coalesce=N,US: interrupt coalescing */
+	uint32_t coalesce_us; /* (0, 0: off) */
 };
 
 /* pmem_boot_choose_hart - the hart bootarg pmem= gives the device (see

@@ -28,3 +28,10 @@ int pmem_test_doorbell(int32_t delta, bool adopt);
  * completion lock, then the submission lock. Returns 0 or -ENXIO.
  */
 int pmem_test_cq_head(int32_t delta);
+
+/*
+ * pmem_test_config - write the mode and coalescing registers as given,
+ * unchecked (the device must refuse what is out of range); the driver's
+ * own idea of its mode is left alone. Returns 0 or -ENXIO.
+ */
+int pmem_test_config(uint32_t mode, uint32_t n, uint32_t us);

@@ -4,15 +4,17 @@
 #include "arch/riscv/arch.h"
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
+#include "kernel/bootargs.h"
 #include "kernel/mm/uaccess.h"
+#include "kernel/proc/proc.h"
 #include "pmem.h"
 #include "lib/abi.h"
 #include "lib/errno.h"
 #include "lib/stats.h"
 #include "lib/string.h"
 
-_Static_assert(PMEMCTL_IRQ == PMEM_MODE_IRQ && PMEMCTL_POLL == PMEM_MODE_POLL,
-	       "pmemctl modes are the driver's");
+_Static_assert(PMEMCTL_IRQ == PMEM_MODE_IRQ && PMEMCTL_POLL == PMEM_MODE_POLL &&
+	       PMEMCTL_HYBRID == PMEM_MODE_HYBRID, "pmemctl modes are the driver's");
 
 /* The device's counters only ever grow: a reset remembers where they
  * stood, and reports subtract it. */
@@ -45,7 +47,18 @@ static void fill(struct pmem_stats *s)
 	s->irqs = c.irqs - base.irqs;
 	s->doorbell_ipis = c.doorbell_ipis - base.doorbell_ipis;
 	s->stray = c.stray - base.stray;
+	s->batches = c.batches - base.batches;
+	s->batched = c.batched - base.batched;
+	s->timer_flushes = c.timer_flushes - base.timer_flushes;
+	s->bad_configs = c.bad_configs - base.bad_configs;
+	s->bad_targets = c.bad_targets - base.bad_targets;
+	s->remote_wakeups = c.remote_wakeups - base.remote_wakeups;
+	s->hybrid_sleeps = c.hybrid_sleeps - base.hybrid_sleeps;
+	s->hybrid_polls = c.hybrid_polls - base.hybrid_polls;
+	s->killed_waits = c.killed_waits - base.killed_waits;
 	spin_unlock(&lock);
+	pmem_coalesce(&s->coalesce_n, &s->coalesce_us);
+	s->open = bootarg_is("pmemctl", "open");
 }
 
 static void reset(void)
@@ -81,6 +94,10 @@ static int probe(uint64_t uaddr)
 		return -EBUSY;
 	op = p.op == PMEM_PROBE_READ ? PMEM_OP_READ : PMEM_OP_WRITE;
 	for (uint32_t i = 0; i < p.count && !err; i++) {
+		if (proc_killed()) { /* a long probe ends on a kill */
+			err = -EINTR;
+			break;
+		}
 		uint64_t t0 = arch_time();
 		err = pmem_rw(op, area + i % PMEM_TEST_BLOCKS, 1, probe_buf);
 		samples[i] = arch_time() - t0;
@@ -97,19 +114,36 @@ static int probe(uint64_t uaddr)
 	return err ? err : copyout(uaddr, &p, sizeof(p));
 }
 
-/* pmemctl(op, arg) -> 0; -EINVAL for an unknown op, mode or a latency
- * over 1 s, -ENXIO without a device (PMEMCTL_STATS works anyway and says
- * present = 0), -EFAULT for a bad stats pointer. PMEMCTL_PROBE: -EINVAL
- * for a bad op or count, -EBUSY while another probe runs, or the
- * driver's error. */
+/* May the caller change the device's settings? They are the
+ * administrator's: init's, or anyone's after the boot argument
+ * pmemctl=open (benchmarks, tests). Reading them is everyone's. */
+static bool may_set(void)
+{
+	struct proc *p = curproc();
+	return bootarg_is("pmemctl", "open") || (p && p->pid == 1);
+}
+
+/* pmemctl(op, arg) -> 0; -EINVAL for an unknown op, mode, coalescing
+ * setting or a latency over 1 s, -EPERM for a setting (MODE, LATENCY,
+ * RESET, COALESCE) from a process may_set refuses, -ENXIO without a
+ * device (PMEMCTL_STATS works anyway and says present = 0), -EFAULT for a
+ * bad stats pointer. PMEMCTL_PROBE: -EINVAL for a bad op or count,
+ * -EBUSY while another probe runs, -EINTR if killed, or the driver's
+ * error. */
 long sys_pmemctl(const struct sys_args *a)
 {
 	uint64_t arg = arg_uaddr(a, 1);
+	int op = arg_int(a, 0);
 	struct pmem_stats s;
 
-	switch (arg_int(a, 0)) {
+	if ((op == PMEMCTL_MODE || op == PMEMCTL_LATENCY || op == PMEMCTL_RESET ||
+	     op == PMEMCTL_COALESCE) && !may_set())
+		return -EPERM;
+	switch (op) {
 	case PMEMCTL_MODE:
-		return arg > PMEMCTL_POLL ? -EINVAL : pmem_set_mode((int)arg);
+		return arg > PMEMCTL_HYBRID ? -EINVAL : pmem_set_mode((int)arg);
+	case PMEMCTL_COALESCE:
+		return pmem_set_coalesce((uint32_t)arg, (uint32_t)(arg >> 32));
 	case PMEMCTL_LATENCY:
 		return arg > PMEM_MAX_LATENCY_NS ? -EINVAL : pmem_set_latency(arg);
 	case PMEMCTL_STATS:

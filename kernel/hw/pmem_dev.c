@@ -24,7 +24,19 @@ static struct {
 	uint32_t sq_head, cq_tail; /* the device's own copies, free-running */
 	uint32_t enabled;         /* the enable register as last seen */
 	uint32_t status;          /* the status register as last written */
+	/* Interrupt coalescing: completions posted but not yet announced. */
+	uint32_t pend_n;          /* how many */
+	uint64_t pend_harts;      /* bit per hart their IPIs go to */
+	uint64_t pend_since;      /* time CSR at the first of them */
 } dev;
+
+/* The interrupt settings in force for one completion (read per completion,
+ * so that a change takes effect at once). */
+struct irq_cfg {
+	bool irq;         /* interrupt mode */
+	uint32_t n;       /* batch size, 1: no coalescing */
+	uint64_t ticks;   /* batch age limit in time CSR ticks */
+};
 
 /* What the device finds when it looks at its doorbells. */
 enum look { IDLE, WORK, CQ_FULL };
@@ -155,12 +167,98 @@ static void emulate_latency(uint64_t t0)
 		arch_relax();
 }
 
-/* Post a completion, phase last; in interrupt mode, raise the IPI. There
- * is room: look() saw a free entry before the command was taken, and a
- * sane cq_head only moves on, so we never overwrite an unread entry and
- * never wait here. */
-static void complete(uint16_t cid, uint8_t status, uint64_t ticks)
+/* Set or clear status bit; entering an error state counts it once. */
+static void set_status(uint32_t bit, bool on, uint64_t *counter)
 {
+	uint32_t st = on ? dev.status | bit : dev.status & ~bit;
+	if (st == dev.status)
+		return;
+	if (on && counter)
+		pmem_write(*counter, pmem_read(*counter) + 1);
+	pmem_write(dev.regs->status, dev.status = st);
+}
+
+/* The mode and coalescing registers, checked: a value out of range sets
+ * PMEM_STATUS_CFG_ERROR and counts once, and the device then interrupts
+ * per completion, the setting that can strand no waiter. */
+static struct irq_cfg irq_config(void)
+{
+	uint32_t mode = pmem_read(dev.regs->mode), n = pmem_read(dev.regs->coalesce_n), us;
+	struct irq_cfg c = { mode != PMEM_MODE_POLL, 1, 0 };
+	bool bad;
+
+	pmem_fence_r_r(); /* the count before its limit: pairs with pmem_set_coalesce's fences */
+	us = pmem_read(dev.regs->coalesce_us);
+	bad = (mode != PMEM_MODE_IRQ && mode != PMEM_MODE_POLL) || n > PMEM_QDEPTH ||
+	      us > PMEM_MAX_COALESCE_US || (n > 1 && us == 0);
+	set_status(PMEM_STATUS_CFG_ERROR, bad, &dev.regs->bad_configs);
+	if (!bad && n > 1) {
+		c.n = n;
+		c.ticks = us * (machine.timebase / 1000000);
+	}
+	return c;
+}
+
+/* Where a completion's IPI goes: the command's irq_hart if it names a
+ * hart that runs threads, else the irq_target register (counted). */
+static int irq_hart_of(uint32_t irq_hart)
+{
+	int h = (int)irq_hart - 1;
+	if (irq_hart == 0)
+		return (int)pmem_read(dev.regs->irq_target);
+	if (h >= 0 && h < MAX_HARTS && h != hart_id() && harts[h].role != ROLE_NONE &&
+	    harts[h].role != ROLE_PMEM)
+		return h;
+	BUMP(bad_targets);
+	return (int)pmem_read(dev.regs->irq_target);
+}
+
+/* Counted before it is sent: a waiter that wakes and reads the counters
+ * finds its IPI there (an IPI that cannot be sent is taken back). */
+static void send_irq(int h)
+{
+	BUMP(irqs);
+	if (ipi_send(h, IPI_PMEM) != 0)
+		pmem_write(dev.regs->irqs, pmem_read(dev.regs->irqs) - 1);
+}
+
+/* Announce the pending batch: one IPI to each hart it targets. by_timer:
+ * the age limit ran out before the count was reached. */
+static void flush_batch(bool by_timer)
+{
+	if (dev.pend_n == 0)
+		return;
+	BUMP(batches); /* counted first, as in send_irq */
+	pmem_write(dev.regs->batched, pmem_read(dev.regs->batched) + dev.pend_n);
+	if (by_timer)
+		BUMP(timer_flushes);
+	for (int h = 0; h < MAX_HARTS; h++)
+		if (dev.pend_harts & (1UL << h))
+			send_irq(h);
+	dev.pend_n = 0;
+	dev.pend_harts = 0;
+}
+
+/* The coalescing timer: flush a batch that has waited long enough (or
+ * whose settings changed so that it should not wait at all). */
+static void batch_timer(void)
+{
+	struct irq_cfg c;
+	if (dev.pend_n == 0)
+		return;
+	c = irq_config();
+	if (c.n <= 1 || arch_time() - dev.pend_since >= c.ticks)
+		flush_batch(true);
+}
+
+/* Post a completion, phase last; in interrupt mode, raise the IPI (or add
+ * it to the batch). There is room: look() saw a free entry before the
+ * command was taken, and a sane cq_head only moves on, so we never
+ * overwrite an unread entry and never wait here. */
+static void complete(uint16_t cid, uint8_t status, uint64_t ticks, uint32_t irq_hart)
+{
+	struct irq_cfg cfg;
+	int h;
 	struct pmem_cpl *e = &dev.cq[dev.cq_tail % PMEM_QDEPTH];
 	pmem_fence_rw_rw(); /* the driver has read the old entry */
 	pmem_write(e->cid, cid);
@@ -175,9 +273,23 @@ static void complete(uint16_t cid, uint8_t status, uint64_t ticks)
 	 * writes the mode before it looks at the queue. One of us sees the
 	 * other, so a mode switch cannot strand a completion. */
 	pmem_fence_rw_rw();
-	if (pmem_read(dev.regs->mode) == PMEM_MODE_IRQ &&
-	    ipi_send((int)pmem_read(dev.regs->irq_target), IPI_PMEM) == 0)
-		BUMP(irqs);
+	cfg = irq_config();
+	if (!cfg.irq) {
+		flush_batch(false); /* announce what the old mode owed */
+		return;
+	}
+	h = irq_hart_of(irq_hart);
+	if (cfg.n <= 1) {
+		flush_batch(false);
+		send_irq(h);
+		return;
+	}
+	if (dev.pend_n++ == 0)
+		dev.pend_since = arch_time();
+	if (h >= 0 && h < MAX_HARTS)
+		dev.pend_harts |= 1UL << h;
+	if (dev.pend_n >= cfg.n)
+		flush_batch(false);
 }
 
 /* Take the next command from the submission queue and finish it. */
@@ -195,6 +307,7 @@ static void serve(void)
 	c.block = pmem_read(e->block);
 	c.buf = pmem_read(e->buf);
 	c.seq = pmem_read(e->seq);
+	c.irq_hart = pmem_read(e->irq_hart);
 	/* An entry the driver did not write for this position (a doorbell
 	 * rung too far, an old lap's leftovers) is never executed. */
 	if (c.seq != pmem_seq(dev.sq_head)) {
@@ -207,18 +320,7 @@ static void serve(void)
 	pmem_write(dev.regs->sq_head, dev.sq_head);
 	count(c.opcode, status);
 	emulate_latency(t0);
-	complete(c.cid, status, arch_time() - t0);
-}
-
-/* Set or clear status bit; entering an error state counts it once. */
-static void set_status(uint32_t bit, bool on, uint64_t *counter)
-{
-	uint32_t st = on ? dev.status | bit : dev.status & ~bit;
-	if (st == dev.status)
-		return;
-	if (on && counter)
-		pmem_write(*counter, pmem_read(*counter) + 1);
-	pmem_write(dev.regs->status, dev.status = st);
+	complete(c.cid, status, arch_time() - t0, c.irq_hart);
 }
 
 /*
@@ -280,14 +382,17 @@ static void take_ipis(void)
 		stop();
 }
 
-/* Nothing to do: watch the doorbell for spin_us, then sleep in wfi. */
+/* Nothing to do: watch the doorbell for spin_us, then sleep in wfi. A
+ * batch waiting for its timer keeps the device awake (it has no timer
+ * interrupt: it watches the time CSR). */
 static void idle(void)
 {
 	uint64_t us = MIN(pmem_read(dev.regs->spin_us), PMEM_MAX_SPIN_US);
 	uint64_t end = arch_time() + us * (machine.timebase / 1000000);
-	while (arch_time() < end) {
+	while (arch_time() < end || dev.pend_n) {
 		if (look() != IDLE)
 			return;
+		batch_timer();
 		arch_relax();
 	}
 	/* NEED_WAKEUP first, then one more look at the doorbell: the driver
@@ -320,6 +425,7 @@ void pmem_dev_run(void)
 	for (;;) {
 		if (panicking) /* between commands: a busy device never sleeps */
 			stop();
+		batch_timer();
 		switch (look()) {
 		case WORK:
 			serve();

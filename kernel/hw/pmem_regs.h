@@ -15,7 +15,7 @@
  *   mem_end - 2 MiB: the DTB's area, not ours
  */
 #define PMEM_MAGIC 0x4D454D504947414EUL /* "NAGIPMEM" in memory order */
-#define PMEM_VERSION 2 /* 2: spin budget, fault injection, seq, error bits */
+#define PMEM_VERSION 3 /* 3: per-command IPI target, interrupt coalescing */
 #define PMEM_BLOCK_SIZE 512
 #define PMEM_QDEPTH 64         /* entries per queue, a power of two */
 #define PMEM_MAX_BLOCKS 128    /* per command: 64 KiB */
@@ -26,6 +26,7 @@
 #define PMEM_TOP_GAP (2UL << 20)
 #define PMEM_MAX_LATENCY_NS 1000000000UL /* larger settings are clamped */
 #define PMEM_MAX_SPIN_US 1000000        /* so is a spin budget over 1 s */
+#define PMEM_MAX_COALESCE_US 100000     /* coalescing waits at most 100 ms (refused above) */
 /* The media's last blocks belong to the pmem kernel tests; the file system
  * (kernel/file/rootfs.c, tools/pmemimg.c) ends before them. */
 #define PMEM_TEST_BLOCKS 256
@@ -51,7 +52,9 @@ struct pmem_regs {
 	uint64_t latency_ns;  /* 0x50 emulated media latency */
 	uint64_t fail_block;  /* 0x58 fault injection: READ and WRITE touching */
 	uint64_t fail_count;  /* 0x60   [fail_block, +fail_count) get PMEM_SC_MEDIA */
-	uint8_t pad2[0x18];
+	uint32_t coalesce_n;  /* 0x68 interrupt mode: one IPI per this many completions, */
+	uint32_t coalesce_us; /* 0x6c   or when the oldest unannounced one is this old */
+	uint8_t pad2[0x10];
 	/* Doorbells: written by the driver. */
 	uint32_t sq_tail;     /* 0x80 commands submitted (the doorbell) */
 	uint32_t cq_head;     /* 0x84 completions consumed by the driver */
@@ -75,10 +78,21 @@ struct pmem_regs {
 	uint64_t bad_cq_heads;  /* 0x148 cq_head seen outside [cq_tail - qdepth, cq_tail] */
 	uint64_t stale;         /* 0x150 entries taken with the wrong seq */
 	uint64_t media_errors;  /* 0x158 commands failed by fault injection */
+	uint64_t bad_configs;   /* 0x160 mode or coalescing registers seen out of range */
+	uint64_t bad_targets;   /* 0x168 commands whose irq_hart is no hart to interrupt */
+	uint64_t batches;       /* 0x170 coalesced interrupts: the count or the timer was due */
+	uint64_t batched;       /* 0x178 completions those announced */
+	uint64_t timer_flushes; /* 0x180 batches the timer raised (count not reached) */
 };
 
-#define PMEM_MODE_IRQ 0  /* an IPI to irq_target per completion */
+#define PMEM_MODE_IRQ 0  /* an IPI per completion (or per batch: coalesce_n) */
 #define PMEM_MODE_POLL 1 /* no IPI: the driver watches the queue */
+/* Coalescing (interrupt mode): coalesce_n <= 1 is an IPI per completion;
+ * 2..PMEM_QDEPTH waits for that many, but never longer than coalesce_us
+ * (1..PMEM_MAX_COALESCE_US) after the first. A batch sends one IPI to each
+ * hart that its completions target. Any other value (or a mode other than
+ * IRQ and POLL) sets PMEM_STATUS_CFG_ERROR and the device acts as if
+ * coalescing were off (and the mode IRQ): a waiter is never stranded. */
 
 #define PMEM_STATUS_READY 1    /* the device runs and has reset its queues */
 #define PMEM_STATUS_ENABLED 2  /* it has seen enable = 1 */
@@ -86,6 +100,7 @@ struct pmem_regs {
  * when they do again. The device never acts on a bad value. */
 #define PMEM_STATUS_SQ_ERROR 4 /* sq_tail - sq_head > qdepth: doorbell ignored */
 #define PMEM_STATUS_CQ_ERROR 8 /* cq_tail - cq_head > qdepth: no command taken */
+#define PMEM_STATUS_CFG_ERROR 16 /* mode or coalescing registers out of range */
 
 /* A submission queue entry. */
 struct pmem_cmd {
@@ -96,7 +111,8 @@ struct pmem_cmd {
 	uint64_t block;  /* 8 first block */
 	uint64_t buf;    /* 16 physical address, 8-byte aligned */
 	uint32_t seq;    /* 24 the entry's queue position + 1 (free-running) */
-	uint32_t rsvd;   /* 28 */
+	uint32_t irq_hart; /* 28 interrupt mode: hart id + 1 to interrupt on
+			    * completion; 0: the irq_target register's */
 };
 
 #define PMEM_OP_READ 1  /* media -> buf */
@@ -145,6 +161,8 @@ CHECK_OFF(pmem_regs, spin_us, 0x4c);
 CHECK_OFF(pmem_regs, latency_ns, 0x50);
 CHECK_OFF(pmem_regs, fail_block, 0x58);
 CHECK_OFF(pmem_regs, fail_count, 0x60);
+CHECK_OFF(pmem_regs, coalesce_n, 0x68);
+CHECK_OFF(pmem_regs, coalesce_us, 0x6c);
 CHECK_OFF(pmem_regs, sq_tail, 0x80);
 CHECK_OFF(pmem_regs, cq_head, 0x84);
 CHECK_OFF(pmem_regs, status, 0xc0);
@@ -163,6 +181,11 @@ CHECK_OFF(pmem_regs, bad_doorbells, 0x140);
 CHECK_OFF(pmem_regs, bad_cq_heads, 0x148);
 CHECK_OFF(pmem_regs, stale, 0x150);
 CHECK_OFF(pmem_regs, media_errors, 0x158);
+CHECK_OFF(pmem_regs, bad_configs, 0x160);
+CHECK_OFF(pmem_regs, bad_targets, 0x168);
+CHECK_OFF(pmem_regs, batches, 0x170);
+CHECK_OFF(pmem_regs, batched, 0x178);
+CHECK_OFF(pmem_regs, timer_flushes, 0x180);
 CHECK_OFF(pmem_cmd, opcode, 0);
 CHECK_OFF(pmem_cmd, flags, 1);
 CHECK_OFF(pmem_cmd, cid, 2);
@@ -170,6 +193,7 @@ CHECK_OFF(pmem_cmd, count, 4);
 CHECK_OFF(pmem_cmd, block, 8);
 CHECK_OFF(pmem_cmd, buf, 16);
 CHECK_OFF(pmem_cmd, seq, 24);
+CHECK_OFF(pmem_cmd, irq_hart, 28);
 CHECK_OFF(pmem_cpl, cid, 0);
 CHECK_OFF(pmem_cpl, status, 2);
 CHECK_OFF(pmem_cpl, phase, 3);

@@ -12,12 +12,13 @@
 #include "kernel/proc/thread.h"
 #include "drivers/pmem/pmem.h"
 
-/* Must w poll the device? Only in polled mode, and only for I/O that
- * threads on its own hart sleep on: interrupt completions are the IPI
- * handler's, and other harts' pollers reap their own. */
+/* Must w poll the device? Only for I/O that threads on its own hart sleep
+ * on (the driver asks, through the poller below, only in its polled
+ * modes): interrupt completions are the IPI handler's, and other harts'
+ * pollers reap their own. */
 static bool device_poll(struct xl_worker *w)
 {
-	return pmem_mode() == PMEM_MODE_POLL && __atomic_load_n(&w->io_waiters, __ATOMIC_RELAXED) > 0;
+	return __atomic_load_n(&w->io_waiters, __ATOMIC_RELAXED) > 0;
 }
 
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
@@ -141,10 +142,23 @@ void xl_poller_done(void)
 		__atomic_sub_fetch(&w->io_waiters, 1, __ATOMIC_RELAXED);
 }
 
+/* The pmem driver's completion poller: a waiter on a worker hart sleeps
+ * and this hart's pollers reap for it. */
+static bool pmem_poller_start(void)
+{
+	if (!this_worker())
+		return false;
+	xl_poller_needed();
+	return true;
+}
+
+static const struct pmem_poller xl_pmem_poller = { pmem_poller_start, xl_poller_done };
+
 void xl_worker_main(void *arg)
 {
 	struct xl_worker *w = arg;
 	uint64_t last = arch_time();
+	pmem_poller_register(&xl_pmem_poller); /* every worker: the same, harmless */
 	for (;;) {
 		if (xl_poll_pass(w, NULL) > 0)
 			last = arch_time();

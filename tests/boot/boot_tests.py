@@ -113,7 +113,7 @@ def timer_falls_back_to_sbi_without_sstc():
 def bench_quick_runs_every_section():
     """`bench -q` from the shell: every section prints its rows and a CSV
     line per figure, and nothing fails. Times are not checked (make bench)."""
-    q = Qemu("bench-quick", smp=4, limit=180, image="fresh")
+    q = Qemu("bench-quick", smp=4, limit=180, image="fresh", bootargs="pmemctl=open")
     try:
         q.expect(r"^\$ ", timeout=60)
         q.send("bench -q\r")
@@ -126,8 +126,10 @@ def bench_quick_runs_every_section():
         null = re.findall(r"^csv,null,(trap|page),-,1,(\d+),0,null,ns,([\d.]+)$", out, re.M)
         check(len(null) == 5 and all(float(v) > 0 for _, _, v in null),
               "null: %d ns rows, wanted 5 (trap and 4 batches)" % len(null))
-        dev = re.findall(r"^csv,dev,driver,(irq|poll),1,1,(\d+),(read|write),median_ns,", out, re.M)
-        check(len(set(dev)) == 8, "dev: %d median rows, wanted 8" % len(set(dev)))
+        dev = re.findall(r"^csv,dev,driver,(irq|irq\+co|hybrid|poll),1,1,(\d+),(read|write),"
+                         r"median_ns,", out, re.M)
+        check(len(set(dev)) == 24, "dev: %d median rows, wanted 24 (4 modes x 3 latencies x "
+              "read/write)" % len(set(dev)))
         seed = re.findall(r"^csv,seed,(trap|page),(irq|poll),(\d+),1,0,file,ms,([\d.]+)$", out,
                           re.M)
         check(len(seed) == 12 and all(float(v) > 0 for *_, v in seed),

@@ -212,7 +212,8 @@ def polled_under_load(report):
     device sent no completion IPI all along (about 40 s)."""
     q = None
     try:
-        q, con = shell("fs-polled", "fresh", limit=480, bootargs="pmem_mode=poll pmem_lat=10000")
+        q, con = shell("fs-polled", "fresh", limit=480,
+                       bootargs="pmem_mode=poll pmem_lat=10000 pmemctl=open")
         q.expect(r"^nagi: pmem on hart \d+: .* polled completions, .* latency 10000 ns$", 1)
         for group in POLLED_FS_TESTS:
             con.run("usertests " + group, TOTALS, timeout=240)

@@ -60,6 +60,8 @@ def report_usertests(report, out, status, prefix="usertests"):
 def run_testinit(name, bootargs, smp=4, limit=LIMIT):
     """Boot init=testinit on a fresh file system; (output, status). A hang
     still returns what ran."""
+    if "pmemctl=" not in bootargs:  # the pmem tests change device settings
+        bootargs += " pmemctl=open"
     q = Qemu(name, smp=smp, bootargs="init=testinit " + bootargs, limit=limit, image="fresh")
     try:
         try:
@@ -105,14 +107,15 @@ SLOW_TESTS = ["forkall", "exitwait", "forkfork", "killrace", "execmany", "sbrkal
               "threadall"]
 # Affinity and time with a reserved hart and another tick rate.
 RESERVE_TESTS = ["sysinfo", "sleep", "sleepcmd", "pin", "badpin", "pininherit", "reserved",
-                 "preempt", "thread", "killspin"]
+                 "preempt", "thread", "killspin", "pmemperm"]
 
 
 def reserve_suite(report):
     """5 harts with hart 1 reserved for pinned threads (the others: general,
     a syscall worker, the pmem device) and hz=50: pinning, the reserved
     hart, and sleep's real-time length."""
-    out, status = run_testinit("usertests-reserve", "reserve=1 hz=50 initargs=" +
+    # pmemctl=init: pmemperm sees an ordinary process refused (-EPERM).
+    out, status = run_testinit("usertests-reserve", "reserve=1 hz=50 pmemctl=init initargs=" +
                                ",".join(RESERVE_TESTS), smp=5)
     report("reserve=1: hart 1 is reserved for pinned threads",
            bool(re.search(r"hart 1 (started|is the boot hart) \(role: reserved for pinned threads\)",

@@ -51,7 +51,8 @@ def report_each(report, prefix, names, verdicts):
 
 
 def boot_shell(name, smp, bootargs, limit):
-    q = Qemu(name, smp=smp, bootargs=bootargs, limit=limit, image="fresh")
+    # usertests from the shell change pmem settings: not init's own.
+    q = Qemu(name, smp=smp, bootargs=bootargs + " pmemctl=open", limit=limit, image="fresh")
     con = Console(q)
     con.prompt(120)
     return q, con

@@ -251,3 +251,144 @@ KTEST(pmem_bad_cq_head_does_not_hang)
 	}
 	return 0;
 }
+
+/* The device counts a completion's IPI after it posts the completion, so
+ * a waiter that reaped on its own may look before the count does: give
+ * the counter at *field's offset up to a second to reach c0's + want.
+ * Returns the counters as they are then; asserts nothing itself. */
+static struct pmem_counters settle_at(const struct pmem_counters *c0, size_t off, uint64_t want)
+{
+	struct pmem_counters c = counters();
+	for (int i = 0; i < 10000; i++) {
+		uint64_t now = *(const uint64_t *)((const char *)&c + off);
+		if (now - *(const uint64_t *)((const char *)c0 + off) >= want)
+			break;
+		timer_delay_us(100);
+		c = counters();
+	}
+	return c;
+}
+#define settle(c0, field, want) \
+	settle_at((c0), (size_t)((const char *)(field) - (const char *)&c1), (want))
+
+/* Coalescing loses nothing: a batch that never fills (3 of 8) is sent by
+ * its age limit, and the waiters, asleep before their commands complete
+ * (2 ms of latency), are woken by it; a batch that fills goes out as one.
+ * Every completion is announced by exactly one batch. */
+static int coalescing(void)
+{
+	struct pmem_counters c0, c1;
+	int ids[4];
+
+	if (no_device())
+		return 0;
+	KEXPECT(pmem_set_mode(PMEM_MODE_IRQ) == 0);
+	KEXPECT(pmem_set_latency(2000000) == 0);
+	KEXPECT(pmem_set_coalesce(8, 2000) == 0);
+	c0 = counters();
+	for (int i = 0; i < 3; i++)
+		KEXPECT((ids[i] = pmem_submit(PMEM_OP_READ, base() + i, 1,
+					      (uint64_t)(rbuf + i * WORDS))) > 0);
+	for (int i = 0; i < 3; i++)
+		KEXPECT(pmem_wait(ids[i]) == 0);
+	c1 = settle(&c0, &c1.batched, 3);
+	kprintf("    3 commands, batches of up to 8 or 2 ms: %lu batches, %lu by the timer, "
+		"%lu IPIs\n", c1.batches - c0.batches, c1.timer_flushes - c0.timer_flushes,
+		c1.irqs - c0.irqs);
+	KEXPECT(c1.batched - c0.batched == 3 && c1.timer_flushes > c0.timer_flushes);
+	KEXPECT(pmem_set_latency(0) == 0);
+	KEXPECT(pmem_set_coalesce(4, PMEM_MAX_COALESCE_US) == 0);
+	c0 = counters();
+	for (int i = 0; i < 4; i++)
+		KEXPECT((ids[i] = pmem_submit(PMEM_OP_READ, base() + i, 1,
+					      (uint64_t)(rbuf + i * WORDS))) > 0);
+	for (int i = 0; i < 4; i++)
+		KEXPECT(pmem_wait(ids[i]) == 0);
+	c1 = settle(&c0, &c1.batched, 4);
+	kprintf("    4 commands, batches of 4 or 100 ms: %lu batches, %lu by the timer\n",
+		c1.batches - c0.batches, c1.timer_flushes - c0.timer_flushes);
+	KEXPECT(c1.batched - c0.batched == 4 && c1.batches > c0.batches);
+	KEXPECT(c1.stray == c0.stray);
+	KEXPECT(pmem_set_coalesce(0, 0) == 0);
+	return 0;
+}
+
+/* Out-of-range settings: the driver refuses them (-EINVAL); written to
+ * the registers anyway, the device flags them, counts them, and
+ * interrupts per completion, so the waiter still wakes; good settings
+ * clear the flag. */
+static int bad_config(void)
+{
+	static const uint32_t bad[][3] = { /* mode, coalesce_n, coalesce_us */
+		{ 2, 0, 0 }, { 0x80000000U, 0, 0 }, { PMEM_MODE_IRQ, PMEM_QDEPTH + 1, 10 },
+		{ PMEM_MODE_IRQ, 4, 0 }, { PMEM_MODE_IRQ, 4, PMEM_MAX_COALESCE_US + 1 },
+	};
+	struct pmem_counters c0, c1;
+
+	if (no_device())
+		return 0;
+	KEXPECT(pmem_set_mode(3) == -EINVAL && pmem_set_mode(-1) == -EINVAL);
+	KEXPECT(pmem_set_coalesce(PMEM_QDEPTH + 1, 10) == -EINVAL);
+	KEXPECT(pmem_set_coalesce(2, 0) == -EINVAL);
+	KEXPECT(pmem_set_coalesce(4, PMEM_MAX_COALESCE_US + 1) == -EINVAL);
+	KEXPECT(pmem_mode() == PMEM_MODE_IRQ);
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		c0 = counters();
+		KEXPECT(pmem_test_config(bad[i][0], bad[i][1], bad[i][2]) == 0);
+		KEXPECT(pmem_rw(PMEM_OP_READ, base(), 1, rbuf) == 0);
+		c1 = settle(&c0, &c1.irqs, 1);
+		KEXPECT(c1.status & PMEM_STATUS_CFG_ERROR);
+		KEXPECT(c1.bad_configs - c0.bad_configs == 1);
+		KEXPECT(c1.irqs - c0.irqs == 1 && c1.batches == c0.batches);
+		KEXPECT(pmem_set_mode(PMEM_MODE_IRQ) == 0 && pmem_set_coalesce(0, 0) == 0);
+		KEXPECT(pmem_rw(PMEM_OP_READ, base(), 1, rbuf) == 0);
+		KEXPECT(!(counters().status & PMEM_STATUS_CFG_ERROR));
+	}
+	return 0;
+}
+
+/* A command whose irq_hart names no hart that runs threads (none there,
+ * or the device's own) completes, its IPI to irq_target, and is counted. */
+KTEST(pmem_bad_irq_target_falls_back)
+{
+	struct pmem_counters c0, c1;
+	struct pmem_cmd c;
+	uint32_t targets[] = { MAX_HARTS + 1, 100, (uint32_t)pmem_hart() + 1 };
+
+	if (no_device())
+		return 0;
+	KEXPECT(pmem_set_mode(PMEM_MODE_IRQ) == 0);
+	c0 = counters();
+	for (unsigned i = 0; i < ARRAY_SIZE(targets); i++) {
+		int id;
+		c = (struct pmem_cmd){ .opcode = PMEM_OP_READ, .count = 1, .block = base(),
+				       .buf = (uint64_t)rbuf, .irq_hart = targets[i] };
+		KEXPECT((id = pmem_submit_raw(&c, false)) > 0 && pmem_wait(id) == 0);
+	}
+	c1 = settle(&c0, &c1.irqs, ARRAY_SIZE(targets));
+	KEXPECT(c1.bad_targets - c0.bad_targets == ARRAY_SIZE(targets));
+	KEXPECT(c1.irqs - c0.irqs == ARRAY_SIZE(targets));
+	return 0;
+}
+
+/* The device as the tests before found it, whatever a failed one left. */
+static void restore(void)
+{
+	pmem_set_mode(PMEM_MODE_IRQ);
+	pmem_set_coalesce(0, 0);
+	pmem_set_latency(0);
+}
+
+KTEST(pmem_coalescing_loses_no_completion)
+{
+	int err = coalescing();
+	restore();
+	return err;
+}
+
+KTEST(pmem_bad_config_is_refused)
+{
+	int err = bad_config();
+	restore();
+	return err;
+}

@@ -10,8 +10,11 @@
 #include "../../kernel/ktest.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
+#include "kernel/intrstat.h"
+#include "kernel/ipi.h"
 #include "../../lib/errno.h"
 #include "../../lib/string.h"
+#include "lib/stats.h"
 
 #define TBLOCKS 16                /* blocks in the test buffers */
 #define WORDS (PMEM_BLOCK_SIZE / 8) /* 64-bit words in a block */
@@ -358,4 +361,129 @@ KTEST(pmem_persist_check)
 		}
 	kprintf("ktest: pmem_persist_check: the pattern survived\n");
 	return 0;
+}
+
+/* Hybrid polling: every command completes and carries the right data,
+ * one at a time and many at once, with naps shorter than a timer tick
+ * (100 us of latency: the waiter yields or pauses) and longer (30 ms:
+ * it sleeps on the timer). */
+static int hybrid(void)
+{
+	static const uint64_t lats[] = { 100000, 30000000 };
+	static const int rounds[] = { 50, 3 };
+	struct pmem_counters c0, c1;
+	int ids[8], n = 0;
+
+	if (no_device())
+		return 0;
+	KEXPECT(pmem_set_mode(PMEM_MODE_HYBRID) == 0 && pmem_mode() == PMEM_MODE_HYBRID);
+	pmem_get_counters(&c0);
+	for (unsigned l = 0; l < ARRAY_SIZE(lats); l++) {
+		KEXPECT(pmem_set_latency(lats[l]) == 0);
+		for (int i = 0; i < rounds[l]; i++, n += 2)
+			KEXPECT(round_trip(100 + i, area() + i % TBLOCKS, 1));
+		fill(wbuf, 200 + l, area(), 8);
+		KEXPECT(pmem_rw(PMEM_OP_WRITE, area(), 8, wbuf) == 0);
+		memset(rbuf, 0, sizeof(rbuf));
+		for (int i = 0; i < 8; i++)
+			KEXPECT((ids[i] = pmem_submit(PMEM_OP_READ, area() + i, 1,
+						      (uint64_t)(rbuf + i * WORDS))) > 0);
+		for (int i = 0; i < 8; i++)
+			KEXPECT(pmem_wait(ids[i]) == 0);
+		KEXPECT(memcmp(wbuf, rbuf, 8 * PMEM_BLOCK_SIZE) == 0);
+		n += 9;
+	}
+	pmem_get_counters(&c1);
+	kprintf("    %d commands: %lu naps, %lu of them then polled\n", n,
+		c1.hybrid_sleeps - c0.hybrid_sleeps, c1.hybrid_polls - c0.hybrid_polls);
+	KEXPECT(c1.commands - c0.commands == (uint64_t)n && c1.stray == c0.stray);
+	KEXPECT(c1.irqs == c0.irqs); /* the device is polled */
+	KEXPECT(c1.hybrid_sleeps > c0.hybrid_sleeps);
+	KEXPECT(pmem_set_latency(0) == 0 && pmem_set_mode(PMEM_MODE_IRQ) == 0);
+	return 0;
+}
+
+#define TARGET_CMDS 20
+static struct {
+	int errors;
+	int done;
+	uint64_t ticks[TARGET_CMDS]; /* each command, submit to the wait's return */
+} tg;
+static uint64_t tg_buf[WORDS];
+
+static void target_waiter(void *arg)
+{
+	UNUSED(arg);
+	for (int i = 0; i < TARGET_CMDS; i++) {
+		uint64_t t0 = arch_time();
+		tg.errors += pmem_rw(PMEM_OP_READ, area() + i, 1, tg_buf) != 0;
+		tg.ticks[i] = arch_time() - t0;
+	}
+	__atomic_store_n(&tg.done, 1, __ATOMIC_RELEASE);
+}
+
+/* The completion IPI goes to the hart that waits: a waiter pinned to each
+ * general hart in turn gets one device IPI per command, all on its own
+ * hart (none elsewhere), and nobody wakes it from another hart. */
+static int irq_target(void)
+{
+	int tested = 0;
+
+	if (no_device())
+		return 0;
+	KEXPECT(pmem_set_mode(PMEM_MODE_IRQ) == 0 && pmem_set_latency(200000) == 0);
+	KEXPECT(pmem_set_coalesce(0, 0) == 0);
+	for (int h = 0; h < MAX_HARTS; h++) {
+		struct pmem_counters c0, c1;
+		uint64_t before[MAX_HARTS], here = 0, elsewhere = 0, end;
+
+		if (harts[h].role != ROLE_GENERAL)
+			continue;
+		for (int i = 0; i < MAX_HARTS; i++)
+			before[i] = harts[i].stat[STAT_IPI + IPI_PMEM];
+		pmem_get_counters(&c0);
+		memset(&tg, 0, sizeof(tg));
+		KEXPECT(kthread_create("pmem-target", target_waiter, NULL, h));
+		end = sched_ticks() + 30 * timer_hz();
+		while (!__atomic_load_n(&tg.done, __ATOMIC_ACQUIRE) && sched_ticks() < end)
+			sched_sleep_ticks(1);
+		/* The device counts an IPI after posting its completion: let
+		 * the count catch up with a waiter that reaped on its own. */
+		for (int i = 0; i < 10000; i++) {
+			pmem_get_counters(&c1);
+			if (c1.irqs - c0.irqs >= TARGET_CMDS)
+				break;
+			timer_delay_us(100);
+		}
+		for (int i = 0; i < MAX_HARTS; i++)
+			*(i == h ? &here : &elsewhere) += harts[i].stat[STAT_IPI + IPI_PMEM] - before[i];
+		sort_u64(tg.ticks, TARGET_CMDS);
+		kprintf("    hart %d: %d commands, %lu device IPIs, %lu taken here, %lu elsewhere, "
+			"%lu remote wakeups; median %lu us\n", h, TARGET_CMDS, c1.irqs - c0.irqs, here,
+			elsewhere, c1.remote_wakeups - c0.remote_wakeups,
+			percentile(tg.ticks, TARGET_CMDS, 50) * 1000000 / machine.timebase);
+		KEXPECT(tg.done && tg.errors == 0);
+		KEXPECT(c1.irqs - c0.irqs == TARGET_CMDS);
+		KEXPECT(here > 0 && here <= TARGET_CMDS && elsewhere == 0);
+		KEXPECT(c1.remote_wakeups == c0.remote_wakeups);
+		tested++;
+	}
+	KEXPECT(tested > 0);
+	KEXPECT(pmem_set_latency(0) == 0);
+	return 0;
+}
+
+KTEST(pmem_hybrid_completes_every_command)
+{
+	int err = hybrid();
+	pmem_set_mode(PMEM_MODE_IRQ);
+	pmem_set_latency(0);
+	return err;
+}
+
+KTEST(pmem_irq_goes_to_the_waiters_hart)
+{
+	int err = irq_target();
+	pmem_set_latency(0);
+	return err;
 }

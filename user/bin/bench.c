@@ -104,18 +104,43 @@ static uint64_t ticks_ns100(uint64_t ticks, uint64_t timebase)
 	return timebase ? ticks * 100000000000UL / timebase : 0;
 }
 
-/* One row: DEV_CMDS commands of op in mode at latency lat (ns). */
-static void dev_row(int mode, long lat, uint32_t op)
+/* The completion configurations the dev section compares: interrupt
+ * per command, interrupts coalesced (at one command in flight each
+ * batch is flushed by its age limit), hybrid polling, polling. */
+struct dev_cfg {
+	const char *name;
+	int mode;
+	uint32_t co_n, co_us;
+};
+static const struct dev_cfg dev_cfgs[] = {
+	{ "irq", PMEMCTL_IRQ, 0, 0 },
+	{ "irq+co", PMEMCTL_IRQ, 8, 20 },
+	{ "hybrid", PMEMCTL_HYBRID, 0, 0 },
+	{ "poll", PMEMCTL_POLL, 0, 0 },
+};
+
+static void dev_setup(const struct dev_cfg *c, long lat)
+{
+	pmemctl(PMEMCTL_MODE, (unsigned long)c->mode);
+	pmemctl(PMEMCTL_COALESCE, c->co_n | (unsigned long)c->co_us << 32);
+	pmemctl(PMEMCTL_LATENCY, (unsigned long)lat);
+	pmemctl(PMEMCTL_RESET, 0);
+}
+
+/* One row: DEV_CMDS commands of op in configuration c at latency lat
+ * (ns): the latency figures, then completion IPIs per 1000 commands. */
+static void dev_row(const struct dev_cfg *c, long lat, uint32_t op)
 {
 	static const char *const ops[] = { "read", "write" };
 	static const char *const metrics[] = { "min_ns", "median_ns", "p99_ns", "max_ns" };
 	struct pmem_probe p = { .op = op, .count = DEV_CMDS };
-	uint64_t v[4];
+	struct pmem_stats st;
+	uint64_t v[4], ipk;
 	int err;
 
-	pmemctl(PMEMCTL_MODE, (unsigned long)mode);
-	pmemctl(PMEMCTL_LATENCY, (unsigned long)lat);
-	if ((err = pmemctl(PMEMCTL_PROBE, (unsigned long)&p)) < 0) {
+	dev_setup(c, lat);
+	if ((err = pmemctl(PMEMCTL_PROBE, (unsigned long)&p)) < 0 ||
+	    (err = pmemctl(PMEMCTL_STATS, (unsigned long)&st)) < 0) {
 		printf("  bench: PMEMCTL_PROBE: %s\n", strerror(err));
 		return;
 	}
@@ -123,17 +148,19 @@ static void dev_row(int mode, long lat, uint32_t op)
 	v[1] = ticks_ns100(p.median, p.timebase);
 	v[2] = ticks_ns100(p.p99, p.timebase);
 	v[3] = ticks_ns100(p.max, p.timebase);
-	printf("  %-5s %5ld us %-6s", mode_name(mode), lat / 1000, ops[op]);
+	ipk = st.commands ? st.irqs * 1000 / st.commands : 0;
+	printf("  %-6s %4ld us %-6s", c->name, lat / 1000, ops[op]);
 	for (int i = 0; i < 4; i++)
 		printf(" %6lu.%02lu", v[i] / 100000, v[i] / 1000 % 100);
-	printf("\n");
+	printf(" %5lu.%02lu %6lu\n", ipk / 1000, ipk / 10 % 100, st.hybrid_sleeps);
 	for (int i = 0; i < 4; i++)
-		csv("dev", "driver", mode_name(mode), 1, 1, lat, ops[op], metrics[i], v[i]);
+		csv("dev", "driver", c->name, 1, 1, lat, ops[op], metrics[i], v[i]);
+	csv("dev", "driver", c->name, 1, 1, lat, ops[op], "ipis_per_1000_cmds", ipk);
 }
 
 static void bench_dev(void)
 {
-	static const long lats[] = { 0, 10000 };
+	static const long lats[] = { 0, 10000, 50000 };
 	struct pmem_stats st;
 
 	if (pmemctl(PMEMCTL_STATS, (unsigned long)&st) < 0 || !st.present) {
@@ -141,15 +168,20 @@ static void bench_dev(void)
 		return;
 	}
 	printf("\n== dev: %d commands of one 512 B block each, submit to the waiting thread's\n"
-	       "   return (pmemctl PMEMCTL_PROBE: bypassing the file system and its cache), in us\n",
-	       DEV_CMDS);
-	printf("  %-5s %8s %-6s %9s %9s %9s %9s\n", "mode", "latency", "op", "min", "median",
-	       "p99", "max");
-	for (int mode = PMEMCTL_IRQ; mode <= PMEMCTL_POLL; mode++)
+	       "   return (pmemctl PMEMCTL_PROBE: bypassing the file system and its cache), in us;\n"
+	       "   irq+co: an IPI per 8 completions or after 20 us; IPI/cmd: completion IPIs\n"
+	       "   per command; naps: hybrid waits that napped before polling\n", DEV_CMDS);
+	if (!st.open)
+		printf("  bench: pmem settings are init's (boot with pmemctl=open): rows use\n"
+		       "  whatever mode is set\n");
+	printf("  %-6s %7s %-6s %9s %9s %9s %9s %8s %6s\n", "mode", "latency", "op", "min",
+	       "median", "p99", "max", "IPI/cmd", "naps");
+	for (unsigned c = 0; c < ARRAY_SIZE(dev_cfgs); c++)
 		for (unsigned l = 0; l < ARRAY_SIZE(lats); l++)
 			for (uint32_t op = PMEM_PROBE_READ; op <= PMEM_PROBE_WRITE; op++)
-				dev_row(mode, lats[l], op);
+				dev_row(&dev_cfgs[c], lats[l], op);
 	pmemctl(PMEMCTL_MODE, st.mode);
+	pmemctl(PMEMCTL_COALESCE, st.coalesce_n | (unsigned long)st.coalesce_us << 32);
 	pmemctl(PMEMCTL_LATENCY, st.latency_ns);
 }
 

@@ -5,8 +5,12 @@
 static void usage(void)
 {
 	fprintf(2, "usage: pmem               show mode, latency figures and counters\n"
-		   "       pmem irq | poll    completions by interrupt or by polling\n"
+		   "       pmem irq | poll | hybrid   completions by interrupt, polling, or\n"
+		   "                          polling after a nap of half the mean latency\n"
+		   "       pmem coalesce N US an interrupt per N completions or after US us\n"
+		   "                          (pmem coalesce 1 0: one per completion)\n"
 		   "       pmem lat NS        emulated media latency in ns\n"
+		   "Settings are init's unless the kernel booted with pmemctl=open.\n"
 		   "       pmem reset         forget latency samples, zero the counters\n");
 	exit(2);
 }
@@ -30,7 +34,11 @@ static int show(void)
 		return 1;
 	}
 	printf("pmem: %lu blocks of 512 B, %s completions, latency %lu ns\n", s.capacity,
-	       s.mode == PMEMCTL_POLL ? "polled" : "interrupt", s.latency_ns);
+	       s.mode == PMEMCTL_POLL ? "polled" : s.mode == PMEMCTL_HYBRID ? "hybrid" : "interrupt",
+	       s.latency_ns);
+	if (s.coalesce_n > 1)
+		printf("coalescing: an interrupt per %u completions or after %u us\n", s.coalesce_n,
+		       s.coalesce_us);
 	printf("last %lu commands, submit to completion (us): min %s, median %s, p99 %s, max %s\n",
 	       s.lat_n, us(s.lat_min, s.timebase, a, sizeof a),
 	       us(s.lat_median, s.timebase, b, sizeof b), us(s.lat_p99, s.timebase, c, sizeof c),
@@ -39,12 +47,18 @@ static int show(void)
 	       s.reads, s.writes, s.flushes, s.errors);
 	printf("device slept %lu times, woken %lu times (doorbell IPIs %lu); completion IPIs %lu\n",
 	       s.sleeps, s.wakeups, s.doorbell_ipis, s.irqs);
+	printf("coalesced interrupts %lu for %lu completions (%lu by the timer); "
+	       "waiters woken from another hart %lu\n", s.batches, s.batched, s.timer_flushes,
+	       s.remote_wakeups);
+	printf("hybrid naps %lu, then polled %lu; killed waiters %lu; refused settings %lu, "
+	       "bad IPI targets %lu\n", s.hybrid_sleeps, s.hybrid_polls, s.killed_waits,
+	       s.bad_configs, s.bad_targets);
 	return 0;
 }
 
 int main(int argc, char *argv[])
 {
-	unsigned long ns;
+	unsigned long ns, n, us;
 	int err;
 
 	if (argc == 1)
@@ -53,6 +67,11 @@ int main(int argc, char *argv[])
 		err = pmemctl(PMEMCTL_MODE, PMEMCTL_IRQ);
 	else if (argc == 2 && !strcmp(argv[1], "poll"))
 		err = pmemctl(PMEMCTL_MODE, PMEMCTL_POLL);
+	else if (argc == 2 && !strcmp(argv[1], "hybrid"))
+		err = pmemctl(PMEMCTL_MODE, PMEMCTL_HYBRID);
+	else if (argc == 4 && !strcmp(argv[1], "coalesce") && parse_ulong(argv[2], &n) == 0 &&
+		 parse_ulong(argv[3], &us) == 0 && n <= 0xffffffffUL && us <= 0xffffffffUL)
+		err = pmemctl(PMEMCTL_COALESCE, n | us << 32);
 	else if (argc == 3 && !strcmp(argv[1], "lat") && parse_ulong(argv[2], &ns) == 0)
 		err = pmemctl(PMEMCTL_LATENCY, ns);
 	else if (argc == 2 && !strcmp(argv[1], "reset"))

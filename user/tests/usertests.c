@@ -209,6 +209,7 @@ void spin(long n)
 #include "ut_fs.inc"
 #include "ut_fsproc.inc"
 #include "ut_pmem.inc"
+#include "ut_pmemctl.inc"
 #include "ut_xl.inc"
 #include "ut_xllife.inc"
 #include "ut_xlload.inc"
@@ -314,6 +315,8 @@ static const struct test quick[] = {
 	{"fsfsync", test_fsfsync, 0},
 	{"fspmem", test_fspmem, 0},
 	{"pmemprobe", test_pmemprobe, 60},
+	{"pmemperm", test_pmemperm, 0},
+	{"pmemkill", test_pmemkill, 60},
 	{"fsbadargs", test_fsbadargs, 60},
 	{"xlbasic", test_xlbasic, 0},
 	{"xldiff", test_xldiff, 0},
