@@ -172,6 +172,11 @@ $(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
+# fsprof runs seed 000's calls on the core in memory, for callgrind (docs/fs.md).
+$(B)/tools/fsprof: tools/fsprof.c tools/hosted.c tools/mkfs_image.c tools/mkfs_image.h $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
+
 $(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
@@ -187,7 +192,7 @@ $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
 	@timeout 30 $(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
-test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
+test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsprof
 test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsutil
 
 test: deps

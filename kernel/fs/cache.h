@@ -39,6 +39,7 @@ struct fs_buf {
 	int refcnt;               /* holders and log pins; under the cache lock */
 	struct fs_sleeplock lock; /* held by the one thread using data */
 	struct fs_buf *prev, *next; /* LRU list, most recent first; cache lock */
+	struct fs_buf *hnext;     /* next in blockno's hash chain; cache lock */
 	uint8_t *data;            /* FS_BSIZE bytes of static memory */
 };
 

@@ -282,6 +282,16 @@ struct inode *fs_idup(struct inode *ip)
 
 void fs_iput(struct inode *ip)
 {
+	/* Only the last reference to an inode without links frees it; any
+	 * other drop needs no transaction. Nobody can unlink ip without a
+	 * reference of their own, so nlink cannot fall after this check. */
+	spin_lock(&itable.lock);
+	if (!(ip->ref == 1 && ip->valid && ip->d.nlink == 0)) {
+		ip->ref--;
+		spin_unlock(&itable.lock);
+		return;
+	}
+	spin_unlock(&itable.lock);
 	if (fs_log_begin() < 0) {
 		put(ip, false); /* the file system is dead: just let go */
 		return;

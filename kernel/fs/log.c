@@ -10,14 +10,23 @@
 #include "lib/string.h"
 
 /*
- * How a transaction reaches the disk (commit):
- *   1. each changed block is copied to the log area     then flush
- *   2. the header is written with count n: the commit point   flush
- *   3. each block is written home                        then flush
- *   4. the header is written with count 0                then flush
- * A crash before 2 leaves the old state, after 2 the new one (mount
- * replays 3). System calls join the open transaction until the last one
- * of the group ends and commits it; its seq numbers the group.
+ * How a transaction reaches the disk (commit). The log area holds a run
+ * of transactions since the last reset, and the header lists them all:
+ *   1. each changed block is copied to the log, after the run's copies;
+ *      then a flush (which also makes the last commit's home writes durable)
+ *   2. the header is written with the run's count: the commit point; flush
+ *   3. each block is written home, not flushed: the next commit's step 1
+ *      flush, or a reset's, orders them before anything that relies on them
+ * When the run would not fit, a reset first: flush (every home write is
+ * durable), the header with count 0, flush; the run starts again at the
+ * log's first block. A crash before 2 leaves the old state: the header
+ * still names the earlier run, whose copies are untouched, and every
+ * transaction before it is home or in it; after 2 the new one (mount
+ * installs the whole run again, in order: installing is idempotent). So a
+ * commit costs 2n + 3 device commands for n blocks, and each block is
+ * copied out and checksummed once. System calls join the open transaction
+ * until the last one of the group ends and commits it; its seq numbers the
+ * group, and the run's checksum is seeded with its first group's seq.
  */
 static struct {
 	struct spinlock lock;
@@ -27,11 +36,14 @@ static struct {
 	uint32_t maxop;       /* blocks each system call reserves */
 	uint32_t lo, hi;      /* home blocks must lie in [lo, hi) */
 	int outstanding;      /* system calls in the open transaction */
+	uint32_t reserved;    /* blocks they reserved */
 	bool committing;
 	bool failed;          /* a commit failed: refuse everything */
 	uint64_t seq;         /* the open transaction */
 	uint64_t done;        /* the last durable transaction */
 	uint32_t n;           /* blocks logged so far */
+	uint32_t run;         /* blocks of the run already in the log (head.count) */
+	uint32_t run_csum;    /* fs_crc32 over the run's seq and copies */
 	uint32_t block[FS_LOGMAX];
 	struct fs_buf *buf[FS_LOGMAX];
 	uint64_t commits, logged;
@@ -70,27 +82,43 @@ static int write_head(uint32_t count, uint64_t seq)
 	return dev_flush();
 }
 
-/* Steps 1-4 above for the log.n blocks of log.buf. No other system call
+/* Start a new run at the log's first block, seeded with seq: every home
+ * write so far made durable, then an empty header. */
+static int reset_run(uint64_t seq)
+{
+	memset(head.block, 0, sizeof(head.block));
+	head.data_csum = 0;
+	if (dev_flush() < 0 || write_head(0, seq) < 0)
+		return -EIO;
+	log.run = 0;
+	log.run_csum = fs_crc32(0, &seq, sizeof(seq));
+	return 0;
+}
+
+/* Steps 1-3 above for the log.n blocks of log.buf. No other system call
  * runs (committing is set), so the buffers cannot change under us. */
 static int commit(void)
 {
-	uint32_t n = log.n, c = fs_crc32(0, &log.seq, sizeof(log.seq));
+	uint32_t n = log.n, at, c;
 
+	if (log.run + n > log.cap && reset_run(log.seq) < 0)
+		return -EIO;
+	at = log.run;
+	c = log.run_csum;
 	for (uint32_t i = 0; i < n; i++) {
-		if (dev_write(log.start + 1 + i, log.buf[i]->data) < 0)
+		if (dev_write(log.start + 1 + at + i, log.buf[i]->data) < 0)
 			return -EIO;
 		c = fs_crc32(c, log.buf[i]->data, FS_BSIZE);
-		head.block[i] = log.block[i];
+		head.block[at + i] = log.block[i];
 	}
-	memset(&head.block[n], 0, (FS_LOGMAX - n) * sizeof(head.block[0]));
 	head.data_csum = c;
-	if (dev_flush() < 0 || write_head(n, log.seq) < 0)
+	if (dev_flush() < 0 || write_head(at + n, head.seq) < 0)
 		return -EIO;
+	log.run = at + n;
+	log.run_csum = c;
 	for (uint32_t i = 0; i < n; i++)
 		if (dev_write(log.block[i], log.buf[i]->data) < 0)
 			return -EIO;
-	if (dev_flush() < 0 || write_head(0, log.seq) < 0)
-		return -EIO;
 	return 0;
 }
 
@@ -102,21 +130,32 @@ static void unpin_all(void)
 	log.n = 0;
 }
 
-int fs_log_begin(void)
+int fs_log_reserve(uint32_t blocks)
 {
+	uint32_t need;
+
 	spin_lock(&log.lock);
+	need = MIN(blocks, log.maxop);
 	for (;;) {
 		if (log.failed || !log.dev) {
 			spin_unlock(&log.lock);
 			return -EIO;
 		}
-		if (!log.committing && log.n + (log.outstanding + 1) * log.maxop <= log.cap)
+		/* Blocks logged count twice while their call is open: once
+		 * logged, once reserved; the group's commit frees both. */
+		if (!log.committing && log.n + log.reserved + need <= log.cap)
 			break;
 		fs_wait(&log, &log.lock);
 	}
 	log.outstanding++;
+	log.reserved += need;
 	spin_unlock(&log.lock);
 	return 0;
+}
+
+int fs_log_begin(void)
+{
+	return fs_log_reserve(FS_LOGMAX + 1); /* capped at the worst case */
 }
 
 /* Commit the group as its last member; log lock held on entry and exit. */
@@ -135,6 +174,7 @@ static int commit_group(uint64_t mine)
 		log.logged += log.n;
 	}
 	unpin_all();
+	log.reserved = 0;
 	log.committing = false;
 	if (err)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
@@ -245,6 +285,8 @@ static int recover(void)
 	}
 	log.done = head.seq;
 	log.seq = head.seq + 1;
+	log.run = 0;
+	log.run_csum = fs_crc32(0, &head.seq, sizeof(head.seq));
 	return 0;
 }
 
@@ -262,6 +304,7 @@ int fs_log_init(struct fs_dev *dev, const struct fs_super *sb)
 	log.lo = sb->inode_start;
 	log.hi = sb->size;
 	log.n = 0;
+	log.reserved = 0;
 	log.failed = false;
 	spin_unlock(&log.lock);
 	return recover();
@@ -277,9 +320,20 @@ int fs_log_stop(void)
 	int err = 0;
 
 	spin_lock(&log.lock);
-	if (log.outstanding || log.committing)
-		err = -EBUSY;
-	else
+	if (log.outstanding || log.committing) {
+		spin_unlock(&log.lock);
+		return -EBUSY;
+	}
+	if (log.dev && !log.failed && log.run) {
+		/* Leave an empty log behind: image tools then see the homes. */
+		log.committing = true;
+		spin_unlock(&log.lock);
+		err = reset_run(log.seq);
+		spin_lock(&log.lock);
+		log.committing = false;
+		fs_wake(&log);
+	}
+	if (!err)
 		log.dev = NULL;
 	spin_unlock(&log.lock);
 	return err;

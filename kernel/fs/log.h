@@ -19,7 +19,8 @@ struct fs_stats;
  */
 int fs_log_init(struct fs_dev *dev, const struct fs_super *sb);
 
-/* fs_log_stop - forget the log at unmount; -EBUSY inside a transaction. */
+/* fs_log_stop - forget the log at unmount, leaving it empty on the disk;
+ * -EBUSY inside a transaction, -EIO on a device error. Sleeps. */
 int fs_log_stop(void);
 
 /*
@@ -28,6 +29,11 @@ int fs_log_stop(void);
  * 0, or -EIO if the log failed earlier (the file system is dead).
  */
 int fs_log_begin(void);
+
+/* fs_log_reserve - fs_log_begin for a call known to log at most blocks
+ * blocks (capped at FS_MAXOP): more calls fit in one group. A call that
+ * logs more than it reserved can overflow the log (a panic). */
+int fs_log_reserve(uint32_t blocks);
 
 /*
  * fs_log_end - end it. The last call of a group commits the group; the

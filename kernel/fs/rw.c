@@ -110,7 +110,11 @@ long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n
  * which *off is then set to), spanning at most FS_WRITE_BLOCKS blocks. */
 static long write_chunk(struct inode *ip, bool user, uint64_t src, uint64_t *off, uint64_t n)
 {
-	long r = fs_log_begin(), e;
+	/* Blocks it may log: its k data blocks, up to 4 new indirect blocks
+	 * and 3 changed ones, a bitmap block for each of the k + 4 it may
+	 * allocate, and the inode. */
+	uint32_t k = (uint32_t)((n + 2 * FS_BSIZE - 1) / FS_BSIZE); /* any offset */
+	long r = fs_log_reserve(2 * k + 12), e;
 
 	if (r < 0)
 		return r;
