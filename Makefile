@@ -155,6 +155,7 @@ UNIT_DEPS_fs_fsck_test    := $(FS_CORE) $(FS_DAMAGE)
 UNIT_DEPS_fs_crash_test   := $(FS_CORE)
 UNIT_DEPS_fs_ioerr_test   := $(FS_CORE)
 UNIT_DEPS_fs_limits_test  := $(FS_CORE)
+UNIT_DEPS_fs_kill_test    := $(FS_CORE)
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)

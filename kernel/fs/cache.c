@@ -6,6 +6,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #ifndef NAGI_HOSTED
+#include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
 #endif
@@ -48,6 +49,11 @@ void fs_wake(void *chan)
 	wakeup(chan);
 }
 
+bool fs_killed(void)
+{
+	return proc_killed() != 0;
+}
+
 static void *self(void)
 {
 	return curthread();
@@ -69,6 +75,22 @@ void fs_sleep_lock(struct fs_sleeplock *l)
 	l->locked = true;
 	l->owner = self();
 	spin_unlock(&l->lk);
+}
+
+int fs_sleep_lock_killable(struct fs_sleeplock *l)
+{
+	spin_lock(&l->lk);
+	while (l->locked) {
+		if (fs_killed()) {
+			spin_unlock(&l->lk);
+			return -EINTR;
+		}
+		fs_wait(l, &l->lk);
+	}
+	l->locked = true;
+	l->owner = self();
+	spin_unlock(&l->lk);
+	return 0;
 }
 
 void fs_sleep_unlock(struct fs_sleeplock *l)

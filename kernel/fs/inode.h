@@ -42,9 +42,13 @@ int inode_get(uint32_t inum, struct inode **ip);
 /* inode_dup - one more reference. */
 struct inode *inode_dup(struct inode *ip);
 /* inode_lock - lock ip, reading it from disk the first time and checking
- * it (a used type, links, size, block numbers in range): 0, -EIO, or
- * -EUCLEAN (not locked then). Sleeps. */
+ * it (a used type, links, size, block numbers in range): 0, -EIO,
+ * -EUCLEAN, or -EINTR if the caller was killed while it waited (not
+ * locked then). Sleeps. */
 int inode_lock(struct inode *ip);
+/* inode_lock_always - inode_lock that waits even for a killed caller
+ * (never -EINTR): to undo a change already made. */
+int inode_lock_always(struct inode *ip);
 /* inode_unlock - unlock ip. */
 void inode_unlock(struct inode *ip);
 /* inode_put - drop a reference; the last one of an inode without links
@@ -61,11 +65,12 @@ int inode_alloc(uint16_t type, struct inode **ip);
  * they were open); mount only. Returns how many, or -E*. */
 int inode_reap_orphans(void);
 /* inode_read - up to n bytes at off to dst (user: in the process); bytes
- * read or -E*. ip locked. */
+ * read or -E*. A kill stops it after the block it is in (a short count).
+ * ip locked. */
 long inode_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
 /* inode_write - n bytes from src at off, spanning at most FS_WRITE_BLOCKS
  * blocks; ip locked, inside a transaction. Bytes written (short after an
- * error) or -E*. */
+ * error, or after a block when the caller is killed) or -E*. */
 long inode_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
 
 /* bmap - the disk block holding block bn of ip (locked): *out, 0 for a

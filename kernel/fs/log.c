@@ -130,12 +130,12 @@ static void unpin_all(void)
 	log.n = 0;
 }
 
-int fs_log_reserve(uint32_t blocks)
+/* Join the open transaction with need blocks reserved; a killed caller
+ * stops waiting if killable. */
+static int begin(uint32_t need, bool killable)
 {
-	uint32_t need;
-
 	spin_lock(&log.lock);
-	need = MIN(blocks, log.maxop);
+	need = MIN(need, log.maxop);
 	for (;;) {
 		if (log.failed || !log.dev) {
 			spin_unlock(&log.lock);
@@ -145,6 +145,10 @@ int fs_log_reserve(uint32_t blocks)
 		 * logged, once reserved; the group's commit frees both. */
 		if (!log.committing && log.n + log.reserved + need <= log.cap)
 			break;
+		if (killable && fs_killed()) {
+			spin_unlock(&log.lock);
+			return -EINTR;
+		}
 		fs_wait(&log, &log.lock);
 	}
 	log.outstanding++;
@@ -153,9 +157,19 @@ int fs_log_reserve(uint32_t blocks)
 	return 0;
 }
 
+int fs_log_reserve(uint32_t blocks)
+{
+	return begin(blocks, true);
+}
+
 int fs_log_begin(void)
 {
-	return fs_log_reserve(FS_LOGMAX + 1); /* capped at the worst case */
+	return begin(FS_LOGMAX, true); /* capped at the worst case */
+}
+
+int fs_log_begin_always(void)
+{
+	return begin(FS_LOGMAX, false);
 }
 
 /* Commit the group as its last member; log lock held on entry and exit. */

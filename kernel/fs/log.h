@@ -26,9 +26,13 @@ int fs_log_stop(void);
 /*
  * fs_log_begin - start a system call's transaction: waits (sleeping) while
  * a commit runs or the log has no room for FS_MAXOP more blocks. Returns
- * 0, or -EIO if the log failed earlier (the file system is dead).
+ * 0, -EIO if the log failed earlier (the file system is dead), or -EINTR
+ * if the caller was killed while it waited.
  */
 int fs_log_begin(void);
+/* fs_log_begin_always - fs_log_begin that waits even for a killed caller
+ * (never -EINTR): for work that must happen, like freeing an inode. */
+int fs_log_begin_always(void);
 
 /* fs_log_reserve - fs_log_begin for a call known to log at most blocks
  * blocks (capped at FS_MAXOP): more calls fit in one group. A call that

@@ -178,10 +178,11 @@ int fs_mknod(struct inode *cwd, const char *path, int major, int minor)
 	return make_node(cwd, path, T_DEVICE, major, minor);
 }
 
-/* Add or take away one link of ip. */
+/* Add or take away one link of ip (taking one away undoes an add, so it
+ * waits for the lock even when killed). */
 static int add_link(struct inode *ip, int delta)
 {
-	int err = inode_lock(ip);
+	int err = delta > 0 ? inode_lock(ip) : inode_lock_always(ip);
 
 	if (err)
 		return err;
@@ -229,16 +230,27 @@ static int unname(struct inode *dp, struct inode *ip, uint32_t off)
 
 	if (ip->d.type == T_DIR && (err = dir_is_empty(ip)) <= 0)
 		return err < 0 ? err : -ENOTEMPTY;
+	/* A count lower than the names the tree still holds is damage: take
+	 * nothing away (a directory keeps its name and "." and each child's
+	 * "..": 2 at least after this; an empty one is named once, so 2; a
+	 * file's last link goes only if no other entry here names it). */
+	if (ip->d.type == T_DIR && (ip->d.nlink != 2 || dp->d.nlink <= 2)) {
+		fs_report("directory: link count lower than its names", ip->d.nlink != 2 ? ip->inum : dp->inum);
+		return -EUCLEAN;
+	}
+	if (ip->d.type != T_DIR && ip->d.nlink <= 1 && (err = dir_names_twice(dp, ip->inum)) != 0) {
+		if (err > 0)
+			fs_report("inode: link count lower than its names", ip->inum);
+		return err > 0 ? -EUCLEAN : err;
+	}
 	if ((err = dir_clear(dp, off)) < 0)
 		return err;
 	if (ip->d.type == T_DIR) {
-		if (ip->d.nlink != 2)
-			fs_report("directory: wrong link count", ip->inum);
 		ip->d.nlink = 0; /* its name and its "." */
 		dp->d.nlink--;   /* its ".." */
 		if ((err = inode_update(dp)) < 0)
 			return err;
-	} else if (ip->d.nlink) {
+	} else {
 		ip->d.nlink--;
 	}
 	return inode_update(ip);

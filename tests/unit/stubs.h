@@ -10,6 +10,9 @@
 extern jmp_buf *panic_jump;
 extern char panic_message[256];
 
+/* fs_killed() says yes after this many more checks; -1: never. */
+extern long fs_kill_after;
+
 /* EXPECT_PANIC(stmt) - true if stmt panicked. */
 #define EXPECT_PANIC(stmt)                       \
 	({                                       \
