@@ -93,6 +93,20 @@ int fs_sleep_lock_killable(struct fs_sleeplock *l)
 	return 0;
 }
 
+bool fs_sleep_trylock(struct fs_sleeplock *l)
+{
+	bool took;
+
+	spin_lock(&l->lk);
+	took = !l->locked;
+	if (took) {
+		l->locked = true;
+		l->owner = self();
+	}
+	spin_unlock(&l->lk);
+	return took;
+}
+
 void fs_sleep_unlock(struct fs_sleeplock *l)
 {
 	spin_lock(&l->lk);

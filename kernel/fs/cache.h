@@ -24,6 +24,8 @@ void fs_sleep_lock(struct fs_sleeplock *l);
  * changed anything, so that a lock held for ever (a cycle on a damaged
  * disk) cannot keep a process from dying. */
 int fs_sleep_lock_killable(struct fs_sleeplock *l);
+/* fs_sleep_trylock - take l if it is free: true if taken, never waits. */
+bool fs_sleep_trylock(struct fs_sleeplock *l);
 /* fs_sleep_unlock - release l and wake its waiters. */
 void fs_sleep_unlock(struct fs_sleeplock *l);
 /* fs_sleep_holding - does the calling thread hold l? */

@@ -158,6 +158,17 @@ int inode_lock(struct inode *ip)
 	return lock(ip, true);
 }
 
+int inode_trylock(struct inode *ip)
+{
+	int err = 0;
+
+	if (!fs_sleep_trylock(&ip->lock))
+		return -EBUSY;
+	if (!ip->valid && (err = load(ip, false)) < 0)
+		fs_sleep_unlock(&ip->lock);
+	return err;
+}
+
 int inode_lock_always(struct inode *ip)
 {
 	return lock(ip, false);

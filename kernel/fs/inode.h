@@ -46,6 +46,9 @@ struct inode *inode_dup(struct inode *ip);
  * -EUCLEAN, or -EINTR if the caller was killed while it waited (not
  * locked then). Sleeps. */
 int inode_lock(struct inode *ip);
+/* inode_trylock - inode_lock if ip's lock is free, else -EBUSY at once:
+ * for taking a second inode lock while holding one. */
+int inode_trylock(struct inode *ip);
 /* inode_lock_always - inode_lock that waits even for a killed caller
  * (never -EINTR): to undo a change already made. */
 int inode_lock_always(struct inode *ip);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Kills that stop long reads and writes, and link counts too low for the names on disk.
 #include "fs_host.h"
+#include "kernel/fs/dir.h"
+#include "kernel/fs/inode.h"
+#include "kernel/fs/log.h"
 #include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"
@@ -135,11 +138,62 @@ static void test_file_links_too_low(void)
 	memdev_free(&md);
 }
 
+/* A damaged tree: /A/B/up names /A (a cycle). */
+static void plant_cycle(struct inode **a, struct inode **b)
+{
+	CHECK(fs_mkdir(NULL, "/A") == 0 && fs_mkdir(NULL, "/A/B") == 0);
+	CHECK(fs_lookup(NULL, "/A", a) == 0 && fs_lookup(NULL, "/A/B", b) == 0);
+	CHECK(fs_log_begin() == 0);
+	CHECK(inode_lock(*b) == 0);
+	CHECK(dir_link(*b, "up", (*a)->inum) == 0);
+	inode_unlock(*b);
+	CHECK(fs_log_end() == 0);
+}
+
+static struct inode *cycle_a;
+static bool a_held_while_waiting;
+
+/* fs_killed while unlink waits for /A/B: is /A held then? Then "killed". */
+static bool look_at_a(void)
+{
+	a_held_while_waiting |= cycle_a->lock.locked;
+	return true;
+}
+
+/* Unlinking /A/B while another call holds B (as the one removing /A/B/up,
+ * which holds B and wants A, would) waits for B without holding A, and
+ * that wait ends on a kill. Removing the entry that closes the cycle is
+ * refused with EUCLEAN; the rest of the file system goes on. */
+static void test_cycle_no_deadlock(void)
+{
+	struct inode *a, *b;
+
+	setup();
+	plant_cycle(&a, &b);
+	cycle_a = a;
+	a_held_while_waiting = false;
+	fs_sleep_lock(&b->lock); /* the other call */
+	fs_killed_hook = look_at_a;
+	CHECK(fs_unlink(NULL, "/A/B") == -EINTR);
+	fs_killed_hook = NULL;
+	CHECK(!a_held_while_waiting);
+	fs_sleep_unlock(&b->lock);
+	CHECK(fs_unlink(NULL, "/A/B") == -ENOTEMPTY);
+	CHECK(fs_unlink(NULL, "/A/B/up") == -EUCLEAN);
+	CHECK(fs_unlink(NULL, "/A/B/up/B/up") == -EUCLEAN);
+	CHECK(put_file("/A/f", "x", 1) == 0 && fs_unlink(NULL, "/A/f") == 0);
+	fs_iput(a);
+	fs_iput(b);
+	CHECK(fs_unmount() == 0);
+	memdev_free(&md);
+}
+
 int main(void)
 {
 	RUN(test_kill_stops_a_long_write);
 	RUN(test_kill_stops_a_long_read);
 	RUN(test_root_links_too_low);
 	RUN(test_file_links_too_low);
+	RUN(test_cycle_no_deadlock);
 	UNIT_EXIT();
 }
