@@ -86,8 +86,9 @@ int bmap(struct inode *ip, uint32_t bn, bool alloc, uint32_t *out);
  * the caller's transaction. Damaged block numbers are skipped (and
  * reported). 0 or the first error. */
 int bmap_trunc(struct inode *ip);
-/* bmap_alloc - a free data block, marked used and zeroed through the log:
+/* bmap_alloc - a free data block, marked used and zeroed through the log
+ * (data: it will hold a file's or directory's bytes, not block numbers):
  * *out. 0, -ENOSPC or -EIO. bmap_free - mark b free; -EUCLEAN if b is no
  * data block or already free. Inside a transaction. */
-int bmap_alloc(uint32_t *out);
+int bmap_alloc(uint32_t *out, bool data);
 int bmap_free(uint32_t b);

@@ -44,8 +44,10 @@ static struct {
 	uint32_t n;           /* blocks logged so far */
 	uint32_t run;         /* blocks of the run already in the log (head.count) */
 	uint32_t run_csum;    /* fs_crc32 over the run's seq and copies */
+	bool freed;           /* the open group freed a block */
 	uint32_t block[FS_LOGMAX];
 	struct fs_buf *buf[FS_LOGMAX];
+	bool home[FS_LOGMAX]; /* goes straight home, not through the log */
 	uint64_t commits, logged;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
@@ -95,29 +97,42 @@ static int reset_run(uint64_t seq)
 	return 0;
 }
 
-/* Steps 1-3 above for the log.n blocks of log.buf. No other system call
- * runs (committing is set), so the buffers cannot change under us. */
+/* Steps 1-3 above for the log.n blocks of log.buf; blocks marked home
+ * (fs_log_write_new) are written home in step 1 instead, and need no copy.
+ * No other system call runs (committing is set), so the buffers cannot
+ * change under us. */
 static int commit(void)
 {
-	uint32_t n = log.n, at, c;
+	uint32_t n = 0, at, c;
 
+	for (uint32_t i = 0; i < log.n; i++)
+		n += !log.home[i];
 	if (log.run + n > log.cap && reset_run(log.seq) < 0)
 		return -EIO;
 	at = log.run;
 	c = log.run_csum;
-	for (uint32_t i = 0; i < n; i++) {
-		if (dev_write(log.start + 1 + at + i, log.buf[i]->data) < 0)
+	for (uint32_t i = 0, k = at; i < log.n; i++) {
+		if (log.home[i]) {
+			if (dev_write(log.block[i], log.buf[i]->data) < 0)
+				return -EIO;
+			continue;
+		}
+		if (dev_write(log.start + 1 + k, log.buf[i]->data) < 0)
 			return -EIO;
 		c = fs_crc32(c, log.buf[i]->data, FS_BSIZE);
-		head.block[at + i] = log.block[i];
+		head.block[k++] = log.block[i];
 	}
+	if (dev_flush() < 0)
+		return -EIO;
+	if (n == 0)
+		return 0;
 	head.data_csum = c;
-	if (dev_flush() < 0 || write_head(at + n, head.seq) < 0)
+	if (write_head(at + n, head.seq) < 0)
 		return -EIO;
 	log.run = at + n;
 	log.run_csum = c;
-	for (uint32_t i = 0; i < n; i++)
-		if (dev_write(log.block[i], log.buf[i]->data) < 0)
+	for (uint32_t i = 0; i < log.n; i++)
+		if (!log.home[i] && dev_write(log.block[i], log.buf[i]->data) < 0)
 			return -EIO;
 	return 0;
 }
@@ -189,6 +204,7 @@ static int commit_group(uint64_t mine)
 	}
 	unpin_all();
 	log.reserved = 0;
+	log.freed = false;
 	log.committing = false;
 	if (err)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
@@ -223,24 +239,52 @@ int fs_log_end(void)
 	return err;
 }
 
-void fs_log_write(struct fs_buf *b)
+/* Add b to the transaction (home: it may go straight home). Log lock. */
+static void add(struct fs_buf *b, bool home)
 {
 	uint32_t i;
 
-	spin_lock(&log.lock);
 	if (log.outstanding < 1)
 		panic("fs_log_write: block %u outside a transaction", b->blockno);
 	for (i = 0; i < log.n; i++)
 		if (log.block[i] == b->blockno)
-			break;
-	if (i == log.n) {
-		if (log.n >= log.cap)
-			panic("fs_log_write: transaction too big (%u blocks)", log.n);
-		log.block[i] = b->blockno;
-		log.buf[i] = b;
-		log.n++;
-		fs_cache_pin(b);
-	}
+			return;
+	if (log.n >= log.cap)
+		panic("fs_log_write: transaction too big (%u blocks)", log.n);
+	log.block[i] = b->blockno;
+	log.buf[i] = b;
+	log.home[i] = home;
+	log.n++;
+	fs_cache_pin(b);
+}
+
+/* Does the run in the log hold a copy of block b (mount would install it)? */
+static bool in_run(uint32_t b)
+{
+	for (uint32_t i = 0; i < log.run; i++)
+		if (head.block[i] == b)
+			return true;
+	return false;
+}
+
+void fs_log_write(struct fs_buf *b)
+{
+	spin_lock(&log.lock);
+	add(b, false);
+	spin_unlock(&log.lock);
+}
+
+void fs_log_write_new(struct fs_buf *b)
+{
+	spin_lock(&log.lock);
+	add(b, !log.freed && !in_run(b->blockno));
+	spin_unlock(&log.lock);
+}
+
+void fs_log_freed(void)
+{
+	spin_lock(&log.lock);
+	log.freed = true;
 	spin_unlock(&log.lock);
 }
 

@@ -55,6 +55,16 @@ int fs_log_end(void);
  */
 void fs_log_write(struct fs_buf *b);
 
+/* fs_log_write_new - as fs_log_write, for a data block allocated in this
+ * transaction: while it was free on the media at the last commit (no
+ * free in this group) and no logged copy of it awaits a replay, nothing
+ * on the media names it until the commit, so commit writes it straight
+ * home before the commit point instead of through the log. */
+void fs_log_write_new(struct fs_buf *b);
+/* fs_log_freed - the transaction freed a block: from now until its group
+ * commits, a block allocated may still be named on the media. */
+void fs_log_freed(void);
+
 /* fs_log_error - -EIO once a commit has failed (until the next mount),
  * else 0. No lock: a flag read. */
 int fs_log_error(void);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The image fuzzer: damaged file systems through fsck, mount and a fixed workload, on the host.
 #include "fs_host.h"
+#include "kernel/fs/inode.h"
 #include "lib/errno.h"
 #include "stubs.h"
 #include "unit.h"
@@ -18,7 +19,11 @@
  * count or an error the file system uses, mount must refuse what fsck
  * calls unusable, what mounted must mount again after the workload (the
  * damage may stay, refused with EUCLEAN, but the file system is not
- * lost), and an image fsck found clean must stay clean.
+ * lost), and an image fsck found clean must stay clean. Not checked: a
+ * block that two inodes use, or one in use that the bitmap calls free
+ * (fsck: "used twice", "marked free"); the kernel cannot see that without
+ * a map of every block's owner, and a write through one inode (or to a
+ * block allocated anew) may then damage another, the root even.
  *
  *   build/unit/fs_fuzz_test               300 images, seed 1 (make test)
  *   build/unit/fs_fuzz_test SEED COUNT    COUNT images from SEED
@@ -89,9 +94,12 @@ static void damage(void)
 	struct fs_dinode *d;
 
 	switch (rnd(7)) {
-	case 0: /* a bit flip in the metadata or the first data blocks */
-		blkp(1 + rnd(meta_end - 1))[rnd(FS_BSIZE)] ^= (uint8_t)(1u << rnd(8));
+	case 0: { /* a bit flip in the metadata or the first data blocks */
+		uint8_t *p = blkp(1 + rnd(meta_end - 1));
+		uint32_t at = rnd(FS_BSIZE);
+		p[at] ^= (uint8_t)(1u << rnd(8));
 		break;
+	}
 	case 1: { /* two block pointers swapped */
 		struct fs_dinode *a = dinode(used_inode(0)), *b = dinode(used_inode(0));
 		uint32_t *pa = rnd(4) ? &a->addrs[rnd(FS_NDIRECT)] : &a->indirect;
@@ -102,7 +110,8 @@ static void damage(void)
 		break;
 	}
 	case 2: /* a wrong link count */
-		dinode(used_inode(0))->nlink = (uint16_t)rnd(5);
+		d = dinode(used_inode(0));
+		d->nlink = (uint16_t)rnd(5);
 		break;
 	case 3: /* a wrong size */
 		d = dinode(used_inode(0));
@@ -114,24 +123,31 @@ static void damage(void)
 		uint32_t b = dir->addrs[0];
 		if (b >= sb.data_start && b < sb.size) {
 			struct dirent *de = (struct dirent *)blkp(b) + 2 + rnd(FS_BSIZE / sizeof(struct dirent) - 2);
-			de->inum = rnd(2) ? used_inode(T_DIR) : rnd(sb.ninodes + 2);
+			uint32_t inum = rnd(2) ? used_inode(T_DIR) : rnd(sb.ninodes + 2);
+			de->inum = inum;
 			memcpy(de->name, "up", 3);
 			if (dir->size < (uint32_t)((uint8_t *)(de + 1) - blkp(b)))
 				dir->size = (uint32_t)((uint8_t *)(de + 1) - blkp(b));
 		}
 		break;
 	}
-	default: /* a random byte in an indirect block or a directory */
-		blkp(sb.data_start + rnd(48))[rnd(FS_BSIZE)] = (uint8_t)rnd(256);
+	default: { /* a random byte in an indirect block or a directory */
+		uint8_t *p = blkp(sb.data_start + rnd(48));
+		uint32_t at = rnd(FS_BSIZE);
+		p[at] = (uint8_t)rnd(256);
+		break;
+	}
 		break;
 	}
 }
 
 /* Is err something a file system call may return? */
+static bool shared_block; /* fsck found a block used twice, or used but free */
+
 static void quiet(void *arg, const char *msg)
 {
 	(void)arg;
-	(void)msg;
+	shared_block |= strstr(msg, "used twice") || strstr(msg, "but marked free");
 }
 
 static bool fs_error(long err)
@@ -231,6 +247,7 @@ static bool one_round(uint64_t seed)
 	for (int k = 1 + (int)rnd(3); k > 0; k--)
 		damage();
 	memcpy(scratch, md.data, (size_t)NBLOCKS * FS_BSIZE);
+	shared_block = false;
 	st0 = fsck_check(scratch, NBLOCKS, 0, quiet, NULL, &r0);
 	panic_jump = &jb;
 	if (setjmp(jb)) {
@@ -251,11 +268,11 @@ static bool one_round(uint64_t seed)
 			printf("    seed %lu: unmount: %d (a reference leaked?)\n", (unsigned long)seed, err);
 			exit(1);
 		}
-		if ((err = fs_mount(&md.dev)) != 0) {
-			printf("    seed %lu: the workload made a mountable image unmountable (%d)\n",
-			       (unsigned long)seed, err);
+		if ((err = fs_mount(&md.dev)) != 0 && !shared_block) {
+			printf("    seed %lu: the workload made a mountable image unmountable (%d: %s)\n",
+			       (unsigned long)seed, err, fs_last_damage);
 			failures++;
-		} else if (fs_unmount() != 0) {
+		} else if (err == 0 && fs_unmount() != 0) {
 			exit(1);
 		}
 		if (st0 == FSCK_CLEAN &&
