@@ -24,9 +24,11 @@
  * transaction before it is home or in it; after 2 the new one (mount
  * installs the whole run again, in order: installing is idempotent). So a
  * commit costs 2n + 3 device commands for n blocks, and each block is
- * copied out and checksummed once. System calls join the open transaction
- * until the last one of the group ends and commits it; its seq numbers the
- * group, and the run's checksum is seeded with its first group's seq.
+ * checksummed once. System calls join the open transaction until the
+ * last one of the group ends and commits it; its seq numbers the group,
+ * and the run's checksum is seeded with its first group's seq. A group
+ * is staged (copied) when it closes, so the next group fills while it
+ * commits: calls that arrive during a commit share the next one.
  */
 static struct {
 	struct spinlock lock;
@@ -48,6 +50,12 @@ static struct {
 	uint32_t block[FS_LOGMAX];
 	struct fs_buf *buf[FS_LOGMAX];
 	bool home[FS_LOGMAX]; /* goes straight home, not through the log */
+	/* The group being committed: its blocks as they were when it closed
+	 * (stage), so that the next group may change the buffers meanwhile. */
+	uint32_t cn;
+	uint32_t cblock[FS_LOGMAX];
+	struct fs_buf *cbuf[FS_LOGMAX];
+	bool chome[FS_LOGMAX];
 	uint64_t commits, logged;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
@@ -55,6 +63,7 @@ static struct {
 /* The header as written, and a block for recovery; static for the driver. */
 static struct fs_loghead head __attribute__((aligned(FS_BSIZE)));
 static uint8_t scratch[FS_BSIZE] __attribute__((aligned(FS_BSIZE)));
+static uint8_t stage[FS_LOGMAX][FS_BSIZE] __attribute__((aligned(FS_BSIZE)));
 
 static int dev_write(uint32_t b, const void *data)
 {
@@ -97,30 +106,29 @@ static int reset_run(uint64_t seq)
 	return 0;
 }
 
-/* Steps 1-3 above for the log.n blocks of log.buf; blocks marked home
- * (fs_log_write_new) are written home in step 1 instead, and need no copy.
- * No other system call runs (committing is set), so the buffers cannot
- * change under us. */
+/* Steps 1-3 above for the log.cn staged blocks; blocks marked home
+ * (fs_log_write_new) are written home in step 1 instead, and need no
+ * copy. One commit runs at a time (committing is set). */
 static int commit(void)
 {
 	uint32_t n = 0, at, c;
 
-	for (uint32_t i = 0; i < log.n; i++)
-		n += !log.home[i];
+	for (uint32_t i = 0; i < log.cn; i++)
+		n += !log.chome[i];
 	if (log.run + n > log.cap && reset_run(log.seq) < 0)
 		return -EIO;
 	at = log.run;
 	c = log.run_csum;
-	for (uint32_t i = 0, k = at; i < log.n; i++) {
-		if (log.home[i]) {
-			if (dev_write(log.block[i], log.buf[i]->data) < 0)
+	for (uint32_t i = 0, k = at; i < log.cn; i++) {
+		if (log.chome[i]) {
+			if (dev_write(log.cblock[i], stage[i]) < 0)
 				return -EIO;
 			continue;
 		}
-		if (dev_write(log.start + 1 + k, log.buf[i]->data) < 0)
+		if (dev_write(log.start + 1 + k, stage[i]) < 0)
 			return -EIO;
-		c = fs_crc32(c, log.buf[i]->data, FS_BSIZE);
-		head.block[k++] = log.block[i];
+		c = fs_crc32(c, stage[i], FS_BSIZE);
+		head.block[k++] = log.cblock[i];
 	}
 	if (dev_flush() < 0)
 		return -EIO;
@@ -131,18 +139,10 @@ static int commit(void)
 		return -EIO;
 	log.run = at + n;
 	log.run_csum = c;
-	for (uint32_t i = 0; i < log.n; i++)
-		if (!log.home[i] && dev_write(log.block[i], log.buf[i]->data) < 0)
+	for (uint32_t i = 0; i < log.cn; i++)
+		if (!log.chome[i] && dev_write(log.cblock[i], stage[i]) < 0)
 			return -EIO;
 	return 0;
-}
-
-/* Let the logged buffers go (after a commit, or when it failed). */
-static void unpin_all(void)
-{
-	for (uint32_t i = 0; i < log.n; i++)
-		fs_cache_unpin(log.buf[i]);
-	log.n = 0;
 }
 
 /* Join the open transaction with need blocks reserved; a killed caller
@@ -157,8 +157,9 @@ static int begin(uint32_t need, bool killable)
 			return -EIO;
 		}
 		/* Blocks logged count twice while their call is open: once
-		 * logged, once reserved; the group's commit frees both. */
-		if (!log.committing && log.n + log.reserved + need <= log.cap)
+		 * logged, once reserved; the group's closing frees both. A
+		 * commit in flight does not stop a new group from filling. */
+		if (log.n + log.reserved + need <= log.cap)
 			break;
 		if (killable && fs_killed()) {
 			spin_unlock(&log.lock);
@@ -187,52 +188,70 @@ int fs_log_begin_always(void)
 	return begin(FS_LOGMAX, false);
 }
 
-/* Commit the group as its last member; log lock held on entry and exit. */
-static int commit_group(uint64_t mine)
+/* Close the open group (its last member has ended and no commit runs),
+ * stage its blocks and commit them, while the next group opens. Log lock
+ * held on entry and exit; the buffers cannot change while it stages them:
+ * the group has no member left, and a new one needs the lock to begin. */
+static void commit_group(void)
 {
+	uint64_t mine = log.seq;
 	int err;
 
 	log.committing = true;
-	spin_unlock(&log.lock);
-	err = log.n ? commit() : 0;
-	spin_lock(&log.lock);
-	if (log.n > log.peak)
-		log.peak = log.n;
-	if (log.n && !err) {
-		log.commits++;
-		log.logged += log.n;
+	log.cn = log.n;
+	for (uint32_t i = 0; i < log.n; i++) {
+		log.cblock[i] = log.block[i];
+		log.cbuf[i] = log.buf[i];
+		log.chome[i] = log.home[i];
+		memcpy(stage[i], log.buf[i]->data, FS_BSIZE);
 	}
-	unpin_all();
+	log.n = 0;
 	log.reserved = 0;
 	log.freed = false;
+	log.seq++;
+	fs_wake(&log); /* the next group has the whole log */
+	spin_unlock(&log.lock);
+	err = log.cn ? commit() : 0;
+	spin_lock(&log.lock);
+	if (log.cn > log.peak)
+		log.peak = log.cn;
+	if (log.cn && !err) {
+		log.commits++;
+		log.logged += log.cn;
+	}
+	/* Unpinned only now: until its home write, a buffer is the only
+	 * place that holds the block's new contents. */
+	for (uint32_t i = 0; i < log.cn; i++)
+		fs_cache_unpin(log.cbuf[i]);
+	log.cn = 0;
 	log.committing = false;
 	if (err)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
-	log.seq++;
 	fs_wake(&log);
-	return err;
 }
 
 int fs_log_end(void)
 {
 	uint64_t mine;
-	int err = 0;
+	int err;
 
 	spin_lock(&log.lock);
-	if (log.outstanding < 1 || log.committing)
+	if (log.outstanding < 1)
 		panic("fs_log_end: no transaction to end");
 	log.outstanding--;
 	mine = log.seq;
-	if (log.outstanding == 0) {
-		err = commit_group(mine);
-	} else {
-		fs_wake(&log); /* our reservation is free for others */
-		while (log.done < mine && !log.failed)
+	fs_wake(&log); /* our reservation is free for others */
+	/* The last member commits the group once the commit before it is
+	 * done; calls that join meanwhile make someone else the last. */
+	while (log.done < mine && !log.failed) {
+		if (log.seq == mine && log.outstanding == 0 && !log.committing)
+			commit_group();
+		else
 			fs_wait(&log, &log.lock);
-		err = log.done >= mine ? 0 : -EIO;
 	}
+	err = log.done >= mine ? 0 : -EIO;
 	spin_unlock(&log.lock);
 	if (err)
 		kprintf("fs: commit failed, the file system is now refused\n");
@@ -277,7 +296,8 @@ void fs_log_write(struct fs_buf *b)
 void fs_log_write_new(struct fs_buf *b)
 {
 	spin_lock(&log.lock);
-	add(b, !log.freed && !in_run(b->blockno));
+	/* With a commit in flight, the run is changing: log it. */
+	add(b, !log.freed && !log.committing && !in_run(b->blockno));
 	spin_unlock(&log.lock);
 }
 
