@@ -144,7 +144,7 @@ UNIT_DEPS_fdt_test    := kernel/fdt.c kernel/machine.c lib/string.c
 UNIT_DEPS_page_test   := kernel/mm/page.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
 # The file system core over a memory device, with mkfs's and fsck's engines.
-FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c \
+FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
 	tests/unit/fs_host.c tests/unit/fs_host.h tests/unit/stubs.c tests/unit/stubs.h
 # The damaged-image tests share a reference image and its checks.
@@ -165,21 +165,21 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
 
 # Host tools: mkfs builds file system images, fsck checks them (docs: lib/fs_format.h).
 TOOLCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DNAGI_HOSTED -I.
-$(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_format.h lib/errno.c
+$(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_format.h lib/fs_crc.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
 # fsutil runs the kernel's own file system code on an image: ls, cat, put.
-$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c
+$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
 # fsprof runs seed 000's calls on the core in memory, for callgrind (docs/fs.md).
-$(B)/tools/fsprof: tools/fsprof.c tools/hosted.c tools/mkfs_image.c tools/mkfs_image.h $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c
+$(B)/tools/fsprof: tools/fsprof.c tools/hosted.c tools/mkfs_image.c tools/mkfs_image.h $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
-$(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h
+$(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h lib/fs_crc.h
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 

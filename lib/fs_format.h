@@ -43,7 +43,7 @@
 
 /*
  * The log. One transaction holds at most FS_LOGMAX blocks (what the header
- * can list). Every system call reserves FS_MAXOP blocks of it: 24 for
+ * can list). A system call reserves at most FS_MAXOP blocks of it: 24 for
  * inodes, directory and indirect blocks and up to 16 data blocks of one
  * write, plus every bitmap block, since freeing a big file may touch all of
  * them. The log must hold at least one such call, which caps the size of
