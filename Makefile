@@ -145,7 +145,7 @@ UNIT_DEPS_page_test   := kernel/mm/page.c lib/string.c tests/unit/stubs.c tests/
 UNIT_DEPS_stats_test  := lib/stats.c lib/stats.h
 UNIT_DEPS_bootargs_test := kernel/bootargs.c lib/string.c tests/unit/stubs.c tests/unit/stubs.h
 # The file system core over a memory device, with mkfs's and fsck's engines.
-FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c \
+FS_CORE := $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c \
 	tools/mkfs_image.c tools/mkfs_image.h tools/fsck_check.c tools/fsck_check.h \
 	tests/unit/fs_host.c tests/unit/fs_host.h tests/unit/stubs.c tests/unit/stubs.h
 # The damaged-image tests share a reference image and its checks.
@@ -156,6 +156,8 @@ UNIT_DEPS_fs_fsck_test    := $(FS_CORE) $(FS_DAMAGE)
 UNIT_DEPS_fs_crash_test   := $(FS_CORE)
 UNIT_DEPS_fs_ioerr_test   := $(FS_CORE)
 UNIT_DEPS_fs_limits_test  := $(FS_CORE)
+UNIT_DEPS_fs_kill_test    := $(FS_CORE)
+UNIT_DEPS_fs_fuzz_test    := $(FS_CORE)
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
@@ -164,16 +166,21 @@ $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)
 
 # Host tools: mkfs builds file system images, fsck checks them (docs: lib/fs_format.h).
 TOOLCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -DNAGI_HOSTED -I.
-$(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_format.h lib/errno.c
+$(B)/tools/mkfs: tools/mkfs.c tools/mkfs_image.c tools/mkfs_image.h lib/fs_format.h lib/fs_crc.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
 # fsutil runs the kernel's own file system code on an image: ls, cat, put.
-$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/errno.c
+$(B)/tools/fsutil: tools/fsutil.c tools/hosted.c $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
-$(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h
+# fsprof runs seed 000's calls on the core in memory, for callgrind (docs/fs.md).
+$(B)/tools/fsprof: tools/fsprof.c tools/hosted.c tools/mkfs_image.c tools/mkfs_image.h $(wildcard kernel/fs/*.c kernel/fs/*.h) lib/fs_format.h lib/fs_crc.h lib/errno.c
+	@mkdir -p $(@D)
+	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
+
+$(B)/tools/fsck: tools/fsck.c tools/fsck_check.c tools/fsck_check.h lib/fs_format.h lib/fs_crc.h
 	@mkdir -p $(@D)
 	@gcc $(TOOLCFLAGS) $(filter %.c,$^) -o $@
 
@@ -188,7 +195,7 @@ $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
 	@timeout 30 $(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
 
-test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck
+test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsprof
 test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsutil
 
 test: deps

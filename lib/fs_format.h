@@ -3,6 +3,7 @@
 #pragma once
 #include "abi.h"
 #include "types.h"
+#include "fs_crc.h"
 
 /*
  * Disk layout. A file system block is one 512-byte pmem block, so one block
@@ -42,7 +43,7 @@
 
 /*
  * The log. One transaction holds at most FS_LOGMAX blocks (what the header
- * can list). Every system call reserves FS_MAXOP blocks of it: 24 for
+ * can list). A system call reserves at most FS_MAXOP blocks of it: 24 for
  * inodes, directory and indirect blocks and up to 16 data blocks of one
  * write, plus every bitmap block, since freeing a big file may touch all of
  * them. The log must hold at least one such call, which caps the size of
@@ -121,26 +122,6 @@ struct fs_loghead {
 };
 _Static_assert(sizeof(struct fs_loghead) == FS_BSIZE, "fs_loghead is one block");
 _Static_assert(offsetof(struct fs_loghead, block) == 24, "fs_loghead.block");
-
-/* fs_crc32 - CRC-32 (IEEE, as zlib's) of n bytes at p, continuing crc
- * (start with 0). Four bits at a time: a 16-entry table. */
-static inline uint32_t fs_crc32(uint32_t crc, const void *p, size_t n)
-{
-	static const uint32_t t[16] = {
-		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-		0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-	};
-	const uint8_t *b = p;
-
-	crc = ~crc;
-	while (n--) {
-		crc ^= *b++;
-		crc = (crc >> 4) ^ t[crc & 15];
-		crc = (crc >> 4) ^ t[crc & 15];
-	}
-	return ~crc;
-}
 
 /* fs_super_csum - the checksum a superblock's csum field must hold. */
 static inline uint32_t fs_super_csum(const struct fs_super *sb)

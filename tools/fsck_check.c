@@ -117,6 +117,21 @@ static bool check_committed(struct ck *c, const struct fs_loghead *h)
 	return true;
 }
 
+/* Does every home block of h already hold its last logged copy? The
+ * kernel leaves its run of transactions in the log once installed. */
+static bool log_installed(struct ck *c, const struct fs_loghead *h)
+{
+	for (uint32_t i = 0; i < h->count; i++) {
+		uint32_t last = i;
+		for (uint32_t j = i + 1; j < h->count; j++)
+			if (h->block[j] == h->block[i])
+				last = j;
+		if (memcmp(blk(c, h->block[i]), blk(c, c->sb.log_start + 1 + last), FS_BSIZE))
+			return false;
+	}
+	return true;
+}
+
 /* The log: damaged, empty, or committed (installed in the image with
  * FSCK_REPLAY, else in a copy, *copy, that is checked instead). */
 static bool check_log(struct ck *c, int flags, uint8_t **copy)
@@ -132,6 +147,8 @@ static bool check_log(struct ck *c, int flags, uint8_t **copy)
 		return true;
 	if (!check_committed(c, &h))
 		return false;
+	if (log_installed(c, &h))
+		return true;
 	if (flags & FSCK_REPLAY) {
 		NOTE(c, "log: installed a committed transaction of %u blocks", h.count);
 		c->res->replayed = true;

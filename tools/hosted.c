@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The kernel services the file system core calls, for host tools that run it (fsutil).
+#include "kernel/fs/cache.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include <stdarg.h>
@@ -15,6 +16,12 @@ void spin_init(struct spinlock *l, const char *name)
 void spin_lock(struct spinlock *l) { l->locked = 1; }
 void spin_unlock(struct spinlock *l) { l->locked = 0; }
 bool spin_holding(struct spinlock *l) { return l->locked; }
+
+/* A host tool is never killed half-way through a file system call. */
+bool fs_killed(void)
+{
+	return false;
+}
 
 /* A kernel panic in a tool is a bug in the tool or the core: stop loudly. */
 void panic(const char *fmt, ...)

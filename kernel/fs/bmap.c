@@ -20,14 +20,18 @@ static void keep(int *err, int e)
 		*err = e;
 }
 
-/* Zero block b through the log. */
-static int zero_block(uint32_t b)
+/* Zero block b through the log (data: it will hold a file's bytes, and
+ * may go straight home, fs_log_write_new). */
+static int zero_block(uint32_t b, bool data)
 {
 	struct fs_buf *zb;
 	int err = fs_cache_zero(b, &zb);
 
 	if (err == 0) {
-		fs_log_write(zb);
+		if (data)
+			fs_log_write_new(zb);
+		else
+			fs_log_write(zb);
 		fs_cache_put(zb);
 	}
 	return err;
@@ -67,7 +71,7 @@ static int take_free(uint32_t bb, uint32_t *out)
  * marked used and zeroed, both through the log. The bitmap block's lock
  * keeps two allocations from taking the same bit.
  */
-int bmap_alloc(uint32_t *out)
+int bmap_alloc(uint32_t *out, bool data)
 {
 	uint32_t nbmap = fs_sb.data_start - fs_sb.bmap_start, b;
 
@@ -76,7 +80,7 @@ int bmap_alloc(uint32_t *out)
 		if (err)
 			return err;
 		if (b) {
-			if ((err = zero_block(b)) < 0) {
+			if ((err = zero_block(b, data)) < 0) {
 				bmap_free(b);
 				return err;
 			}
@@ -106,6 +110,7 @@ int bmap_free(uint32_t b)
 	} else {
 		bp->data[bit / 8] &= ~(1u << (bit % 8));
 		fs_log_write(bp);
+		fs_log_freed();
 	}
 	fs_cache_put(bp);
 	return err;
@@ -138,8 +143,8 @@ static int slot_set(const struct slot *s, uint32_t v)
 }
 
 /* The block in slot s: checked, or allocated if missing and alloc is set
- * (*fresh tells). 0 is a hole. */
-static int slot_get(const struct slot *s, bool alloc, uint32_t *b, bool *fresh)
+ * (*fresh tells; data: a file's block, not an indirect one). 0 is a hole. */
+static int slot_get(const struct slot *s, bool alloc, bool data, uint32_t *b, bool *fresh)
 {
 	int err;
 
@@ -153,7 +158,7 @@ static int slot_get(const struct slot *s, bool alloc, uint32_t *b, bool *fresh)
 	}
 	if (!alloc)
 		return 0;
-	if ((err = bmap_alloc(b)) < 0)
+	if ((err = bmap_alloc(b, data)) < 0)
 		return err;
 	if ((err = slot_set(s, *b)) < 0) {
 		bmap_free(*b);
@@ -173,7 +178,7 @@ static int walk(const struct slot *s, const uint32_t *path, int depth, bool allo
 	struct fs_buf *b;
 	uint32_t blk;
 	bool fresh;
-	int err = slot_get(s, alloc, &blk, &fresh);
+	int err = slot_get(s, alloc, depth == 0, &blk, &fresh);
 
 	if (err || depth == 0 || blk == 0) {
 		*out = depth == 0 ? blk : 0;

@@ -6,6 +6,7 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 #ifndef NAGI_HOSTED
+#include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
 #endif
@@ -48,6 +49,11 @@ void fs_wake(void *chan)
 	wakeup(chan);
 }
 
+bool fs_killed(void)
+{
+	return proc_killed() != 0;
+}
+
 static void *self(void)
 {
 	return curthread();
@@ -69,6 +75,36 @@ void fs_sleep_lock(struct fs_sleeplock *l)
 	l->locked = true;
 	l->owner = self();
 	spin_unlock(&l->lk);
+}
+
+int fs_sleep_lock_killable(struct fs_sleeplock *l)
+{
+	spin_lock(&l->lk);
+	while (l->locked) {
+		if (fs_killed()) {
+			spin_unlock(&l->lk);
+			return -EINTR;
+		}
+		fs_wait(l, &l->lk);
+	}
+	l->locked = true;
+	l->owner = self();
+	spin_unlock(&l->lk);
+	return 0;
+}
+
+bool fs_sleep_trylock(struct fs_sleeplock *l)
+{
+	bool took;
+
+	spin_lock(&l->lk);
+	took = !l->locked;
+	if (took) {
+		l->locked = true;
+		l->owner = self();
+	}
+	spin_unlock(&l->lk);
+	return took;
 }
 
 void fs_sleep_unlock(struct fs_sleeplock *l)
@@ -97,15 +133,19 @@ bool fs_sleep_holding(struct fs_sleeplock *l)
 /*
  * NBUF buffers on a circular LRU list through head: head.next is the most
  * recently released. A buffer with refcnt 0 may be given another block.
- * The lock guards the list, blockno, refcnt and the device; valid and
- * data belong to the buffer's sleeping lock.
+ * Every buffer is also on the hash chain of its blockno, so finding a
+ * cached block does not walk the list. The lock guards the list, the
+ * chains, blockno, refcnt and the device; valid and data belong to the
+ * buffer's sleeping lock.
  */
+#define NHASH (2 * FS_NBUF) /* a power of two */
 static struct {
 	struct spinlock lock;
 	struct fs_dev *dev;
 	uint32_t limit;
 	bool ready;
 	struct fs_buf head;
+	struct fs_buf *hash[NHASH];
 	struct fs_buf buf[FS_NBUF];
 } cache = { .lock = SPINLOCK_INIT("fs_cache") };
 
@@ -123,7 +163,26 @@ static void to_front(struct fs_buf *b)
 	cache.head.next = b;
 }
 
-/* Build the list once. Cache lock held. */
+static struct fs_buf **chain(uint32_t blockno)
+{
+	return &cache.hash[blockno & (NHASH - 1)];
+}
+
+/* Move b from its blockno's chain to that of blockno. Cache lock held. */
+static void rehash(struct fs_buf *b, uint32_t blockno)
+{
+	struct fs_buf **pp = chain(b->blockno);
+
+	while (*pp != b)
+		pp = &(*pp)->hnext;
+	*pp = b->hnext;
+	b->blockno = blockno;
+	b->hnext = *chain(blockno);
+	*chain(blockno) = b;
+}
+
+/* Build the list and the chains once (every buffer names block 0).
+ * Cache lock held. */
 static void setup(void)
 {
 	cache.head.prev = cache.head.next = &cache.head;
@@ -135,6 +194,9 @@ static void setup(void)
 		b->prev = &cache.head;
 		cache.head.next->prev = b;
 		cache.head.next = b;
+		b->blockno = 0;
+		b->hnext = *chain(0);
+		*chain(0) = b;
 	}
 	cache.ready = true;
 }
@@ -172,12 +234,12 @@ static struct fs_buf *lookup(uint32_t blockno)
 
 	spin_lock(&cache.lock);
 	for (;;) {
-		for (b = cache.head.next; b != &cache.head; b = b->next)
+		for (b = *chain(blockno); b; b = b->hnext)
 			if (b->blockno == blockno && (b->refcnt || b->valid))
 				goto found;
 		for (b = cache.head.prev; b != &cache.head; b = b->prev)
 			if (b->refcnt == 0) {
-				b->blockno = blockno;
+				rehash(b, blockno);
 				b->valid = false;
 				goto found;
 			}

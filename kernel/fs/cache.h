@@ -19,6 +19,13 @@ void fs_sleep_init(struct fs_sleeplock *l, const char *name);
  * threads wait too (the file system cannot back out half-way). Thread
  * context, no spinlock held. On the host (one thread) a held lock panics. */
 void fs_sleep_lock(struct fs_sleeplock *l);
+/* fs_sleep_lock_killable - fs_sleep_lock, but a killed thread stops
+ * waiting: 0 (held) or -EINTR (not held). For waits before a call has
+ * changed anything, so that a lock held for ever (a cycle on a damaged
+ * disk) cannot keep a process from dying. */
+int fs_sleep_lock_killable(struct fs_sleeplock *l);
+/* fs_sleep_trylock - take l if it is free: true if taken, never waits. */
+bool fs_sleep_trylock(struct fs_sleeplock *l);
 /* fs_sleep_unlock - release l and wake its waiters. */
 void fs_sleep_unlock(struct fs_sleeplock *l);
 /* fs_sleep_holding - does the calling thread hold l? */
@@ -27,6 +34,10 @@ bool fs_sleep_holding(struct fs_sleeplock *l);
  * on return), even if the process was killed. Callers loop on their
  * condition. Panics on the host, where nothing could wake the caller. */
 void fs_wait(void *chan, struct spinlock *lk);
+/* fs_killed - has the calling thread been killed (or its call cancelled)?
+ * Long reads and writes stop at the next block when it is. In the kernel
+ * the process's kill state; on the host a hook the tests set. */
+bool fs_killed(void);
 /* fs_wake - wake everything in fs_wait on chan. */
 void fs_wake(void *chan);
 
@@ -39,6 +50,7 @@ struct fs_buf {
 	int refcnt;               /* holders and log pins; under the cache lock */
 	struct fs_sleeplock lock; /* held by the one thread using data */
 	struct fs_buf *prev, *next; /* LRU list, most recent first; cache lock */
+	struct fs_buf *hnext;     /* next in blockno's hash chain; cache lock */
 	uint8_t *data;            /* FS_BSIZE bytes of static memory */
 };
 

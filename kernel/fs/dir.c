@@ -153,6 +153,22 @@ int dir_is_empty(struct inode *dp)
 	return r < 0 ? r : !r;
 }
 
+/* dir_each's fn for dir_names_twice: count the entries naming arg's inode. */
+static int names(const struct dirent *de, uint32_t off, void *arg)
+{
+	uint32_t *f = arg; /* f[0]: the inode, f[1]: entries seen */
+
+	UNUSED(off);
+	return de->inum == f[0] && ++f[1] > 1;
+}
+
+int dir_names_twice(struct inode *dp, uint32_t inum)
+{
+	uint32_t f[2] = { inum, 0 };
+
+	return dir_each(dp, names, f);
+}
+
 /* Copy the next element of *path into name and step past it: 1, 0 at the
  * end of the path, or -ENAMETOOLONG. */
 static int next_elem(const char **path, char *name)

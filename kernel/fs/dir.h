@@ -18,6 +18,9 @@ int dir_clear(struct inode *dp, uint32_t off);
 /* dir_init - the "." and ".." entries of the new directory dp (locked),
  * whose parent is parent. Inside a transaction. 0 or -E*. */
 int dir_init(struct inode *dp, uint32_t parent);
+/* dir_names_twice - 1 if two or more entries of dp (locked) name inum,
+ * 0 if not, or -E*. */
+int dir_names_twice(struct inode *dp, uint32_t inum);
 /* dir_is_empty - 1 if dp (locked) holds only "." and "..", 0 if not, or -E*. */
 int dir_is_empty(struct inode *dp);
 /*

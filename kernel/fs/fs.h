@@ -87,15 +87,18 @@ int fs_unlink(struct inode *cwd, const char *path);
 #define FS_OFF_APPEND (~(uint64_t)0) /* fs_write: at the end of the file */
 
 /* fs_read - up to n bytes at off into dst; bytes read (0 at the end), or
- * -E* (-EFAULT, -EIO, -EUCLEAN, -EINVAL for a device file). A directory
+ * -E* (-EFAULT, -EIO, -EUCLEAN, -EINVAL for a device file). A killed
+ * caller gets the bytes read up to the block where the kill was seen. A directory
  * reads as its struct dirent array. After a failed commit always -EIO:
  * the cache may hold changes that never reached the media. Takes ip's
  * lock. May sleep. */
 long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
 /* fs_write - n bytes from src at off (FS_OFF_APPEND: fs_append), in
  * transactions of up to FS_WRITE_BLOCKS blocks, each durable when it ends.
- * Returns bytes written (short if an error stopped it after some), or -E*:
- * -ENOSPC, -EFBIG past FS_MAXBYTES, -EISDIR, -EINVAL (device), -EFAULT. */
+ * Returns bytes written (short if an error or a kill stopped it after
+ * some: a kill is seen at each block), or -E*: -ENOSPC, -EFBIG past
+ * FS_MAXBYTES, -EISDIR, -EINVAL (device), -EFAULT, -EINTR (killed before
+ * the first byte). */
 long fs_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
 /* fs_append - fs_write at the end of the file, in one piece with respect to
  * other appends: it holds ip's append lock across its transactions, and

@@ -137,16 +137,41 @@ static int load(struct inode *ip, bool orphan)
 	return 0;
 }
 
-int inode_lock(struct inode *ip)
+/* Lock ip (killable: a killed caller may get -EINTR) and load it. */
+static int lock(struct inode *ip, bool killable)
 {
 	int err = 0;
 
 	if (ip->ref < 1)
 		panic("inode_lock: inode %u not referenced", ip->inum);
-	fs_sleep_lock(&ip->lock);
+	if (!killable)
+		fs_sleep_lock(&ip->lock);
+	else if ((err = fs_sleep_lock_killable(&ip->lock)) < 0)
+		return err;
 	if (!ip->valid && (err = load(ip, false)) < 0)
 		fs_sleep_unlock(&ip->lock);
 	return err;
+}
+
+int inode_lock(struct inode *ip)
+{
+	return lock(ip, true);
+}
+
+int inode_trylock(struct inode *ip)
+{
+	int err = 0;
+
+	if (!fs_sleep_trylock(&ip->lock))
+		return -EBUSY;
+	if (!ip->valid && (err = load(ip, false)) < 0)
+		fs_sleep_unlock(&ip->lock);
+	return err;
+}
+
+int inode_lock_always(struct inode *ip)
+{
+	return lock(ip, false);
 }
 
 void inode_unlock(struct inode *ip)
@@ -241,7 +266,7 @@ static int reap(uint32_t inum)
 	struct inode *ip;
 	int err;
 
-	if ((err = fs_log_begin()) < 0)
+	if ((err = fs_log_begin_always()) < 0)
 		return err;
 	if ((err = inode_get(inum, &ip)) == 0) {
 		fs_sleep_lock(&ip->lock);
@@ -282,7 +307,17 @@ struct inode *fs_idup(struct inode *ip)
 
 void fs_iput(struct inode *ip)
 {
-	if (fs_log_begin() < 0) {
+	/* Only the last reference to an inode without links frees it; any
+	 * other drop needs no transaction. Nobody can unlink ip without a
+	 * reference of their own, so nlink cannot fall after this check. */
+	spin_lock(&itable.lock);
+	if (!(ip->ref == 1 && ip->valid && ip->d.nlink == 0)) {
+		ip->ref--;
+		spin_unlock(&itable.lock);
+		return;
+	}
+	spin_unlock(&itable.lock);
+	if (fs_log_begin_always() < 0) {
 		put(ip, false); /* the file system is dead: just let go */
 		return;
 	}

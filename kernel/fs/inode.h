@@ -42,9 +42,16 @@ int inode_get(uint32_t inum, struct inode **ip);
 /* inode_dup - one more reference. */
 struct inode *inode_dup(struct inode *ip);
 /* inode_lock - lock ip, reading it from disk the first time and checking
- * it (a used type, links, size, block numbers in range): 0, -EIO, or
- * -EUCLEAN (not locked then). Sleeps. */
+ * it (a used type, links, size, block numbers in range): 0, -EIO,
+ * -EUCLEAN, or -EINTR if the caller was killed while it waited (not
+ * locked then). Sleeps. */
 int inode_lock(struct inode *ip);
+/* inode_trylock - inode_lock if ip's lock is free, else -EBUSY at once:
+ * for taking a second inode lock while holding one. */
+int inode_trylock(struct inode *ip);
+/* inode_lock_always - inode_lock that waits even for a killed caller
+ * (never -EINTR): to undo a change already made. */
+int inode_lock_always(struct inode *ip);
 /* inode_unlock - unlock ip. */
 void inode_unlock(struct inode *ip);
 /* inode_put - drop a reference; the last one of an inode without links
@@ -61,11 +68,12 @@ int inode_alloc(uint16_t type, struct inode **ip);
  * they were open); mount only. Returns how many, or -E*. */
 int inode_reap_orphans(void);
 /* inode_read - up to n bytes at off to dst (user: in the process); bytes
- * read or -E*. ip locked. */
+ * read or -E*. A kill stops it after the block it is in (a short count).
+ * ip locked. */
 long inode_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n);
 /* inode_write - n bytes from src at off, spanning at most FS_WRITE_BLOCKS
  * blocks; ip locked, inside a transaction. Bytes written (short after an
- * error) or -E*. */
+ * error, or after a block when the caller is killed) or -E*. */
 long inode_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64_t n);
 
 /* bmap - the disk block holding block bn of ip (locked): *out, 0 for a
@@ -78,8 +86,9 @@ int bmap(struct inode *ip, uint32_t bn, bool alloc, uint32_t *out);
  * the caller's transaction. Damaged block numbers are skipped (and
  * reported). 0 or the first error. */
 int bmap_trunc(struct inode *ip);
-/* bmap_alloc - a free data block, marked used and zeroed through the log:
+/* bmap_alloc - a free data block, marked used and zeroed through the log
+ * (data: it will hold a file's or directory's bytes, not block numbers):
  * *out. 0, -ENOSPC or -EIO. bmap_free - mark b free; -EUCLEAN if b is no
  * data block or already free. Inside a transaction. */
-int bmap_alloc(uint32_t *out);
+int bmap_alloc(uint32_t *out, bool data);
 int bmap_free(uint32_t b);

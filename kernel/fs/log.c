@@ -10,14 +10,25 @@
 #include "lib/string.h"
 
 /*
- * How a transaction reaches the disk (commit):
- *   1. each changed block is copied to the log area     then flush
- *   2. the header is written with count n: the commit point   flush
- *   3. each block is written home                        then flush
- *   4. the header is written with count 0                then flush
- * A crash before 2 leaves the old state, after 2 the new one (mount
- * replays 3). System calls join the open transaction until the last one
- * of the group ends and commits it; its seq numbers the group.
+ * How a transaction reaches the disk (commit). The log area holds a run
+ * of transactions since the last reset, and the header lists them all:
+ *   1. each changed block is copied to the log, after the run's copies;
+ *      then a flush (which also makes the last commit's home writes durable)
+ *   2. the header is written with the run's count: the commit point; flush
+ *   3. each block is written home, not flushed: the next commit's step 1
+ *      flush, or a reset's, orders them before anything that relies on them
+ * When the run would not fit, a reset first: flush (every home write is
+ * durable), the header with count 0, flush; the run starts again at the
+ * log's first block. A crash before 2 leaves the old state: the header
+ * still names the earlier run, whose copies are untouched, and every
+ * transaction before it is home or in it; after 2 the new one (mount
+ * installs the whole run again, in order: installing is idempotent). So a
+ * commit costs 2n + 3 device commands for n blocks, and each block is
+ * checksummed once. System calls join the open transaction until the
+ * last one of the group ends and commits it; its seq numbers the group,
+ * and the run's checksum is seeded with its first group's seq. A group
+ * is staged (copied) when it closes, so the next group fills while it
+ * commits: calls that arrive during a commit share the next one.
  */
 static struct {
 	struct spinlock lock;
@@ -27,13 +38,24 @@ static struct {
 	uint32_t maxop;       /* blocks each system call reserves */
 	uint32_t lo, hi;      /* home blocks must lie in [lo, hi) */
 	int outstanding;      /* system calls in the open transaction */
+	uint32_t reserved;    /* blocks they reserved */
 	bool committing;
 	bool failed;          /* a commit failed: refuse everything */
 	uint64_t seq;         /* the open transaction */
 	uint64_t done;        /* the last durable transaction */
 	uint32_t n;           /* blocks logged so far */
+	uint32_t run;         /* blocks of the run already in the log (head.count) */
+	uint32_t run_csum;    /* fs_crc32 over the run's seq and copies */
+	bool freed;           /* the open group freed a block */
 	uint32_t block[FS_LOGMAX];
 	struct fs_buf *buf[FS_LOGMAX];
+	bool home[FS_LOGMAX]; /* goes straight home, not through the log */
+	/* The group being committed: its blocks as they were when it closed
+	 * (stage), so that the next group may change the buffers meanwhile. */
+	uint32_t cn;
+	uint32_t cblock[FS_LOGMAX];
+	struct fs_buf *cbuf[FS_LOGMAX];
+	bool chome[FS_LOGMAX];
 	uint64_t commits, logged;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
@@ -41,6 +63,7 @@ static struct {
 /* The header as written, and a block for recovery; static for the driver. */
 static struct fs_loghead head __attribute__((aligned(FS_BSIZE)));
 static uint8_t scratch[FS_BSIZE] __attribute__((aligned(FS_BSIZE)));
+static uint8_t stage[FS_LOGMAX][FS_BSIZE] __attribute__((aligned(FS_BSIZE)));
 
 static int dev_write(uint32_t b, const void *data)
 {
@@ -70,123 +93,218 @@ static int write_head(uint32_t count, uint64_t seq)
 	return dev_flush();
 }
 
-/* Steps 1-4 above for the log.n blocks of log.buf. No other system call
- * runs (committing is set), so the buffers cannot change under us. */
-static int commit(void)
+/* Start a new run at the log's first block, seeded with seq: every home
+ * write so far made durable, then an empty header. */
+static int reset_run(uint64_t seq)
 {
-	uint32_t n = log.n, c = fs_crc32(0, &log.seq, sizeof(log.seq));
-
-	for (uint32_t i = 0; i < n; i++) {
-		if (dev_write(log.start + 1 + i, log.buf[i]->data) < 0)
-			return -EIO;
-		c = fs_crc32(c, log.buf[i]->data, FS_BSIZE);
-		head.block[i] = log.block[i];
-	}
-	memset(&head.block[n], 0, (FS_LOGMAX - n) * sizeof(head.block[0]));
-	head.data_csum = c;
-	if (dev_flush() < 0 || write_head(n, log.seq) < 0)
+	memset(head.block, 0, sizeof(head.block));
+	head.data_csum = 0;
+	if (dev_flush() < 0 || write_head(0, seq) < 0)
 		return -EIO;
-	for (uint32_t i = 0; i < n; i++)
-		if (dev_write(log.block[i], log.buf[i]->data) < 0)
-			return -EIO;
-	if (dev_flush() < 0 || write_head(0, log.seq) < 0)
-		return -EIO;
+	log.run = 0;
+	log.run_csum = fs_crc32(0, &seq, sizeof(seq));
 	return 0;
 }
 
-/* Let the logged buffers go (after a commit, or when it failed). */
-static void unpin_all(void)
+/* Steps 1-3 above for the log.cn staged blocks; blocks marked home
+ * (fs_log_write_new) are written home in step 1 instead, and need no
+ * copy. One commit runs at a time (committing is set). */
+static int commit(void)
 {
-	for (uint32_t i = 0; i < log.n; i++)
-		fs_cache_unpin(log.buf[i]);
-	log.n = 0;
+	uint32_t n = 0, at, c;
+
+	for (uint32_t i = 0; i < log.cn; i++)
+		n += !log.chome[i];
+	if (log.run + n > log.cap && reset_run(log.seq) < 0)
+		return -EIO;
+	at = log.run;
+	c = log.run_csum;
+	for (uint32_t i = 0, k = at; i < log.cn; i++) {
+		if (log.chome[i]) {
+			if (dev_write(log.cblock[i], stage[i]) < 0)
+				return -EIO;
+			continue;
+		}
+		if (dev_write(log.start + 1 + k, stage[i]) < 0)
+			return -EIO;
+		c = fs_crc32(c, stage[i], FS_BSIZE);
+		head.block[k++] = log.cblock[i];
+	}
+	if (dev_flush() < 0)
+		return -EIO;
+	if (n == 0)
+		return 0;
+	head.data_csum = c;
+	if (write_head(at + n, head.seq) < 0)
+		return -EIO;
+	log.run = at + n;
+	log.run_csum = c;
+	for (uint32_t i = 0; i < log.cn; i++)
+		if (!log.chome[i] && dev_write(log.cblock[i], stage[i]) < 0)
+			return -EIO;
+	return 0;
 }
 
-int fs_log_begin(void)
+/* Join the open transaction with need blocks reserved; a killed caller
+ * stops waiting if killable. */
+static int begin(uint32_t need, bool killable)
 {
 	spin_lock(&log.lock);
+	need = MIN(need, log.maxop);
 	for (;;) {
 		if (log.failed || !log.dev) {
 			spin_unlock(&log.lock);
 			return -EIO;
 		}
-		if (!log.committing && log.n + (log.outstanding + 1) * log.maxop <= log.cap)
+		/* Blocks logged count twice while their call is open: once
+		 * logged, once reserved; the group's closing frees both. A
+		 * commit in flight does not stop a new group from filling. */
+		if (log.n + log.reserved + need <= log.cap)
 			break;
+		if (killable && fs_killed()) {
+			spin_unlock(&log.lock);
+			return -EINTR;
+		}
 		fs_wait(&log, &log.lock);
 	}
 	log.outstanding++;
+	log.reserved += need;
 	spin_unlock(&log.lock);
 	return 0;
 }
 
-/* Commit the group as its last member; log lock held on entry and exit. */
-static int commit_group(uint64_t mine)
+int fs_log_reserve(uint32_t blocks)
 {
+	return begin(blocks, true);
+}
+
+int fs_log_begin(void)
+{
+	return begin(FS_LOGMAX, true); /* capped at the worst case */
+}
+
+int fs_log_begin_always(void)
+{
+	return begin(FS_LOGMAX, false);
+}
+
+/* Close the open group (its last member has ended and no commit runs),
+ * stage its blocks and commit them, while the next group opens. Log lock
+ * held on entry and exit; the buffers cannot change while it stages them:
+ * the group has no member left, and a new one needs the lock to begin. */
+static void commit_group(void)
+{
+	uint64_t mine = log.seq;
 	int err;
 
 	log.committing = true;
-	spin_unlock(&log.lock);
-	err = log.n ? commit() : 0;
-	spin_lock(&log.lock);
-	if (log.n > log.peak)
-		log.peak = log.n;
-	if (log.n && !err) {
-		log.commits++;
-		log.logged += log.n;
+	log.cn = log.n;
+	for (uint32_t i = 0; i < log.n; i++) {
+		log.cblock[i] = log.block[i];
+		log.cbuf[i] = log.buf[i];
+		log.chome[i] = log.home[i];
+		memcpy(stage[i], log.buf[i]->data, FS_BSIZE);
 	}
-	unpin_all();
+	log.n = 0;
+	log.reserved = 0;
+	log.freed = false;
+	log.seq++;
+	fs_wake(&log); /* the next group has the whole log */
+	spin_unlock(&log.lock);
+	err = log.cn ? commit() : 0;
+	spin_lock(&log.lock);
+	if (log.cn > log.peak)
+		log.peak = log.cn;
+	if (log.cn && !err) {
+		log.commits++;
+		log.logged += log.cn;
+	}
+	/* Unpinned only now: until its home write, a buffer is the only
+	 * place that holds the block's new contents. */
+	for (uint32_t i = 0; i < log.cn; i++)
+		fs_cache_unpin(log.cbuf[i]);
+	log.cn = 0;
 	log.committing = false;
 	if (err)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
-	log.seq++;
 	fs_wake(&log);
-	return err;
 }
 
 int fs_log_end(void)
 {
 	uint64_t mine;
-	int err = 0;
+	int err;
 
 	spin_lock(&log.lock);
-	if (log.outstanding < 1 || log.committing)
+	if (log.outstanding < 1)
 		panic("fs_log_end: no transaction to end");
 	log.outstanding--;
 	mine = log.seq;
-	if (log.outstanding == 0) {
-		err = commit_group(mine);
-	} else {
-		fs_wake(&log); /* our reservation is free for others */
-		while (log.done < mine && !log.failed)
+	fs_wake(&log); /* our reservation is free for others */
+	/* The last member commits the group once the commit before it is
+	 * done; calls that join meanwhile make someone else the last. */
+	while (log.done < mine && !log.failed) {
+		if (log.seq == mine && log.outstanding == 0 && !log.committing)
+			commit_group();
+		else
 			fs_wait(&log, &log.lock);
-		err = log.done >= mine ? 0 : -EIO;
 	}
+	err = log.done >= mine ? 0 : -EIO;
 	spin_unlock(&log.lock);
 	if (err)
 		kprintf("fs: commit failed, the file system is now refused\n");
 	return err;
 }
 
-void fs_log_write(struct fs_buf *b)
+/* Add b to the transaction (home: it may go straight home). Log lock. */
+static void add(struct fs_buf *b, bool home)
 {
 	uint32_t i;
 
-	spin_lock(&log.lock);
 	if (log.outstanding < 1)
 		panic("fs_log_write: block %u outside a transaction", b->blockno);
 	for (i = 0; i < log.n; i++)
 		if (log.block[i] == b->blockno)
-			break;
-	if (i == log.n) {
-		if (log.n >= log.cap)
-			panic("fs_log_write: transaction too big (%u blocks)", log.n);
-		log.block[i] = b->blockno;
-		log.buf[i] = b;
-		log.n++;
-		fs_cache_pin(b);
-	}
+			return;
+	if (log.n >= log.cap)
+		panic("fs_log_write: transaction too big (%u blocks)", log.n);
+	log.block[i] = b->blockno;
+	log.buf[i] = b;
+	log.home[i] = home;
+	log.n++;
+	fs_cache_pin(b);
+}
+
+/* Does the run in the log hold a copy of block b (mount would install it)? */
+static bool in_run(uint32_t b)
+{
+	for (uint32_t i = 0; i < log.run; i++)
+		if (head.block[i] == b)
+			return true;
+	return false;
+}
+
+void fs_log_write(struct fs_buf *b)
+{
+	spin_lock(&log.lock);
+	add(b, false);
+	spin_unlock(&log.lock);
+}
+
+void fs_log_write_new(struct fs_buf *b)
+{
+	spin_lock(&log.lock);
+	/* With a commit in flight, the run is changing: log it. */
+	add(b, !log.freed && !log.committing && !in_run(b->blockno));
+	spin_unlock(&log.lock);
+}
+
+void fs_log_freed(void)
+{
+	spin_lock(&log.lock);
+	log.freed = true;
 	spin_unlock(&log.lock);
 }
 
@@ -245,6 +363,8 @@ static int recover(void)
 	}
 	log.done = head.seq;
 	log.seq = head.seq + 1;
+	log.run = 0;
+	log.run_csum = fs_crc32(0, &head.seq, sizeof(head.seq));
 	return 0;
 }
 
@@ -262,6 +382,7 @@ int fs_log_init(struct fs_dev *dev, const struct fs_super *sb)
 	log.lo = sb->inode_start;
 	log.hi = sb->size;
 	log.n = 0;
+	log.reserved = 0;
 	log.failed = false;
 	spin_unlock(&log.lock);
 	return recover();
@@ -277,9 +398,20 @@ int fs_log_stop(void)
 	int err = 0;
 
 	spin_lock(&log.lock);
-	if (log.outstanding || log.committing)
-		err = -EBUSY;
-	else
+	if (log.outstanding || log.committing) {
+		spin_unlock(&log.lock);
+		return -EBUSY;
+	}
+	if (log.dev && !log.failed && log.run) {
+		/* Leave an empty log behind: image tools then see the homes. */
+		log.committing = true;
+		spin_unlock(&log.lock);
+		err = reset_run(log.seq);
+		spin_lock(&log.lock);
+		log.committing = false;
+		fs_wake(&log);
+	}
+	if (!err)
 		log.dev = NULL;
 	spin_unlock(&log.lock);
 	return err;

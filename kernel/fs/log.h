@@ -19,15 +19,25 @@ struct fs_stats;
  */
 int fs_log_init(struct fs_dev *dev, const struct fs_super *sb);
 
-/* fs_log_stop - forget the log at unmount; -EBUSY inside a transaction. */
+/* fs_log_stop - forget the log at unmount, leaving it empty on the disk;
+ * -EBUSY inside a transaction, -EIO on a device error. Sleeps. */
 int fs_log_stop(void);
 
 /*
  * fs_log_begin - start a system call's transaction: waits (sleeping) while
  * a commit runs or the log has no room for FS_MAXOP more blocks. Returns
- * 0, or -EIO if the log failed earlier (the file system is dead).
+ * 0, -EIO if the log failed earlier (the file system is dead), or -EINTR
+ * if the caller was killed while it waited.
  */
 int fs_log_begin(void);
+/* fs_log_begin_always - fs_log_begin that waits even for a killed caller
+ * (never -EINTR): for work that must happen, like freeing an inode. */
+int fs_log_begin_always(void);
+
+/* fs_log_reserve - fs_log_begin for a call known to log at most blocks
+ * blocks (capped at FS_MAXOP): more calls fit in one group. A call that
+ * logs more than it reserved can overflow the log (a panic). */
+int fs_log_reserve(uint32_t blocks);
 
 /*
  * fs_log_end - end it. The last call of a group commits the group; the
@@ -44,6 +54,16 @@ int fs_log_end(void);
  * outside a transaction or past the log's size (a broken FS_MAXOP bound).
  */
 void fs_log_write(struct fs_buf *b);
+
+/* fs_log_write_new - as fs_log_write, for a data block allocated in this
+ * transaction: while it was free on the media at the last commit (no
+ * free in this group) and no logged copy of it awaits a replay, nothing
+ * on the media names it until the commit, so commit writes it straight
+ * home before the commit point instead of through the log. */
+void fs_log_write_new(struct fs_buf *b);
+/* fs_log_freed - the transaction freed a block: from now until its group
+ * commits, a block allocated may still be named on the media. */
+void fs_log_freed(void);
 
 /* fs_log_error - -EIO once a commit has failed (until the next mount),
  * else 0. No lock: a flag read. */

@@ -178,10 +178,11 @@ int fs_mknod(struct inode *cwd, const char *path, int major, int minor)
 	return make_node(cwd, path, T_DEVICE, major, minor);
 }
 
-/* Add or take away one link of ip. */
+/* Add or take away one link of ip (taking one away undoes an add, so it
+ * waits for the lock even when killed). */
 static int add_link(struct inode *ip, int delta)
 {
-	int err = inode_lock(ip);
+	int err = delta > 0 ? inode_lock(ip) : inode_lock_always(ip);
 
 	if (err)
 		return err;
@@ -222,49 +223,103 @@ out:
 	return end_with(err, NULL);
 }
 
+/* Is dp the ".." of directory ip (both locked)? 0, or -EUCLEAN when
+ * it is not: the entry in dp names a directory that lives elsewhere (a
+ * directory linked twice, maybe an ancestor: a cycle). */
+static int parent_is(struct inode *ip, struct inode *dp)
+{
+	struct inode *pp;
+	int err = dir_lookup(ip, "..", NULL, &pp);
+
+	if (err)
+		return err == -ENOENT ? -EUCLEAN : err;
+	if (pp->inum != dp->inum) {
+		fs_report("directory: named where its '..' does not point", ip->inum);
+		err = -EUCLEAN;
+	}
+	inode_put(pp);
+	return err;
+}
+
 /* Take the entry at off (naming ip) out of dp; both locked. */
 static int unname(struct inode *dp, struct inode *ip, uint32_t off)
 {
 	int err;
 
+	if (ip->d.type == T_DIR && (err = parent_is(ip, dp)) < 0)
+		return err;
 	if (ip->d.type == T_DIR && (err = dir_is_empty(ip)) <= 0)
 		return err < 0 ? err : -ENOTEMPTY;
+	/* A count lower than the names the tree still holds is damage: take
+	 * nothing away (a directory keeps its name and "." and each child's
+	 * "..": 2 at least after this; an empty one is named once, so 2; a
+	 * file's last link goes only if no other entry here names it). */
+	if (ip->d.type == T_DIR && (ip->d.nlink != 2 || dp->d.nlink <= 2)) {
+		fs_report("directory: link count lower than its names", ip->d.nlink != 2 ? ip->inum : dp->inum);
+		return -EUCLEAN;
+	}
+	if (ip->d.type != T_DIR && ip->d.nlink <= 1 && (err = dir_names_twice(dp, ip->inum)) != 0) {
+		if (err > 0)
+			fs_report("inode: link count lower than its names", ip->inum);
+		return err > 0 ? -EUCLEAN : err;
+	}
 	if ((err = dir_clear(dp, off)) < 0)
 		return err;
 	if (ip->d.type == T_DIR) {
-		if (ip->d.nlink != 2)
-			fs_report("directory: wrong link count", ip->inum);
 		ip->d.nlink = 0; /* its name and its "." */
 		dp->d.nlink--;   /* its ".." */
 		if ((err = inode_update(dp)) < 0)
 			return err;
-	} else if (ip->d.nlink) {
+	} else {
 		ip->d.nlink--;
 	}
 	return inode_update(ip);
 }
 
+/* Take the entry name out of dp (locked), whose inode is ip: 0, -EAGAIN
+ * (ip was busy: dp was let go, try again), or -E*. ip is locked only if
+ * free: waiting for it with dp held could deadlock with a call holding
+ * ip and waiting for dp, which a damaged disk makes possible (a directory
+ * entry naming an ancestor). So the order of inode locks never depends on
+ * what the disk says. */
+static int unlink_in(struct inode *dp, const char *name)
+{
+	struct inode *ip;
+	uint32_t off;
+	int err = dir_lookup(dp, name, &off, &ip);
+
+	if (err)
+		return err;
+	if ((err = inode_trylock(ip)) == 0) {
+		err = unname(dp, ip, off);
+		inode_unlock(ip);
+	} else if (err == -EBUSY) {
+		inode_unlock(dp); /* wait for ip holding nothing, then again */
+		if ((err = inode_lock(ip)) == 0)
+			inode_unlock(ip);
+		inode_lock_always(dp);
+		err = err ? err : -EAGAIN;
+	}
+	inode_put(ip);
+	return err;
+}
+
 int fs_unlink(struct inode *cwd, const char *path)
 {
 	char name[DIRSIZ + 1];
-	struct inode *dp, *ip;
-	uint32_t off;
+	struct inode *dp;
 	int err = fs_log_begin();
 
 	if (err)
 		return err;
-	if ((err = lock_parent(cwd, path, name, &dp)) < 0)
-		goto out;
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		err = -EINVAL;
-	else if ((err = dir_lookup(dp, name, &off, &ip)) == 0) {
-		if ((err = inode_lock(ip)) == 0) {
-			err = unname(dp, ip, off);
-			inode_unlock(ip);
-		}
-		inode_put(ip);
-	}
-	inode_unlock_put(dp);
-out:
+	do {
+		if ((err = lock_parent(cwd, path, name, &dp)) < 0)
+			break;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			err = -EINVAL;
+		else
+			err = unlink_in(dp, name);
+		inode_unlock_put(dp);
+	} while (err == -EAGAIN);
 	return end_with(err, NULL);
 }

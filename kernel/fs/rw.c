@@ -49,6 +49,8 @@ long inode_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_
 	n = MIN(n, ip->d.size - off);
 	for (; tot < n && !err; tot += m, off += m, dst += m) {
 		m = MIN(n - tot, FS_BSIZE - off % FS_BSIZE);
+		if (tot && fs_killed())
+			break; /* a kill ends a long read at a block: bytes so far */
 		if ((err = bmap(ip, off / FS_BSIZE, false, &blk)) < 0)
 			break;
 		if (blk == 0) { /* a hole */
@@ -79,6 +81,8 @@ long inode_write(struct inode *ip, bool user, uint64_t src, uint64_t off, uint64
 	n = MIN(n, FS_MAXBYTES - off);
 	for (; tot < n; tot += m, off += m, src += m) {
 		m = MIN(n - tot, FS_BSIZE - off % FS_BSIZE);
+		if (tot && fs_killed())
+			break; /* as in inode_read; the transaction keeps what is done */
 		if ((err = copy_from(user, part, src, m)) < 0 ||
 		    (err = bmap(ip, off / FS_BSIZE, true, &blk)) < 0 ||
 		    (err = fs_cache_get(blk, &b)) < 0)
@@ -110,7 +114,11 @@ long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n
  * which *off is then set to), spanning at most FS_WRITE_BLOCKS blocks. */
 static long write_chunk(struct inode *ip, bool user, uint64_t src, uint64_t *off, uint64_t n)
 {
-	long r = fs_log_begin(), e;
+	/* Blocks it may log: its k data blocks, up to 4 new indirect blocks
+	 * and 3 changed ones, a bitmap block for each of the k + 4 it may
+	 * allocate, and the inode. */
+	uint32_t k = (uint32_t)((n + 2 * FS_BSIZE - 1) / FS_BSIZE); /* any offset */
+	long r = fs_log_reserve(2 * k + 12), e;
 
 	if (r < 0)
 		return r;
@@ -136,6 +144,10 @@ static long write_chunks(struct inode *ip, bool user, uint64_t src, uint64_t *of
 	long r = 0;
 
 	for (; tot < n; tot += (uint64_t)r) {
+		if (fs_killed()) {
+			r = -EINTR; /* before any transaction: nothing half done */
+			break;
+		}
 		/* An append's offset is unknown here: one block less covers any. */
 		if (*off == FS_OFF_APPEND)
 			len = MIN(n - tot, most - FS_BSIZE);
@@ -170,7 +182,8 @@ long fs_append(struct inode *ip, bool user, uint64_t src, uint64_t n, uint64_t *
 	/* Outside any transaction: a chunk's fs_log_begin may wait for a
 	 * commit, which needs no inode lock, so no cycle. Other appenders
 	 * wait here; other writers do not. */
-	fs_sleep_lock(&ip->append);
+	if ((r = fs_sleep_lock_killable(&ip->append)) < 0)
+		return r;
 	r = write_chunks(ip, user, src, &off, n);
 	fs_sleep_unlock(&ip->append);
 	if (r > 0 && end)

@@ -34,3 +34,20 @@ int kprintf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+/* The file system's "is the caller killed": fs_kill_after counts down the
+ * checks until it says yes (negative: never). */
+long fs_kill_after = -1;
+bool (*fs_killed_hook)(void);
+
+bool fs_killed(void)
+{
+	if (fs_killed_hook)
+		return fs_killed_hook();
+	if (fs_kill_after < 0)
+		return false;
+	if (fs_kill_after == 0)
+		return true;
+	fs_kill_after--;
+	return false;
+}

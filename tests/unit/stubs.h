@@ -10,6 +10,11 @@
 extern jmp_buf *panic_jump;
 extern char panic_message[256];
 
+/* fs_killed() says yes after this many more checks; -1: never. */
+extern long fs_kill_after;
+/* If set, fs_killed() asks it instead (a test looking at the moment of a wait). */
+extern bool (*fs_killed_hook)(void);
+
 /* EXPECT_PANIC(stmt) - true if stmt panicked. */
 #define EXPECT_PANIC(stmt)                       \
 	({                                       \
