@@ -77,6 +77,7 @@ struct arch_hart {
 	uint64_t emerg_sp;  /* HART_EMERG_SP */
 	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
 	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
+	uint64_t tramp;     /* HART_TRAMP (isolate.h): this hart's trampoline slot */
 };
 
 /* Role-named accessors for the syscall ABI: number in a7, args in a0-a5. */
