@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "boot"))
 import boot_tests  # noqa: E402
 import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
+import isolate_tests  # noqa: E402
 import user_tests  # noqa: E402
 import xl_tests  # noqa: E402
 
@@ -77,6 +78,8 @@ def run_boot():
     user_tests.reserve_suite(report)
     print("== syscall workers: a million entries, workers=2 on 5 harts, workers=0", flush=True)
     xl_tests.xl_suite(report)
+    print("== page-table isolation: ktest, usertests under isolate=on and asid", flush=True)
+    isolate_tests.isolate_suite(report)
     print("== the shell, driven through the console", flush=True)
     user_tests.shell_suite(report)
     print("== the file system: persistence, damaged images, a full disk", flush=True)

@@ -248,10 +248,11 @@ def pmem_survives_reboot_and_kill():
         os.remove(image)
 
 
-def ktest_suite(report):
+def ktest_suite(report, extra="", prefix="ktest"):
     """The in-kernel suite, with the pmem device: one boot, one result per
-    test line it prints."""
-    q = Qemu("ktest", smp=4, bootargs="ktest pmem=last", limit=180)
+    test line it prints. extra: more boot arguments, named in prefix."""
+    q = Qemu(prefix.replace(" ", "-").replace("=", "-"), smp=4,
+             bootargs=("ktest pmem=last " + extra).strip(), limit=180)
     try:
         try:
             q.expect(r"uart_rx_interrupt: press a key", timeout=120)
@@ -261,9 +262,9 @@ def ktest_suite(report):
             status = "killed (%s)" % e
         names = re.findall(r"^ktest: (\w+) (ok|FAILED)$", q.output, re.M)
         for name, verdict in names:
-            report("ktest " + name, verdict == "ok", "")
+            report(prefix + " " + name, verdict == "ok", "")
         m = re.search(r"^ktest: (\d+) passed, (\d+) failed", q.output, re.M)
-        report("ktest suite exits 0 with totals", bool(m) and status == 0 and not int(m.group(2)),
+        report(prefix + " suite exits 0 with totals", bool(m) and status == 0 and not int(m.group(2)),
                "status %s" % status)
     finally:
         q.close()
