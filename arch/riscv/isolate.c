@@ -19,16 +19,16 @@ _Static_assert(offsetof(struct tramp_slot, ksatp) == TRAMP_KSATP, "TRAMP_KSATP")
 _Static_assert(offsetof(struct tramp_slot, usatp) == TRAMP_USATP, "TRAMP_USATP");
 _Static_assert(offsetof(struct tramp_slot, exit) == TRAMP_EXIT, "TRAMP_EXIT");
 _Static_assert(offsetof(struct hart, arch.tramp) == HART_TRAMP, "HART_TRAMP");
-_Static_assert(MAX_HARTS * TRAMP_SLOT_SIZE <= PAGE_SIZE, "the slots fit their page");
+_Static_assert(MAX_HARTS *TRAMP_SLOT_SIZE <= PAGE_SIZE, "the slots fit their page");
 
-#define SATP_SV39 (8UL << 60)
+#define SATP_SV39	(8UL << 60)
 #define SATP_ASID_SHIFT 44
-#define SATP_ASID_MASK 0xFFFFUL
+#define SATP_ASID_MASK	0xFFFFUL
 /* A root's last entry never maps anything (kernel and user live in slots
  * 0-3). An entry without its valid bit is the software's to use: under
  * ISOLATE_ASID it holds the root's ASID, shifted clear of the V bit. */
 #define ROOT_ASID_ENTRY 511
-#define TOP_INDEX(va) (((va) >> 30) & 511)
+#define TOP_INDEX(va)	(((va) >> 30) & 511)
 
 extern char tramp_start[], tramp_end[], tramp_entry[], tramp_entry_asid[];
 extern char tramp_exit[], tramp_exit_asid[];
@@ -39,8 +39,8 @@ int isolate_mode;
 /* Where arch_enter_user leaves: trap_return, or trap_return_iso. */
 void *trap_return_to = trap_return;
 
-static uint64_t *tramp_root;  /* holds only the trampoline's two pages */
-static uint64_t asid_max;     /* the largest ASID satp keeps; shared by the rest */
+static pte_t *tramp_root; /* holds only the trampoline's two pages */
+static uint64_t asid_max;    /* the largest ASID satp keeps; shared by the rest */
 static uint64_t asid_next = 1;
 
 void isolate_init(void)
@@ -97,7 +97,7 @@ void isolate_kernel_ready(uint64_t kernel_satp)
 			asid_max);
 }
 
-void isolate_fill_root(uint64_t *root)
+void isolate_fill_root(pte_t *root)
 {
 	uint64_t asid;
 	unsigned top = TOP_INDEX((uint64_t)tramp_start);
@@ -110,7 +110,7 @@ void isolate_fill_root(uint64_t *root)
 	root[ROOT_ASID_ENTRY] = MIN(asid, asid_max) << 10;
 }
 
-void isolate_set_user(uint64_t *root)
+void isolate_set_user(pte_t *root)
 {
 	struct tramp_slot *slot = &tramp_slots[hart_id()];
 	uint64_t asid = 0;
@@ -129,5 +129,5 @@ void isolate_hart_init(void)
 	this_hart()->arch.tramp = (uint64_t)&tramp_slots[hart_id()];
 	if (isolate_mode != ISOLATE_OFF)
 		csr_write(stvec, (uint64_t)(isolate_mode == ISOLATE_ASID ? tramp_entry_asid
-									  : tramp_entry));
+									 : tramp_entry));
 }

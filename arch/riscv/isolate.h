@@ -19,6 +19,7 @@
 
 #ifndef __ASSEMBLER__
 #include "../../lib/types.h"
+#include "mmu.h"
 
 enum isolate_mode {
 	ISOLATE_OFF,  /* the kernel is mapped in every table; satp stays */
@@ -41,10 +42,10 @@ void isolate_init(void);
 void isolate_kernel_ready(uint64_t kernel_satp);
 /* isolate_fill_root - give a new user root the trampoline (its only
  * kernel mapping) and, under ISOLATE_ASID, its ASID. */
-void isolate_fill_root(uint64_t *root);
+void isolate_fill_root(pte_t *root);
 /* isolate_set_user - this hart returns to user mode on root (NULL: it
  * will not); interrupts off or the caller pinned to this hart. */
-void isolate_set_user(uint64_t *root);
+void isolate_set_user(pte_t *root);
 /* isolate_hart_init - stvec and the slot for this hart (every hart). */
 void isolate_hart_init(void);
 #endif

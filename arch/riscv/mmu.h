@@ -42,7 +42,9 @@ uint64_t mmu_next_mapped(pte_t *root, uint64_t va, uint64_t end);
 /* mmu_free_root - free the user slot's tables (not the pages they map)
  * and the root itself. */
 void mmu_free_root(pte_t *root);
-/* mmu_switch - run on root (NULL: the kernel's table); flushes the TLB. */
+/* mmu_switch - run on root (NULL: the kernel's table); flushes the TLB.
+ * Under isolate=on|asid the kernel stays on its own table and root is
+ * only noted as the table this hart returns to user mode on (isolate.c). */
 void mmu_switch(pte_t *root);
 /* mmu_flush_tlb - forget every cached translation on this hart. */
 static inline void mmu_flush_tlb(void) { __asm__ volatile("sfence.vma zero, zero" ::: "memory"); }

@@ -12,9 +12,9 @@ extern char tramp_start[], tramp_slots[];
 /* What vm's fresh table maps, against what isolation promises. */
 static int check_root(struct vm *vm, bool iso)
 {
-	KEXPECT(!mmu_lookup(vm->root, (uint64_t)kprintf, MMU_X) == iso);  /* kernel text */
+	KEXPECT(!mmu_lookup(vm->root, (uint64_t)kprintf, MMU_X) == iso);   /* kernel text */
 	KEXPECT(!mmu_lookup(vm->root, (uint64_t)&harts[0], MMU_R) == iso); /* kernel data */
-	KEXPECT(!mmu_lookup(vm->root, (uint64_t)vm, MMU_R) == iso);       /* the page heap */
+	KEXPECT(!mmu_lookup(vm->root, (uint64_t)vm, MMU_R) == iso);	   /* the page heap */
 	KEXPECT(!mmu_lookup(vm->root, this_hart()->arch.kernel_sp - 8, MMU_R) == iso); /* stacks */
 	KEXPECT(mmu_lookup(vm->root, (uint64_t)tramp_start, MMU_X));
 	KEXPECT(mmu_lookup(vm->root, (uint64_t)tramp_slots, MMU_R | MMU_W));
