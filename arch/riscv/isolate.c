@@ -112,16 +112,22 @@ void isolate_fill_root(pte_t *root)
 
 void isolate_set_user(pte_t *root)
 {
-	struct tramp_slot *slot = &tramp_slots[hart_id()];
-	uint64_t asid = 0;
-	if (!root) {
-		slot->usatp = 0;
-		return;
+	uint64_t asid = 0, usatp = 0, exit = (uint64_t)tramp_exit;
+	bool on = arch_intr_enabled();
+	if (root) {
+		if (isolate_mode == ISOLATE_ASID)
+			asid = root[ROOT_ASID_ENTRY] >> 10;
+		usatp = SATP_SV39 | (asid << SATP_ASID_SHIFT) | ((uint64_t)root >> PAGE_SHIFT);
+		if (asid && asid < asid_max)
+			exit = (uint64_t)tramp_exit_asid;
 	}
-	if (isolate_mode == ISOLATE_ASID)
-		asid = root[ROOT_ASID_ENTRY] >> 10;
-	slot->usatp = SATP_SV39 | (asid << SATP_ASID_SHIFT) | ((uint64_t)root >> PAGE_SHIFT);
-	slot->exit = (uint64_t)(asid && asid < asid_max ? tramp_exit_asid : tramp_exit);
+	/* Interrupts off: a caller preempted between choosing the slot and
+	 * writing it (exec runs with them on) would write another hart's. */
+	arch_intr_off();
+	tramp_slots[hart_id()].usatp = usatp;
+	tramp_slots[hart_id()].exit = exit;
+	if (on)
+		arch_intr_on();
 }
 
 void isolate_hart_init(void)

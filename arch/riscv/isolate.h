@@ -44,7 +44,8 @@ void isolate_kernel_ready(uint64_t kernel_satp);
  * kernel mapping) and, under ISOLATE_ASID, its ASID. */
 void isolate_fill_root(pte_t *root);
 /* isolate_set_user - this hart returns to user mode on root (NULL: it
- * will not); interrupts off or the caller pinned to this hart. */
+ * will not). Any context; the caller's next return to user mode must be
+ * from this hart or follow another call (the scheduler's run does one). */
 void isolate_set_user(pte_t *root);
 /* isolate_hart_init - stvec and the slot for this hart (every hart). */
 void isolate_hart_init(void);

@@ -12,8 +12,9 @@ import user_tests  # noqa: E402
 
 
 def isolate_suite(report):
-    """ktest and usertests (the quick table) under isolate=on; usertests
-    under isolate=asid. Each boot must also say it isolated."""
+    """The whole ktest suite and usertests' quick table (not -s's slow
+    one) under isolate=on; usertests under isolate=asid. Each boot must
+    also say it isolated, and report user faults as usual."""
     boot_tests.ktest_suite(report, extra="isolate=on", prefix="isolate=on ktest")
     for mode in ("on", "asid"):
         out, status = user_tests.run_testinit("isolate-" + mode, "isolate=" + mode)
@@ -21,3 +22,7 @@ def isolate_suite(report):
         report("isolate=%s: the kernel says it isolates" % mode, bool(said),
                "" if said else "no 'isolate: %s' line" % mode)
         user_tests.report_usertests(report, out, status, prefix="isolate=%s usertests" % mode)
+        # Faults from U-mode, OpenSBI's redirected ones too, enter through the trampoline.
+        user_tests.report_fault_lines(
+            lambda name, ok, detail="", m=mode: report("isolate=%s: %s" % (m, name), ok, detail),
+            out)
