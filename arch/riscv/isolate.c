@@ -32,7 +32,7 @@ _Static_assert(MAX_HARTS *TRAMP_SLOT_SIZE <= PAGE_SIZE, "the slots fit their pag
 
 extern char tramp_start[], tramp_end[], tramp_entry[], tramp_entry_asid[];
 extern char tramp_exit[], tramp_exit_asid[];
-extern char trap_entry[], trap_return[], trap_return_iso[];
+extern char trap_return[], trap_return_iso[];
 extern struct tramp_slot tramp_slots[];
 
 int isolate_mode;
@@ -40,7 +40,7 @@ int isolate_mode;
 void *trap_return_to = trap_return;
 
 static pte_t *tramp_root; /* holds only the trampoline's two pages */
-static uint64_t asid_max;    /* the largest ASID satp keeps; shared by the rest */
+static uint64_t asid_max; /* the largest ASID satp keeps; shared by the rest */
 static uint64_t asid_next = 1;
 
 void isolate_init(void)

@@ -7,7 +7,7 @@
  * address in the kernel's table and in every user table: all the trap
  * path can reach before and after it switches satp. */
 #define TRAMP_HART 0   /* this hart's struct hart (a kernel address) */
-#define TRAMP_T0 8     /* the user's t0 (or sp) while one register is free */
+#define TRAMP_T0 8     /* the user's t0, while the code needs one register */
 #define TRAMP_SP 16    /* the user's sp on the way out */
 #define TRAMP_KSATP 24 /* the kernel's satp */
 #define TRAMP_USATP 32 /* satp of the process this hart runs, or 0 */
