@@ -219,11 +219,12 @@ crash-test: deps
 
 # The benchmark (docs/bench.md): bench in a fresh nagi, table and CSV kept
 # in build/bench.txt and build/bench.csv. BENCH= picks sections (null dev
-# seed, -q), ICOUNT=1 runs QEMU deterministically (-icount shift=0).
+# seed, -q), ICOUNT=1 runs QEMU deterministically (-icount shift=0),
+# ISOLATE=off,on (the default) boots once per page-table isolation mode.
 bench: deps
 	@$(MAKE) --no-print-directory all $(FS_IMG) $(B)/tools/pmemimg
 	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
-		$(if $(ICOUNT),--icount) -- $(BENCH)
+		$(if $(ICOUNT),--icount) $(if $(ISOLATE),--isolate $(ISOLATE)) -- $(BENCH)
 
 deps:
 	@sh tools/deps.sh

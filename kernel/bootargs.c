@@ -28,6 +28,7 @@ static const struct {
 	{ "pmem_fail", "pmem fault injection: pmem_fail=BLOCK[,COUNT] fail with media errors" },
 	{ "workers", "syscall worker harts (default 1 with at least 4 harts; 0: none)" },
 	{ "xl_spin", "microseconds a syscall worker polls before it sleeps (default 200)" },
+	{ "isolate", "page-table isolation: off (default), on (satp switch and TLB flush per trap), asid" },
 	{ "help", "list these arguments" },
 };
 

@@ -27,6 +27,7 @@ import boot_tests  # noqa: E402
 import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
 import fuzz_tests  # noqa: E402
+import isolate_tests  # noqa: E402
 import user_tests  # noqa: E402
 import xl_tests  # noqa: E402
 
@@ -150,6 +151,8 @@ BOOT = [
      None),
     ("xl", suite("syscall workers: a million entries, workers=2 on 5 harts, workers=0",
                  xl_tests.xl_suite), None),
+    ("isolate", suite("page-table isolation: ktest, usertests under isolate=on and asid",
+                      isolate_tests.isolate_suite), None),
     ("shell", suite("the shell, driven through the console", user_tests.shell_suite), None),
     ("fs", suite("the file system: persistence, damaged images, a full disk",
                  fs_tests.fs_suite), None),

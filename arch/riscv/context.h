@@ -29,6 +29,7 @@ struct arch_hart {
 	uint64_t emerg_sp;  /* HART_EMERG_SP */
 	uint64_t kmap_gen;  /* mmu.c: kernel mappings this hart has flushed for */
 	uint64_t boot_stack_lo; /* lowest byte of this hart's boot stack */
+	uint64_t tramp;     /* HART_TRAMP (isolate.h): this hart's trampoline slot */
 };
 
 /* arch_switch_to - save the current registers in *from, load *to, and return

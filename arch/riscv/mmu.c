@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "boot.h"
 #include "csr.h"
+#include "isolate.h"
 #include "trapframe.h"
 #include "../../kernel/machine.h"
 #include "kernel/mm/page.h"
@@ -56,8 +57,11 @@ int mmu_map(struct mmu_table *t, uint64_t va, uint64_t pa, uint64_t perm)
 		return -ENOMEM;
 	if (*pte & PTE_V)
 		return -EEXIST;
-	/* A and D set up front: QEMU would fault to have them set otherwise. */
-	*pte = PA_PTE(pa) | perm | PTE_V | PTE_A | PTE_D | (perm & MMU_U ? 0 : PTE_G);
+	/* A and D set up front: QEMU would fault to have them set otherwise.
+	 * Kernel pages are global, unless isolated: then no user ASID may
+	 * carry their translations (isolate.c). */
+	*pte = PA_PTE(pa) | perm | PTE_V | PTE_A | PTE_D |
+	       (perm & MMU_U || isolate_mode ? 0 : PTE_G);
 	return 0;
 }
 
@@ -123,6 +127,7 @@ static void map_range(uint64_t start, uint64_t end, uint64_t perm)
 void mmu_kernel_init(void)
 {
 	extern char __kernel_start[], __text_end[];
+	isolate_init();
 	kernel_root = page_alloc();
 	if (!kernel_root)
 		panic("mmu_kernel_init: no memory");
@@ -143,6 +148,7 @@ void mmu_kernel_init(void)
 	if (!walk(ptes(kernel_root), KSTACK_BASE, true))
 		panic("mmu_kernel_init: no memory for the stack table");
 	mmu_enable();
+	isolate_kernel_ready(SATP_SV39 | ((uint64_t)kernel_root >> PAGE_SHIFT));
 }
 
 void mmu_enable(void)
@@ -155,6 +161,10 @@ struct mmu_table *mmu_new_root(void)
 	pte_t *root = page_alloc();
 	if (!root)
 		return NULL;
+	if (isolate_mode) {
+		isolate_fill_root(root); /* the trampoline, no other kernel page */
+		return (struct mmu_table *)root;
+	}
 	/* Share the kernel's level-1 tables: later kernel mappings in those
 	 * slots (new kernel stacks) appear in every address space. */
 	for (int i = 0; i < 512; i++)
@@ -185,6 +195,12 @@ void mmu_switch(struct mmu_table *root)
 	uint64_t satp = SATP_SV39 | (pt >> PAGE_SHIFT);
 	uint64_t gen = __atomic_load_n(&kmap_gen, __ATOMIC_ACQUIRE);
 	struct arch_hart *ah = (struct arch_hart *)arch_this_hart(); /* its first member */
+	if (isolate_mode) {
+		/* The kernel never runs on a user table: trap_return_iso
+		 * switches to root on the way out, through the trampoline. */
+		isolate_set_user(ptes(root));
+		satp = SATP_SV39 | ((uint64_t)kernel_root >> PAGE_SHIFT);
+	}
 	/* Same table, no new kernel mapping: nothing to flush (syscall
 	 * threads and the scheduler loop all run on the kernel's table). */
 	if (csr_read(satp) == satp && ah->kmap_gen == gen)

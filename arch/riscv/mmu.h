@@ -44,7 +44,9 @@ uint64_t mmu_next_mapped(struct mmu_table *root, uint64_t va, uint64_t end);
 /* mmu_free_root - free the user slot's tables (not the pages they map)
  * and the root itself. */
 void mmu_free_root(struct mmu_table *root);
-/* mmu_switch - run on root (NULL: the kernel's table); flushes the TLB. */
+/* mmu_switch - run on root (NULL: the kernel's table); flushes the TLB.
+ * Under isolate=on|asid the kernel stays on its own table and root is
+ * only noted as the table this hart returns to user mode on (isolate.c). */
 void mmu_switch(struct mmu_table *root);
 /* mmu_kernel_readable - may the kernel read va (RAM or a mapped stack)? */
 bool mmu_kernel_readable(uint64_t va);

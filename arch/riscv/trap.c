@@ -3,6 +3,7 @@
 // exceptions from U-mode), the textbook's vector table in software. Entered from trapentry.S as trap_handler(frame).
 #include "arch.h"
 #include "boot.h"
+#include "isolate.h"
 #include "trapframe.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ipi.h"
@@ -80,6 +81,7 @@ void arch_trap_init(void)
 	 * mode breaks here: OpenSBI 1.1 redirects the exceptions it handles
 	 * first to stvec *including* the mode bit (docs/traps.md). */
 	csr_write(stvec, (uint64_t)trap_entry);
+	isolate_hart_init(); /* isolate=on|asid: the trampoline's entry instead */
 }
 
 /* Interrupts, by cause. */

@@ -10,23 +10,24 @@
  * The frame (struct trapframe, trapframe.h) is built on the kernel stack and
  * passed to trap_handler(frame) in C. Returning from C, trap_return restores
  * the frame and executes sret. Nothing but the frame is clobbered.
+ *
+ * Under isolate=on|asid stvec points at the trampoline (trampoline.S)
+ * instead: it switches to the kernel's table and enters the second copy
+ * below, trap_entry_iso, whose return (trap_return_iso) leaves through the
+ * trampoline again. Both copies expand the same macros: the default path
+ * has not one instruction more than before isolation existed.
  */
 #include "trapframe.h"
 #include "csr.h"
+#include "isolate.h"
 
-	.section .text
-	.balign 4
-	.globl trap_entry
-trap_entry:
-	/* 1. Find the kernel's tp: swap it in from sscratch. A zero means the
-	 *    trap came from the kernel, whose tp is already right. */
-	csrrw	tp, sscratch, tp
-	bnez	tp, 1f
-	csrr	tp, sscratch		/* from S: sscratch held our own tp */
+	/* Step 1, trap from S: sscratch held our own tp. Park sp, and
+	 * 1a. if there is no room for a frame above the guard page, the
+	 *     kernel stack overflowed: build the frame on this hart's spare
+	 *     stack, so the fault is reported instead of faulting forever. */
+	.macro FROM_KERNEL
+	csrr	tp, sscratch
 	sd	sp, HART_SCRATCH(tp)
-	/* 1a. No room for a frame above the guard page: the kernel stack
-	 *     overflowed. Build the frame on this hart's spare stack, so the
-	 *     fault is reported instead of faulting again forever. */
 	sd	t0, HART_T0(tp)
 	ld	t0, HART_KSTACK_LO(tp)
 	beqz	t0, 4f			/* 0: early boot, no stack bound known yet */
@@ -34,12 +35,18 @@ trap_entry:
 	bgeu	sp, t0, 4f
 	ld	sp, HART_EMERG_SP(tp)
 4:	ld	t0, HART_T0(tp)
-	j	2f
-1:	sd	sp, HART_SCRATCH(tp)	/* from U: park the user sp ... */
-	ld	sp, HART_KSP(tp)	/* ... and take the thread's kernel stack */
+	.endm
 
+	/* Step 1, trap from U: park the user sp, take the thread's kernel stack. */
+	.macro FROM_USER
+	sd	sp, HART_SCRATCH(tp)
+	ld	sp, HART_KSP(tp)
+	.endm
+
+	/* Steps 2-4: the frame, then C. */
+	.macro SAVE_AND_CALL
 	/* 2. Save every general register into a new frame. */
-2:	addi	sp, sp, -TF_SIZE
+	addi	sp, sp, -TF_SIZE
 	sd	ra, TF_RA(sp)
 	sd	gp, TF_GP(sp)
 	sd	t0, TF_T0(sp)
@@ -90,28 +97,23 @@ trap_entry:
 	mv	s0, zero		/* end the frame-pointer chain for backtraces */
 	mv	a0, sp
 	call	trap_handler
+	.endm
 
-	/* trap_return(frame in sp) */
-	.globl trap_return
-trap_return:
-	/* 5. Restore sepc and sstatus (SIE is clear: C returned with it off).
-	 *    Going back to U, re-arm sscratch and note where this thread's
-	 *    kernel stack top is for the next trap. */
+	/* Step 5's start: sepc and sstatus back (SIE is clear: C returned
+	 * with it off); branch to `kernel` if returning to S. */
+	.macro RESTORE_CSRS kernel
 	ld	t0, TF_SEPC(sp)
 	ld	t1, TF_SSTATUS(sp)
 	csrw	sepc, t0
 	csrw	sstatus, t1
 	andi	t1, t1, SSTATUS_SPP
-	bnez	t1, 3f
-	addi	t0, sp, TF_SIZE
-	sd	t0, HART_KSP(tp)
-	csrw	sscratch, tp
-	ld	tp, TF_TP(sp)		/* user tp; the kernel keeps its own */
+	bnez	t1, \kernel
+	.endm
 
-	/* 6. Restore the general registers, sp last, and return. */
-3:	ld	ra, TF_RA(sp)
+	/* Step 6 but for t0 and sp, which each exit restores its own way. */
+	.macro RESTORE_MOST
+	ld	ra, TF_RA(sp)
 	ld	gp, TF_GP(sp)
-	ld	t0, TF_T0(sp)
 	ld	t1, TF_T1(sp)
 	ld	t2, TF_T2(sp)
 	ld	s0, TF_S0(sp)
@@ -138,13 +140,82 @@ trap_return:
 	ld	t4, TF_T4(sp)
 	ld	t5, TF_T5(sp)
 	ld	t6, TF_T6(sp)
+	.endm
+
+	.section .text
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	/* 1. Find the kernel's tp: swap it in from sscratch. A zero means the
+	 *    trap came from the kernel, whose tp is already right. */
+	csrrw	tp, sscratch, tp
+	bnez	tp, 1f
+	FROM_KERNEL
+	j	2f
+1:	FROM_USER
+2:	SAVE_AND_CALL
+
+	/* trap_return(frame in sp) */
+	.globl trap_return
+trap_return:
+	/* 5. Restore sepc and sstatus. Going back to U, re-arm sscratch and
+	 *    note where this thread's kernel stack top is for the next trap. */
+	RESTORE_CSRS 3f
+	addi	t0, sp, TF_SIZE
+	sd	t0, HART_KSP(tp)
+	csrw	sscratch, tp
+	ld	tp, TF_TP(sp)		/* user tp; the kernel keeps its own */
+
+	/* 6. Restore the general registers, sp last, and return. */
+3:	ld	t0, TF_T0(sp)
+	RESTORE_MOST
+	ld	sp, TF_SP(sp)
+	sret
+
+	/* The isolated copy. tramp_entry has already switched to the
+	 * kernel's table and done step 1's swap; it jumps to one of these. */
+	.balign 4
+	.globl trap_entry_iso_kernel
+trap_entry_iso_kernel:
+	FROM_KERNEL
+	j	2f
+	.globl trap_entry_iso_user
+trap_entry_iso_user:
+	FROM_USER
+2:	SAVE_AND_CALL
+
+	.globl trap_return_iso
+trap_return_iso:
+	/* 5. As trap_return, but sscratch gets this hart's trampoline slot,
+	 *    and the user's t0 and sp wait there: the kernel stack is gone
+	 *    once tramp_exit switches tables. */
+	RESTORE_CSRS 3f
+	addi	t0, sp, TF_SIZE
+	sd	t0, HART_KSP(tp)
+	ld	t0, HART_TRAMP(tp)
+	csrw	sscratch, t0
+	ld	t1, TF_T0(sp)
+	sd	t1, TRAMP_T0(t0)
+	ld	t1, TF_SP(sp)
+	sd	t1, TRAMP_SP(t0)
+	ld	tp, TF_TP(sp)
+	/* 6. Everything else, then through the trampoline (t0 = the slot);
+	 *    sp carries the exit's address, the last kernel value it holds. */
+	RESTORE_MOST
+	ld	sp, TRAMP_EXIT(t0)
+	jr	sp
+3:	ld	t0, TF_T0(sp)
+	RESTORE_MOST
 	ld	sp, TF_SP(sp)
 	sret
 
 	/* arch_enter_user(frame): a new user thread's first way out, through
-	 * the same exit as every trap. */
+	 * the same exit as every trap (trap_return or trap_return_iso, as
+	 * isolate.c chose at boot). */
 	.globl arch_enter_user
 arch_enter_user:
 	csrci	sstatus, SSTATUS_SIE	/* sret turns them on again from SPIE */
 	mv	sp, a0
-	j	trap_return
+	la	t0, trap_return_to
+	ld	t0, 0(t0)
+	jr	t0

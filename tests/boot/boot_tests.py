@@ -250,11 +250,13 @@ def pmem_survives_reboot_and_kill():
         os.remove(image)
 
 
-def ktest_suite(report, only=None):
+def ktest_suite(report, only=None, extra="", prefix="ktest"):
     """The in-kernel suite, with the pmem device: one boot, one result per
     test line it prints; a test that printed 'skipped' counts as a skip.
-    only: one test's name (ktest=NAME)."""
-    q = Qemu("ktest", smp=4, bootargs="ktest%s pmem=last" % ("=" + only if only else ""),
+    only: one test's name (ktest=NAME). extra: more boot arguments, named
+    in prefix."""
+    q = Qemu(prefix.replace(" ", "-").replace("=", "-"), smp=4,
+             bootargs=("ktest%s pmem=last %s" % ("=" + only if only else "", extra)).strip(),
              limit=180)
     try:
         try:
@@ -267,9 +269,9 @@ def ktest_suite(report, only=None):
         for name, body, verdict in re.findall(r"^ktest: (\w+) \.\.\.$(.*?)^ktest: \1 (ok|FAILED)$",
                                               q.output, re.M | re.S):
             skip = verdict == "ok" and re.search(r": skipped$", body, re.M) is not None
-            report("ktest " + name, verdict == "ok", "", skip=skip)
+            report(prefix + " " + name, verdict == "ok", "", skip=skip)
         m = re.search(r"^ktest: (\d+) passed, (\d+) failed", q.output, re.M)
-        report("ktest suite exits 0 with totals", bool(m) and status == 0 and not int(m.group(2)),
+        report(prefix + " suite exits 0 with totals", bool(m) and status == 0 and not int(m.group(2)),
                "status %s" % status)
     finally:
         q.close()
