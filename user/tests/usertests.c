@@ -197,6 +197,7 @@ void spin(long n)
 #include "ut_fs2.inc"
 #include "ut_pmem.inc"
 #include "ut_xl.inc"
+#include "ut_fiber.inc"
 
 struct test {
 	const char *name;
@@ -319,6 +320,16 @@ static const struct test quick[] = {
 	{"xlwaitring", test_xlwaitring, 0},
 	{"xlcallwait", test_xlcallwait, 60},
 	{"xlnoworkers", test_xlnoworkers, 0},
+	{"fiberorder", test_fiberorder, 0},
+	{"fibermutex", test_fibermutex, 0},
+	{"fibersem", test_fibersem, 0},
+	{"fibercond", test_fibercond, 60},
+	{"fibermany", test_fibermany, 60},
+	{"fibererrno", test_fibererrno, 0},
+	{"fiberio", test_fiberio, 120},
+	{"fiberpipe", test_fiberpipe, 0},
+	{"fiberoverflow", test_fiberoverflow, 0},
+	{"fiberexit", test_fiberexit, 120},
 };
 
 static const struct test slow[] = {
