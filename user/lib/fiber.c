@@ -3,6 +3,7 @@
 // with its run queue, stealing and idling (docs/fibers.md).
 #include "fiber_impl.h"
 #include "fiber_frame.h"
+#include "../../lib/syscall.h"
 
 struct frun *fiber_run_now;
 static int no_fiber_errno; /* ferrno outside fibers */
@@ -29,13 +30,39 @@ struct fiber *fq_pop(struct fiber_queue *q)
 	return f;
 }
 
+/* Wake threads asleep in idle(): all, or one. A write by trap: the
+ * caller may be a fiber holding a spinlock, which must not park. */
+static void wake_sleepers(struct frun *r, bool all)
+{
+	for (int i = 0; i < r->nthreads; i++) {
+		struct fsched *o = &r->sched[i];
+		int one = 1;
+		if (__atomic_compare_exchange_n(&o->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED)) {
+			syscall_nr(SYS_write, o->wake[1], (long)"w", 1, 0, 0, 0);
+			if (!all)
+				return;
+		}
+	}
+}
+
 void fiber_ready_on(struct fsched *s, struct fiber *f)
 {
+	struct frun *r = fiber_run_now;
+	long n;
+
 	f->state = F_READY;
 	ulock_acquire(&s->qlk);
 	fq_push(&s->q, f);
-	__atomic_store_n(&s->qlen, s->qlen + 1, __ATOMIC_RELAXED);
+	n = s->qlen + 1;
+	__atomic_store_n(&s->qlen, n, __ATOMIC_RELAXED);
 	ulock_release(&s->qlk);
+	/* More than this thread will run next: a sleeping one may steal it.
+	 * The fence orders our push before the load of nasleep; it pairs
+	 * with the one in idle() between a sleeper's count and its last look. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (n >= 2 && __atomic_load_n(&r->nasleep, __ATOMIC_RELAXED))
+		wake_sleepers(r, false);
 }
 
 void fiber_ready(struct fiber *f)
@@ -208,7 +235,8 @@ static void finish(struct frun *r, struct fsched *s, struct fiber *f)
 	ulock_release(&f->lk);
 	if (j)
 		fiber_ready_on(s, j);
-	__atomic_sub_fetch(&r->live, 1, __ATOMIC_RELEASE);
+	if (__atomic_sub_fetch(&r->live, 1, __ATOMIC_SEQ_CST) == 0)
+		wake_sleepers(r, true); /* the run is over: every thread leaves */
 }
 
 /* Run f until it switches out, then do what it asked for. */
@@ -263,6 +291,29 @@ static bool others_ready(struct frun *r, struct fsched *s)
 	return false;
 }
 
+/* Nothing ready and nothing in flight: sleep in a read of our wake pipe
+ * until a thread with work to spare, or the run's end, writes to it.
+ * Mark, fence, look once more (pairs with fiber_ready_on's fence): either
+ * we see the new work or its pusher sees our mark. */
+static void nap(struct frun *r, struct fsched *s)
+{
+	char c;
+	int one = 1;
+
+	__atomic_store_n(&s->asleep, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&r->nasleep, 1, __ATOMIC_SEQ_CST);
+	if ((s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_SEQ_CST)) &&
+	    __atomic_compare_exchange_n(&s->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		__atomic_sub_fetch(&r->nasleep, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	/* Asleep, or a waker took the mark and its byte is on the way. */
+	s->st.naps++;
+	syscall_nr(SYS_read, s->wake[0], (long)&c, 1, 0, 0, 0);
+	__atomic_sub_fetch(&r->nasleep, 1, __ATOMIC_RELAXED);
+}
+
 /* Nothing ready here: spin for the budget looking for completions and
  * for work to steal, then sleep in one trap. */
 static void idle(struct frun *r, struct fsched *s)
@@ -275,12 +326,10 @@ static void idle(struct frun *r, struct fsched *s)
 			goto out;
 		now = fiber_rdtime();
 	}
-	if (fio_inflight(s)) {
+	if (fio_inflight(s))
 		fio_idle(s);
-	} else {
-		s->st.naps++;
-		sleep(1); /* from the loop's own stack: the stub traps */
-	}
+	else
+		nap(r, s);
 out:
 	s->st.idle_ticks += fiber_rdtime() - t0;
 }
@@ -358,6 +407,8 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 		struct fsched *s = &r->sched[i];
 		s->idx = i;
 		s->st.hart = !o->no_pin && nh ? harts[i % nh] : -1;
+		if (pipe(s->wake) < 0)
+			return -EMFILE;
 		if (fio_start(s, r) < 0)
 			r->trap = true; /* no workers: every thread traps */
 	}
@@ -376,8 +427,9 @@ int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
 
 	if (fiber_run_now)
 		return -EBUSY;
-	setup(r, opts);
 	fiber_run_now = r;
+	if ((err = setup(r, opts)) < 0)
+		goto out;
 	root = fiber_new(r, fn, arg, "main", 0);
 	if (!root) {
 		err = -ENOMEM;
@@ -409,8 +461,14 @@ out:
 		for (int i = 0; i < r->nthreads; i++)
 			stats->t[i] = r->sched[i].st;
 	}
-	for (int i = 0; i < FIBER_MAX_THREADS; i++)
-		fio_stop(&r->sched[i]);
+	for (int i = 0; i < FIBER_MAX_THREADS; i++) {
+		struct fsched *s = &r->sched[i];
+		fio_stop(s);
+		if (s->wake[0] > 0) {
+			close(s->wake[0]);
+			close(s->wake[1]);
+		}
+	}
 	fiber_run_now = NULL;
 	return err;
 }

@@ -44,6 +44,8 @@ struct fsched {
 	struct fiber_queue q;
 	long qlen;
 	struct fiber_io *io;      /* the page and what is in flight (fiber_io.c) */
+	int asleep;               /* 1: reading wake[0], nothing in flight (atomic) */
+	int wake[2];              /* a pipe: a byte in it wakes the thread */
 	struct fiber_thread_stats st;
 };
 
@@ -55,7 +57,7 @@ struct frun {
 	int spin_ticks;
 	int max_inflight;
 	long live;                /* fibers not yet ended (atomic) */
-	long inflight;            /* entries out, all threads (atomic) */
+	int nasleep;              /* threads with asleep set (atomic) */
 	struct ulock lk;          /* guards all */
 	struct fiber *all;
 	struct fsched sched[FIBER_MAX_THREADS];

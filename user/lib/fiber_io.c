@@ -5,7 +5,7 @@
 #include "fiber_impl.h"
 #include "../xl.h"
 
-#define FIO_PAGES 2      /* per kernel thread: 126 entries */
+#define FIO_PAGES 1      /* per kernel thread: 63 entries (a process has 4 pages) */
 #define FIO_REAP_MAX 32  /* completions taken per xl_reap */
 
 /* One kernel thread's page and what is in flight in it. Used only by
