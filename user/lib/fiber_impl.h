@@ -58,6 +58,10 @@ struct frun {
 	int max_inflight;
 	long live;                /* fibers not yet ended (atomic) */
 	int nasleep;              /* threads with asleep set (atomic) */
+	long inflight;            /* entries out, all threads (atomic) */
+	long nfull;               /* fibers on full (atomic) */
+	struct ulock full_lk;     /* guards full */
+	struct fiber_queue full;  /* fibers waiting for inflight < max_inflight */
 	struct ulock lk;          /* guards all */
 	struct fiber *all;
 	struct fsched sched[FIBER_MAX_THREADS];

@@ -14,8 +14,6 @@ struct fiber_io {
 	struct xl_ring ring;
 	struct fiber *owner[FIO_PAGES * XL_ENTRIES]; /* slot -> parked fiber */
 	long inflight;
-	long cap;                /* most entries out at once */
-	struct fiber_queue full; /* fibers waiting for inflight < cap */
 };
 static struct fiber_io ios[FIBER_MAX_THREADS];
 
@@ -30,7 +28,6 @@ int fio_start(struct fsched *s, struct frun *r)
 	memset(io, 0, sizeof(*io));
 	if ((err = xl_setup(&io->ring, FIO_PAGES)) < 0)
 		return err;
-	io->cap = MIN(MAX(r->max_inflight / r->nthreads, 1), xl_nslots(&io->ring));
 	s->io = io;
 	return 0;
 }
@@ -47,6 +44,48 @@ long fio_inflight(struct fsched *s)
 	return s->io ? s->io->inflight : 0;
 }
 
+/* One entry of the run's fewer in flight: ready a fiber that waits for
+ * one. The decrement and the load of nfull pair with take_slot's
+ * increment of nfull and its load of inflight (both sequentially
+ * consistent): either the waiter sees the free slot or we see the waiter. */
+static void slot_freed(struct frun *r, struct fsched *s)
+{
+	struct fiber *w = NULL;
+
+	__atomic_sub_fetch(&r->inflight, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&r->nfull, __ATOMIC_SEQ_CST))
+		return;
+	ulock_acquire(&r->full_lk); /* held by a waiter until it is parked */
+	if ((w = fq_pop(&r->full)))
+		__atomic_sub_fetch(&r->nfull, 1, __ATOMIC_SEQ_CST);
+	ulock_release(&r->full_lk);
+	if (w)
+		fiber_ready_on(s, w);
+}
+
+/* Count the calling fiber's entry in the run's in-flight total, parking
+ * it while the total is at max_inflight (the kernel's limit of blocked
+ * entries per process); any thread's reap wakes it. */
+static void take_slot(struct frun *r)
+{
+	for (;;) {
+		if (__atomic_add_fetch(&r->inflight, 1, __ATOMIC_SEQ_CST) <= r->max_inflight)
+			return;
+		__atomic_sub_fetch(&r->inflight, 1, __ATOMIC_SEQ_CST);
+		ulock_acquire(&r->full_lk);
+		__atomic_add_fetch(&r->nfull, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&r->inflight, __ATOMIC_SEQ_CST) < r->max_inflight) {
+			__atomic_sub_fetch(&r->nfull, 1, __ATOMIC_SEQ_CST);
+			ulock_release(&r->full_lk);
+			continue;
+		}
+		cur_sched()->st.full++;
+		fiber_self()->state = F_PARKED;
+		fq_push(&r->full, fiber_self());
+		fiber_park(&r->full_lk);
+	}
+}
+
 int fio_reap(struct fsched *s)
 {
 	struct fiber_io *io = s->io;
@@ -59,15 +98,14 @@ int fio_reap(struct fsched *s)
 		s->st.reaped += (uint64_t)n;
 	}
 	for (int i = 0; i < n; i++) {
-		struct fiber *f = io->owner[d[i].slot], *w;
+		struct fiber *f = io->owner[d[i].slot];
 		io->owner[d[i].slot] = NULL;
 		io->inflight--;
 		if (!f)
 			continue; /* not ours: cannot happen, the ring is this thread's */
 		f->io_ret = d[i].ret;
 		fiber_ready_on(s, f);
-		if ((w = fq_pop(&io->full)))
-			fiber_ready_on(s, w);
+		slot_freed(fiber_run_now, s);
 	}
 	return n;
 }
@@ -100,18 +138,15 @@ static bool on_stack(const struct fiber *f)
 /* Submit one call for the running fiber and park it until it is reaped. */
 static long via_page(long nr, const uint64_t arg[6])
 {
-	struct fsched *s = cur_sched();
-	struct fiber *f = s->cur;
+	struct frun *r = fiber_run_now;
+	struct fiber *f = fiber_self();
+	struct fsched *s;
 	int slot;
 
-	while (s->io && s->io->inflight >= s->io->cap) {
-		s->st.full++;
-		f->state = F_PARKED;
-		fq_push(&s->io->full, f);
-		fiber_park(NULL); /* the loop readies us once an entry is reaped */
-		s = cur_sched();  /* we may have moved to another thread */
-	}
-	if (!s->io || (slot = xl_submit(&s->io->ring, nr, arg, 0)) < 0) {
+	take_slot(r);
+	s = cur_sched(); /* take_slot may have parked us: we may have moved */
+	if ((slot = xl_submit(&s->io->ring, nr, arg, 0)) < 0) {
+		slot_freed(r, s); /* the ring is full: cannot happen below 63 */
 		s->st.trapped++;
 		return syscall_nr(nr, (long)arg[0], (long)arg[1], (long)arg[2], (long)arg[3],
 				  (long)arg[4], (long)arg[5]);
