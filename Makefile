@@ -209,6 +209,11 @@ bench: deps
 	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
 		$(if $(ICOUNT),--icount) -- $(BENCH)
 
+# Figures from build/bench.csv (make bench first): build/plots/*.svg, *.png.
+.PHONY: plot
+plot: deps
+	@$(PYTHON) tools/plot.py
+
 deps:
 	@sh tools/deps.sh
 
@@ -228,6 +233,7 @@ help:
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
+	@echo "make plot      figures from build/bench.csv into build/plots (gnuplot)"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)
