@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bench: what a trap costs against a syscall page, and interrupts against
 // polling, measured in one run: a table to read and CSV lines to keep.
-//   bench [-q] [null] [dev] [seed] [fibers]    (no section: all)
+//   bench [-q] [null] [dev] [seed] [fibers] [yield]    (no section: all but yield)
 // `make bench` boots nagi with init=bench and keeps the CSV (docs/bench.md).
 #include "../measure.h"
 #include "../../lib/stats.h"
@@ -277,11 +277,14 @@ struct fcfg {
 	const char *path; /* the CSV's path column */
 	int how;          /* FIBERLOAD_*, or -1: u processes (seed_run) */
 };
+/* Processes first: each fork copies the heap, which the fiber and thread
+ * stacks grow (malloc keeps what it got), and 64 copies of a big heap
+ * do not fit in memory. */
 static const struct fcfg fcfgs[] = {
-	{ "fibers+page", FIBERLOAD_PAGE },
-	{ "fibers+trap", FIBERLOAD_TRAP },
-	{ "threads+trap", FIBERLOAD_THREADS },
 	{ "procs+trap", -1 },
+	{ "threads+trap", FIBERLOAD_THREADS },
+	{ "fibers+trap", FIBERLOAD_TRAP },
+	{ "fibers+page", FIBERLOAD_PAGE },
 };
 
 /* Counters around one run, for "where the time goes". */
@@ -425,7 +428,8 @@ static void bench_fibers(void)
 
 static void usage(void)
 {
-	fprintf(2, "usage: bench [-q] [null] [dev] [seed] [fibers]   (no section: all)\n"
+	fprintf(2, "usage: bench [-q] [null] [dev] [seed] [fibers] [yield]\n"
+		   "  no section: all but yield (the fiber switch alone, for icount)\n"
 		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n");
 	exit(2);
 }
@@ -433,14 +437,15 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static struct xl_stats xs;
-	bool want[4] = { false, false, false, false }, any = false;
+	bool want[5] = { false, false, false, false, false }, any = false;
 	int nworkers;
 
 	if (getpid() == 1 && (open("/dev/console", O_RDWR) != 0 || dup(0) != 1 || dup(0) != 2))
 		return 3; /* init=bench: nobody opened the console for us */
 	for (int i = 1; i < argc; i++) {
 		int k = !strcmp(argv[i], "null") ? 0 : !strcmp(argv[i], "dev") ? 1
-			: !strcmp(argv[i], "seed") ? 2 : !strcmp(argv[i], "fibers") ? 3 : -1;
+			: !strcmp(argv[i], "seed") ? 2 : !strcmp(argv[i], "fibers") ? 3
+			: !strcmp(argv[i], "yield") ? 4 : -1;
 		if (!strcmp(argv[i], "-q")) {
 			runs = 3, seed_runs = 1, seed_rounds = 1;
 			continue;
@@ -463,6 +468,10 @@ int main(int argc, char **argv)
 		bench_seed();
 	if (!any || want[3])
 		bench_fibers();
+	if (want[4]) { /* the fiber switch alone: for make bench ICOUNT=1 BENCH=yield */
+		printf("\n== yield: two fibers on one thread\n");
+		fiber_switch_cost();
+	}
 	printf("\nbench: done\n");
 	return 0;
 }
