@@ -49,6 +49,7 @@ static void wake_sleepers(struct frun *r, bool all)
 void fiber_ready_on(struct fsched *s, struct fiber *f)
 {
 	struct frun *r = fiber_run_now;
+	struct fsched *me = cur_sched(); /* NULL: fiber_main, before the threads run */
 	long n;
 
 	f->state = F_READY;
@@ -57,11 +58,12 @@ void fiber_ready_on(struct fsched *s, struct fiber *f)
 	n = s->qlen + 1;
 	__atomic_store_n(&s->qlen, n, __ATOMIC_RELAXED);
 	ulock_release(&s->qlk);
-	/* More than this thread will run next: a sleeping one may steal it.
-	 * The fence orders our push before the load of nasleep; it pairs
-	 * with the one in idle() between a sleeper's count and its last look. */
+	/* A fiber this thread will not run next (a fiber runs here now, or
+	 * one is queued before it): a sleeping thread may steal it. The fence
+	 * orders our push before the load of nasleep; it pairs with the one
+	 * in nap() between a sleeper's count and its last look. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (n >= 2 && __atomic_load_n(&r->nasleep, __ATOMIC_RELAXED))
+	if ((n >= 2 || (me && me->cur)) && __atomic_load_n(&r->nasleep, __ATOMIC_RELAXED))
 		wake_sleepers(r, false);
 }
 

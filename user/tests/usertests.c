@@ -328,6 +328,7 @@ static const struct test quick[] = {
 	{"fibererrno", test_fibererrno, 0},
 	{"fiberio", test_fiberio, 120},
 	{"fiberpipe", test_fiberpipe, 0},
+	{"fibertrapsteal", test_fibertrapsteal, 0},
 	{"fiberoverflow", test_fiberoverflow, 0},
 	{"fiberexit", test_fiberexit, 120},
 };
