@@ -50,6 +50,7 @@ def by_u_script(dat, series, title, ylabel):
 set xlabel 'u (concurrent workers)'
 set ylabel '%s'
 set logscale x 2
+set logscale y
 set key outside right top
 set grid
 plot %s
@@ -86,7 +87,7 @@ def dev_script(rows, out):
         return None
     dat = os.path.join(out, "dev.dat")
     with open(dat, "w") as f:
-        f.write("case median p99\n")
+        f.write("# case median p99\n")
         for k, v in want.items():
             f.write('"%s" %s %s\n' % (k, v.get("median_ns", 0), v.get("p99_ns", 0)))
     return """set title 'pmem driver: one 512 B command, submit to the waiter''s return'
@@ -126,7 +127,7 @@ def main():
         write_blocks(dat, fib)
         figs.append(("seed 000 Figure 1 (bench fibers)", "fibers", by_u_script(
             dat, fib, "seed 000: open, 8 x write, close, reopen, 8 x read, close per worker",
-            "us per call (wall time / calls)")))
+            "us per call (wall time / calls; log)")))
     seed = lines_by_u(rows, "seed", "us_per_call", lambda r: "procs+" + r["path"] + "+" + r["mode"])
     if seed:
         dat = os.path.join(out, "seed.dat")
