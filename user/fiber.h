@@ -54,8 +54,9 @@ struct fiber_stats {
  * (the caller is the first), each with its own run queue and, in page
  * mode, its own syscall page. Page mode falls back to trap mode when the
  * kernel has no syscall workers. stats (may be NULL) gets the run's
- * counters. Returns 0, or -ENOMEM / thread_spawn's error. One run at a
- * time per process.
+ * counters. Returns 0; -ENOMEM or -EMFILE (nothing ran); or
+ * thread_spawn's error (the run still ran, on the threads that started).
+ * One run at a time per process (-EBUSY).
  */
 int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
 	       struct fiber_stats *stats);
@@ -84,7 +85,7 @@ const char *fiber_name(const struct fiber *f);
  * (positive), set by every system call a fiber makes. */
 int *fiber_errno(void);
 #define ferrno (*fiber_errno())
-/* fiber_hart_thread - index of the kernel thread running the caller. */
+/* fiber_thread - index of the kernel thread running the caller (-1 outside). */
 int fiber_thread(void);
 
 /* Synchronisation between fibers, on any of the run's threads. Zeroed
