@@ -61,6 +61,10 @@ struct fiber_stats {
 int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
 	       struct fiber_stats *stats);
 
+/* fiber_stats_now - the running run's counters so far, copied racily
+ * (busy and idle time are filled in only when the run ends). */
+void fiber_stats_now(struct fiber_stats *st);
+
 /* fiber_create - a new fiber running fn(arg), ready to run, on the
  * caller's thread's queue; stack 0 means the run's default. name (kept,
  * up to 15 characters) is what an overflow report shows. From a fiber

@@ -419,6 +419,20 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 	return 0;
 }
 
+static void copy_stats(struct frun *r, struct fiber_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->threads = r->nthreads;
+	st->page = !r->trap;
+	for (int i = 0; i < r->nthreads; i++)
+		st->t[i] = r->sched[i].st;
+}
+
+void fiber_stats_now(struct fiber_stats *st)
+{
+	copy_stats(fiber_run_now, st);
+}
+
 int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
 	       struct fiber_stats *stats)
 {
@@ -456,13 +470,8 @@ int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
 out:
 	while (r->all)
 		fiber_free(r, r->all);
-	if (stats) {
-		memset(stats, 0, sizeof(*stats));
-		stats->threads = r->nthreads;
-		stats->page = !r->trap;
-		for (int i = 0; i < r->nthreads; i++)
-			stats->t[i] = r->sched[i].st;
-	}
+	if (stats)
+		copy_stats(r, stats);
 	for (int i = 0; i < FIBER_MAX_THREADS; i++) {
 		struct fsched *s = &r->sched[i];
 		fio_stop(s);

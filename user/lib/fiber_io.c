@@ -112,18 +112,12 @@ int fio_reap(struct fsched *s)
 
 void fio_idle(struct fsched *s)
 {
-	struct fiber_io *io = s->io;
-
-	/* Count first, then wait for one more than that: a completion landing
-	 * after the count makes xl_wait return at once. The one-tick timeout
-	 * lets the loop look for work to steal now and then. */
-	for (int slot = 0; slot < xl_nslots(&io->ring); slot++)
-		if (io->owner[slot] &&
-		    __atomic_load_n(&xl_entry_of(&io->ring, slot)->state, __ATOMIC_ACQUIRE) ==
-			    XL_COMPLETED)
-			return;
+	/* xl_wait returns once one entry of our page is COMPLETED, at once if
+	 * one already is: the loop has taken back every earlier completion,
+	 * so none can be missed. The one-tick timeout lets the loop look for
+	 * work to steal now and then. */
 	s->st.waits++;
-	xl_wait(1, 1, io->ring.pages);
+	xl_wait(1, 1, s->io->ring.pages);
 }
 
 /* Is sp on f's stack? Not there, the caller is the scheduler loop, a
