@@ -226,6 +226,11 @@ bench: deps
 	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
 		$(if $(ICOUNT),--icount) $(if $(ISOLATE),--isolate $(ISOLATE)) -- $(BENCH)
 
+# Figures from build/bench.csv (make bench first): build/plots/*.svg, *.png.
+.PHONY: plot
+plot: deps
+	@$(PYTHON) tools/plot.py
+
 deps:
 	@sh tools/deps.sh
 
@@ -247,6 +252,7 @@ help:
 	@echo "make fuzz      the syscall fuzzer, long runs (SEED=N replays), then FUZZ_TARGETS"
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
+	@echo "make plot      figures from build/bench.csv into build/plots (gnuplot)"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

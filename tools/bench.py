@@ -30,7 +30,8 @@ def main():
     ap.add_argument("--bootargs", default="")
     ap.add_argument("--icount", action="store_true")
     ap.add_argument("--isolate", default="off,on", help="isolate= settings, one boot each")
-    ap.add_argument("sections", nargs="*", help="null dev seed, or -q (default: all)")
+    ap.add_argument("sections", nargs="*",
+                    help="null dev seed fibers yield, or -q (default: all but yield)")
     a = ap.parse_args()
     extra = ("-icount", "shift=0") if a.icount else ()
     if a.icount and not [x for x in a.sections if x != "-q"]:

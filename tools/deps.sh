@@ -3,7 +3,7 @@
 # Install what nagi needs to build, boot and test, with apt-get; quick when
 # everything is already there.
 set -e
-PKGS="make gcc python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi gdb-multiarch"
+PKGS="make gcc python3 gcc-riscv64-unknown-elf qemu-system-misc opensbi gdb-multiarch gnuplot-nox"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

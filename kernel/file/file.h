@@ -9,7 +9,7 @@
 #define O_ACCMODE 0x003 /* O_RDONLY, O_WRONLY or O_RDWR */
 #define O_KNOWN (O_ACCMODE | O_CREATE | O_TRUNC | O_APPEND)
 
-#define NOFILE 16  /* descriptors per process */
+#define NOFILE 160 /* descriptors per process (seed 000: 128 fibers, a file each) */
 #define NFILE 256  /* open files in the system */
 
 struct file;

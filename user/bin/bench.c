@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // bench: what a trap costs against a syscall page, and interrupts against
 // polling, measured in one run: a table to read and CSV lines to keep.
-//   bench [-q] [null] [dev] [seed]    (no section: all three)
+//   bench [-q] [null] [dev] [seed] [fibers] [yield]    (no section: all but yield)
 // `make bench` boots nagi with init=bench and keeps the CSV (docs/bench.md).
 #include "../measure.h"
 #include "../../lib/stats.h"
+#include "../fiber.h"
 
 #define NULL_CALLS 4000
 #define DEV_CMDS 1000
@@ -257,11 +258,215 @@ static void bench_seed(void)
 	pmemctl(PMEMCTL_MODE, (unsigned long)old_mode);
 }
 
+/* ---- fibers: seed 000's experiment in one process ---- */
+
+#define FIBER_YIELDS 20000
+#define FIBER_MAX_PROCS 100 /* u processes beside init, sh and bench: NPROC is 128 */
+static volatile long pingpong_left;
+
+static void pingpong(void *arg)
+{
+	UNUSED(arg);
+	while (pingpong_left-- > 0)
+		fiber_yield();
+}
+
+static uint64_t yield_t0, yield_i0, yield_t1, yield_i1;
+
+static void pingpong_root(void *arg)
+{
+	struct fiber *a, *b;
+	UNUSED(arg);
+	pingpong_left = 2 * FIBER_YIELDS;
+	a = fiber_create(pingpong, NULL, "ping", 0);
+	b = fiber_create(pingpong, NULL, "pong", 0);
+	yield_t0 = measure_time();
+	yield_i0 = measure_instret();
+	fiber_join(a, NULL);
+	fiber_join(b, NULL);
+	yield_t1 = measure_time();
+	yield_i1 = measure_instret();
+}
+
+/* Two fibers yielding to each other on one thread: a yield is a switch to
+ * the scheduler loop and one back to the other fiber, a queue push and pop. */
+static void fiber_switch_cost(void)
+{
+	struct fiber_opts o = { .threads = 1 };
+	uint64_t ns100, in100, n = 2 * FIBER_YIELDS;
+
+	if (fiber_main(&o, pingpong_root, NULL, NULL) < 0)
+		return;
+	ns100 = (yield_t1 - yield_t0) * 10000 / n; /* 100 ns per tick at 10 MHz */
+	in100 = measure_can_instret() ? (yield_i1 - yield_i0) * 100 / n : 0;
+	printf("  yield (2 fiber switches): %lu.%02lu ns, %lu.%02lu instret; %lu switches/s\n",
+	       ns100 / 100, ns100 % 100, in100 / 100, in100 % 100,
+	       ns100 ? 2 * 100UL * 1000000000UL / ns100 : 0);
+	csv("fibers", "yield", "-", 2, 1, 0, "yield", "ns", ns100);
+	csv("fibers", "yield", "-", 2, 1, 0, "yield", "instret", in100);
+}
+
+struct fcfg {
+	const char *path; /* the CSV's path column */
+	int how;          /* FIBERLOAD_*, or -1: u processes (seed_run) */
+};
+/* Processes first: each fork copies the heap, which the fiber and thread
+ * stacks grow (malloc keeps what it got), and 64 copies of a big heap
+ * do not fit in memory. */
+static const struct fcfg fcfgs[] = {
+	{ "procs+trap", -1 },
+	{ "threads+trap", FIBERLOAD_THREADS },
+	{ "fibers+trap", FIBERLOAD_TRAP },
+	{ "fibers+page", FIBERLOAD_PAGE },
+};
+
+/* Counters around one run, for "where the time goes". */
+struct fsnap {
+	struct xl_stats xs;
+	struct intr_table it;
+	uint64_t t;
+};
+
+static void fsnap_take(struct fsnap *s)
+{
+	xlstat(&s->xs, sizeof(s->xs));
+	intrstat(&s->it, sizeof(s->it));
+	s->t = measure_time();
+}
+
+/* Sum of the rows whose label starts with prefix, in column c. */
+static uint64_t intr_sum(const struct intr_table *t, const char *prefix, unsigned c)
+{
+	uint64_t v = 0;
+	for (unsigned r = 0; r < t->nrows && r < INTR_MAX_ROWS; r++)
+		if (!strncmp(t->rows[r].label, prefix, strlen(prefix)))
+			v += t->rows[r].count[c];
+	return v;
+}
+
+static void fiber_explain(const char *name, const struct fsnap *a, const struct fsnap *b,
+			  const struct fiber_stats *fs)
+{
+	uint64_t served = 0, passes = 0, sleeps = 0, wakeups = 0, polled = 0, parked = 0;
+	uint64_t ms100 = (b->t - a->t) / 100;
+
+	for (unsigned w = 0; w < b->xs.nworkers && w < XL_MAX_WORKERS; w++) {
+		served += b->xs.w[w].served - a->xs.w[w].served;
+		passes += b->xs.w[w].passes - a->xs.w[w].passes;
+		sleeps += b->xs.w[w].sleeps - a->xs.w[w].sleeps;
+		wakeups += b->xs.w[w].wakeups - a->xs.w[w].wakeups;
+		polled += b->xs.w[w].polled - a->xs.w[w].polled;
+		parked += b->xs.w[w].parked - a->xs.w[w].parked;
+	}
+	printf("  %-18s %lu.%02lu ms; workers: %lu served, %lu passes (%lu.%02lu per pass), "
+	       "%lu parked, %lu polled, %lu sleeps, %lu wake-ups\n", name, ms100 / 100,
+	       ms100 % 100, served, passes, passes ? served / passes : 0,
+	       passes ? served * 100 / passes % 100 : 0, parked, polled, sleeps, wakeups);
+	printf("  %18s harts:", "");
+	for (unsigned c = 0; c < b->it.nharts && c < INTR_MAX_HARTS; c++)
+		printf(" %d: %lu IPI %lu traps %lu tim;", b->it.hartid[c],
+		       intr_sum(&b->it, "IPI", c) - intr_sum(&a->it, "IPI", c),
+		       intr_sum(&b->it, "SYS", c) - intr_sum(&a->it, "SYS", c),
+		       intr_sum(&b->it, "TIM", c) - intr_sum(&a->it, "TIM", c));
+	printf("\n");
+	for (int i = 0; fs && i < fs->threads; i++) {
+		const struct fiber_thread_stats *t = &fs->t[i];
+		uint64_t busy = t->busy_ticks / 100, idle = t->idle_ticks / 100; /* ms x100 */
+		printf("  %18s thread %d (hart %d): busy %lu.%02lu ms, idle %lu.%02lu ms; %lu runs, "
+		       "%lu entries, %lu trapped, %lu/%lu reaps found some, %lu reaped, %lu xl_wait, "
+		       "%lu naps, %lu steals, %lu full\n", "", i, t->hart, busy / 100, busy % 100,
+		       idle / 100, idle % 100, t->dispatches, t->entries, t->trapped, t->reaps,
+		       t->scans, t->reaped, t->waits, t->naps, t->steals, t->full);
+	}
+}
+
+/* The median wall time of seed_runs runs of one configuration, us per
+ * call x100; 0 if a run failed. At explain, the counters of the last run. */
+static uint64_t fiber_median(const struct fcfg *c, struct seed_load *w, long calls, bool explain,
+			     const char *name)
+{
+	static struct fsnap a, b;
+	struct fiber_stats fs;
+	uint64_t t[31];
+	int n = MIN(seed_runs, 31);
+
+	for (int i = 0; i < n; i++) {
+		long bad;
+		fsnap_take(&a);
+		bad = c->how < 0 ? seed_run(w, &t[i]) : fiberload_run(w, c->how, &t[i], &fs);
+		fsnap_take(&b);
+		if (bad) {
+			printf("  bench: u=%d %s: %ld failed (%s)\n", w->u, c->path, bad,
+			       bad < 0 ? strerror((int)bad) : "status");
+			return 0;
+		}
+		if (c->how == FIBERLOAD_PAGE && !fs.page)
+			printf("  bench: u=%d %s: no pages to be had: it trapped\n", w->u, c->path);
+		t[i] = t[i] * 100 / (MEASURE_TIMEBASE_HZ / 1000000) / (uint64_t)calls; /* us x100 */
+	}
+	if (explain)
+		fiber_explain(name, &a, &b, c->how == FIBERLOAD_THREADS || c->how < 0 ? NULL : &fs);
+	sort_u64(t, (size_t)n);
+	return percentile(t, (size_t)n, 50);
+}
+
+static void bench_fibers(void)
+{
+	static const int us_all[] = { 1, 2, 4, 8, 16, 32, 64, 128 }, us_quick[] = { 1, 8, 64 };
+	const int *us = seed_runs > 1 ? us_all : us_quick;
+	int nus = seed_runs > 1 ? (int)ARRAY_SIZE(us_all) : (int)ARRAY_SIZE(us_quick);
+	uint64_t res[8][8];
+	int old_mode = PMEMCTL_IRQ;
+	struct pmem_stats st;
+
+	if (pmemctl(PMEMCTL_STATS, (unsigned long)&st) == 0 && st.present)
+		old_mode = (int)st.mode;
+	printf("\n== fibers: the switch, then seed 000 in one process: u workers, each %d x (open,\n"
+	       "   %d x write 512 B, close, reopen, %d x read 512 B, close) on its own file;\n"
+	       "   us per call, median of %d runs\n", seed_rounds, SEED_D, SEED_D, seed_runs);
+	fiber_switch_cost();
+	if (mkdir(SEED_DIR) < 0 && open(SEED_DIR, O_RDONLY) < 0) {
+		printf("  no file system to write to (mkdir %s failed)\n", SEED_DIR);
+		return;
+	}
+	printf("\n  where the time goes at u = 64 (the last run of each):\n");
+	for (unsigned c = 0; c < ARRAY_SIZE(fcfgs); c++)
+		for (int m = 0; m < 2; m++) {
+			int mode = m ? PMEMCTL_IRQ : PMEMCTL_POLL;
+			char name[32];
+			snprintf(name, sizeof(name), "%s+%s", fcfgs[c].path, mode_name(mode));
+			pmemctl(PMEMCTL_MODE, (unsigned long)mode);
+			for (int i = 0; i < nus; i++) {
+				struct seed_load w = { us[i], SEED_D, seed_rounds, false, SEED_DIR };
+				long calls = (long)us[i] * seed_rounds * (2 * SEED_D + 4);
+				res[c * 2 + m][i] = 0;
+				if (fcfgs[c].how < 0 && us[i] > FIBER_MAX_PROCS)
+					continue; /* the process table is 128 */
+				res[c * 2 + m][i] = fiber_median(&fcfgs[c], &w, calls, us[i] == 64, name);
+				csv("fibers", fcfgs[c].path, mode_name(mode), us[i], 1, 0, "file",
+				    "us_per_call", res[c * 2 + m][i]);
+			}
+		}
+	pmemctl(PMEMCTL_MODE, (unsigned long)old_mode);
+	printf("\n  %-18s", "us per call, u =");
+	for (int i = 0; i < nus; i++)
+		printf(" %7d", us[i]);
+	printf("\n");
+	printf("  (0.00: not run; u processes stop at %d)\n", FIBER_MAX_PROCS);
+	for (unsigned c = 0; c < 2 * ARRAY_SIZE(fcfgs); c++) {
+		printf("  %-13s+%-4s", fcfgs[c / 2].path, c % 2 ? "irq" : "poll");
+		for (int i = 0; i < nus; i++)
+			printf(" %4lu.%02lu", res[c][i] / 100, res[c][i] % 100);
+		printf("\n");
+	}
+}
+
 /* ---- main ---- */
 
 static void usage(void)
 {
-	fprintf(2, "usage: bench [-q] [null] [dev] [seed]   (no section: all)\n"
+	fprintf(2, "usage: bench [-q] [null] [dev] [seed] [fibers] [yield]\n"
+		   "  no section: all but yield (the fiber switch alone, for icount)\n"
 		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n");
 	exit(2);
 }
@@ -269,14 +474,15 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static struct xl_stats xs;
-	bool want[3] = { false, false, false }, any = false;
+	bool want[5] = { false, false, false, false, false }, any = false;
 	int nworkers;
 
 	if (getpid() == 1 && (open("/dev/console", O_RDWR) != 0 || dup(0) != 1 || dup(0) != 2))
 		return 3; /* init=bench: nobody opened the console for us */
 	for (int i = 1; i < argc; i++) {
 		int k = !strcmp(argv[i], "null") ? 0 : !strcmp(argv[i], "dev") ? 1
-			: !strcmp(argv[i], "seed") ? 2 : -1;
+			: !strcmp(argv[i], "seed") ? 2 : !strcmp(argv[i], "fibers") ? 3
+			: !strcmp(argv[i], "yield") ? 4 : -1;
 		if (!strcmp(argv[i], "-q")) {
 			runs = 3, seed_runs = 1, seed_rounds = 1;
 			continue;
@@ -297,6 +503,12 @@ int main(int argc, char **argv)
 		bench_dev();
 	if (!any || want[2])
 		bench_seed();
+	if (!any || want[3])
+		bench_fibers();
+	if (want[4]) { /* the fiber switch alone: for make bench ICOUNT=1 BENCH=yield */
+		printf("\n== yield: two fibers on one thread\n");
+		fiber_switch_cost();
+	}
 	printf("\nbench: done\n");
 	return 0;
 }

@@ -214,6 +214,8 @@ void spin(long n)
 #include "ut_xllife.inc"
 #include "ut_xlload.inc"
 #include "ut_xlsleep.inc"
+#include "ut_fiber.inc"
+#include "ut_fiber2.inc"
 
 struct test {
 	const char *name;
@@ -338,6 +340,17 @@ static const struct test quick[] = {
 	{"xlwaitring", test_xlwaitring, 0},
 	{"xlcallwait", test_xlcallwait, 60},
 	{"xlnoworkers", test_xlnoworkers, 0},
+	{"fiberorder", test_fiberorder, 0},
+	{"fibermutex", test_fibermutex, 0},
+	{"fibersem", test_fibersem, 0},
+	{"fibercond", test_fibercond, 60},
+	{"fibermany", test_fibermany, 60},
+	{"fibererrno", test_fibererrno, 0},
+	{"fiberio", test_fiberio, 120},
+	{"fiberpipe", test_fiberpipe, 0},
+	{"fibertrapsteal", test_fibertrapsteal, 0},
+	{"fiberoverflow", test_fiberoverflow, 0},
+	{"fiberexit", test_fiberexit, 120},
 };
 
 static const struct test slow[] = {

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+// Fibers: creation, exit and join, and each kernel thread's scheduler loop
+// with its run queue, stealing and idling (docs/fibers.md).
+#include "fiber_impl.h"
+#include "fiber_frame.h"
+#include "../../lib/syscall.h"
+
+struct frun *fiber_run_now;
+static int no_fiber_errno; /* ferrno outside fibers */
+
+void fq_push(struct fiber_queue *q, struct fiber *f)
+{
+	f->next = NULL;
+	if (q->tail)
+		q->tail->next = f;
+	else
+		q->head = f;
+	q->tail = f;
+}
+
+struct fiber *fq_pop(struct fiber_queue *q)
+{
+	struct fiber *f = q->head;
+	if (f) {
+		q->head = f->next;
+		if (!q->head)
+			q->tail = NULL;
+		f->next = NULL;
+	}
+	return f;
+}
+
+/* Wake threads asleep in idle(): all, or one. A write by trap: the
+ * caller may be a fiber holding a spinlock, which must not park. */
+static void wake_sleepers(struct frun *r, bool all)
+{
+	for (int i = 0; i < r->nthreads; i++) {
+		struct fsched *o = &r->sched[i];
+		int one = 1;
+		if (__atomic_compare_exchange_n(&o->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_RELAXED)) {
+			syscall_nr(SYS_write, o->wake[1], (long)"w", 1, 0, 0, 0);
+			if (!all)
+				return;
+		}
+	}
+}
+
+void fiber_ready_on(struct fsched *s, struct fiber *f)
+{
+	struct frun *r = fiber_run_now;
+	struct fsched *me = cur_sched(); /* NULL: fiber_main, before the threads run */
+	long n;
+
+	f->state = F_READY;
+	ulock_acquire(&s->qlk);
+	fq_push(&s->q, f);
+	n = s->qlen + 1;
+	__atomic_store_n(&s->qlen, n, __ATOMIC_RELAXED);
+	ulock_release(&s->qlk);
+	/* A fiber this thread will not run next (a fiber runs here now, or
+	 * one is queued before it): a sleeping thread may steal it. The fence
+	 * orders our push before the load of nasleep; it pairs with the one
+	 * in nap() between a sleeper's count and its last look. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if ((n >= 2 || (me && me->cur)) && __atomic_load_n(&r->nasleep, __ATOMIC_RELAXED))
+		wake_sleepers(r, false);
+}
+
+void fiber_ready(struct fiber *f)
+{
+	fiber_ready_on(cur_sched(), f);
+}
+
+/* Leave the running fiber for the scheduler loop, which does what after
+ * says once the fiber's context is saved. The fiber may resume on another
+ * kernel thread: callers read cur_sched() again afterwards. */
+static void switch_out(int after, struct ulock *lk)
+{
+	struct fsched *s = cur_sched();
+	s->after = after;
+	s->after_lock = lk;
+	fiber_switch(&s->cur->sp, s->sp);
+}
+
+void fiber_park(struct ulock *lk)
+{
+	switch_out(A_PARK, lk);
+}
+
+void fiber_yield(void)
+{
+	switch_out(A_REQUEUE, NULL);
+}
+
+void fiber_exit(long value)
+{
+	cur_sched()->cur->value = value;
+	switch_out(A_EXIT, NULL);
+	__builtin_unreachable();
+}
+
+struct fiber *fiber_self(void)
+{
+	struct fsched *s = cur_sched();
+	return s ? s->cur : NULL;
+}
+
+const char *fiber_name(const struct fiber *f)
+{
+	return f->name;
+}
+
+int *fiber_errno(void)
+{
+	struct fiber *f = fiber_self();
+	return f ? &f->err : &no_fiber_errno;
+}
+
+int fiber_thread(void)
+{
+	struct fsched *s = cur_sched();
+	return s ? s->idx : -1;
+}
+
+int fiber_sleep(long ticks)
+{
+	return sleep(ticks);
+}
+
+/* A new fiber's first instruction (its frame's ra). */
+static void __attribute__((noreturn)) fiber_boot(void)
+{
+	struct fiber *f = cur_sched()->cur;
+	f->fn(f->arg);
+	fiber_exit(0);
+}
+
+/* A fiber with its stack, canary and first frame; not on any queue. */
+static struct fiber *fiber_new(struct frun *r, void (*fn)(void *), void *arg, const char *name,
+			       unsigned long stack)
+{
+	struct fiber *f = calloc(1, sizeof(*f));
+	struct fiber_frame *fr;
+
+	stack = ALIGN_UP(stack ? stack : r->stack, 16);
+	if (!f || stack < 1024 || !(f->stack = malloc(stack))) {
+		free(f);
+		return NULL;
+	}
+	f->stack_size = stack;
+	f->fn = fn;
+	f->arg = arg;
+	snprintf(f->name, sizeof(f->name), "%s", name ? name : "fiber");
+	for (int i = 0; i < CANARY_WORDS; i++)
+		((uint64_t *)f->stack)[i] = CANARY;
+	fr = (struct fiber_frame *)(f->stack + stack - FIBER_FRAME);
+	memset(fr, 0, sizeof(*fr));
+	fr->ra = (uint64_t)fiber_boot;
+	f->sp = fr;
+	ulock_acquire(&r->lk);
+	f->all_next = r->all;
+	if (r->all)
+		r->all->all_pprev = &f->all_next;
+	f->all_pprev = &r->all;
+	r->all = f;
+	ulock_release(&r->lk);
+	__atomic_add_fetch(&r->live, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+/* Off the run's list and freed (the fiber has ended or never ran). */
+static void fiber_free(struct frun *r, struct fiber *f)
+{
+	ulock_acquire(&r->lk);
+	*f->all_pprev = f->all_next;
+	if (f->all_next)
+		f->all_next->all_pprev = f->all_pprev;
+	ulock_release(&r->lk);
+	free(f->stack);
+	free(f);
+}
+
+struct fiber *fiber_create(void (*fn)(void *), void *arg, const char *name, unsigned long stack)
+{
+	struct fiber *f = fiber_new(fiber_run_now, fn, arg, name, stack);
+	if (f)
+		fiber_ready(f);
+	return f;
+}
+
+int fiber_join(struct fiber *f, long *value)
+{
+	struct fiber *me = fiber_self();
+
+	if (f == me)
+		return -EINVAL;
+	ulock_acquire(&f->lk);
+	if (f->state != F_DONE) {
+		f->joiner = me;
+		me->state = F_PARKED;
+		fiber_park(&f->lk); /* finish() readies us */
+	} else {
+		ulock_release(&f->lk);
+	}
+	if (value)
+		*value = f->value;
+	fiber_free(fiber_run_now, f);
+	return 0;
+}
+
+/* The canary and the saved sp of f, which just switched out: an overflow
+ * ends the process, naming the fiber (its memory below is not to be
+ * trusted any more). */
+static void check_stack(struct fiber *f)
+{
+	const uint64_t *c = (const uint64_t *)f->stack;
+	bool bad = (char *)f->sp < f->stack + CANARY_WORDS * 8;
+
+	for (int i = 0; i < CANARY_WORDS; i++)
+		bad |= c[i] != CANARY;
+	if (!bad)
+		return;
+	fprintf(2, "fiber: stack overflow in fiber '%s' (%lu-byte stack at %p): exiting\n",
+		f->name, f->stack_size, f->stack);
+	exit(FIBER_EXIT_OVERFLOW);
+}
+
+/* f ended: wake its joiner. Its memory is the joiner's from here. */
+static void finish(struct frun *r, struct fsched *s, struct fiber *f)
+{
+	struct fiber *j;
+
+	ulock_acquire(&f->lk);
+	f->state = F_DONE;
+	j = f->joiner;
+	ulock_release(&f->lk);
+	if (j)
+		fiber_ready_on(s, j);
+	if (__atomic_sub_fetch(&r->live, 1, __ATOMIC_SEQ_CST) == 0)
+		wake_sleepers(r, true); /* the run is over: every thread leaves */
+}
+
+/* Run f until it switches out, then do what it asked for. */
+static void run_one(struct frun *r, struct fsched *s, struct fiber *f)
+{
+	s->cur = f;
+	f->state = F_RUNNING;
+	s->st.dispatches++;
+	fiber_switch(&s->sp, f->sp);
+	s->cur = NULL;
+	check_stack(f);
+	if (s->after == A_REQUEUE)
+		fiber_ready_on(s, f);
+	else if (s->after == A_PARK && s->after_lock)
+		ulock_release(s->after_lock);
+	else if (s->after == A_EXIT)
+		finish(r, s, f);
+}
+
+static struct fiber *pop(struct fsched *s)
+{
+	struct fiber *f;
+
+	if (!__atomic_load_n(&s->qlen, __ATOMIC_RELAXED))
+		return NULL;
+	ulock_acquire(&s->qlk);
+	f = fq_pop(&s->q);
+	if (f)
+		__atomic_store_n(&s->qlen, s->qlen - 1, __ATOMIC_RELAXED);
+	ulock_release(&s->qlk);
+	return f;
+}
+
+/* A ready fiber from another thread's queue (it migrates here). */
+static struct fiber *steal(struct frun *r, struct fsched *s)
+{
+	for (int k = 1; k < r->nthreads; k++) {
+		struct fiber *f = pop(&r->sched[(s->idx + k) % r->nthreads]);
+		if (f) {
+			s->st.steals++;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static bool others_ready(struct frun *r, struct fsched *s)
+{
+	for (int k = 1; k < r->nthreads; k++)
+		if (__atomic_load_n(&r->sched[(s->idx + k) % r->nthreads].qlen, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+/* Nothing ready and nothing in flight: sleep in a read of our wake pipe
+ * until a thread with work to spare, or the run's end, writes to it.
+ * Mark, fence, look once more (pairs with fiber_ready_on's fence): either
+ * we see the new work or its pusher sees our mark. */
+static void nap(struct frun *r, struct fsched *s)
+{
+	char c;
+	int one = 1;
+
+	__atomic_store_n(&s->asleep, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&r->nasleep, 1, __ATOMIC_SEQ_CST);
+	if ((s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_SEQ_CST)) &&
+	    __atomic_compare_exchange_n(&s->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
+					__ATOMIC_RELAXED)) {
+		__atomic_sub_fetch(&r->nasleep, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	/* Asleep, or a waker took the mark and its byte is on the way. */
+	s->st.naps++;
+	syscall_nr(SYS_read, s->wake[0], (long)&c, 1, 0, 0, 0);
+	__atomic_sub_fetch(&r->nasleep, 1, __ATOMIC_RELAXED);
+}
+
+/* Nothing ready here: spin for the budget looking for completions and
+ * for work to steal, then sleep in one trap. */
+static void idle(struct frun *r, struct fsched *s)
+{
+	uint64_t t0 = fiber_rdtime(), now = t0;
+
+	while (now - t0 < (uint64_t)r->spin_ticks) {
+		if (s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) ||
+		    (fio_inflight(s) && fio_reap(s)))
+			goto out;
+		now = fiber_rdtime();
+	}
+	if (fio_inflight(s))
+		fio_idle(s);
+	else
+		nap(r, s);
+out:
+	s->st.idle_ticks += fiber_rdtime() - t0;
+}
+
+/* One kernel thread's scheduler: run fibers until none is left in the run. */
+static void sched_loop(struct frun *r, struct fsched *s)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		struct fiber *f = pop(s);
+		if (!f && fio_inflight(s) && fio_reap(s))
+			continue;
+		if (!f)
+			f = steal(r, s);
+		if (f) {
+			run_one(r, s, f);
+			/* CPU-bound fibers must not hold completions back */
+			if (++n % 16 == 0 && fio_inflight(s))
+				fio_reap(s);
+			continue;
+		}
+		if (!__atomic_load_n(&r->live, __ATOMIC_ACQUIRE))
+			return;
+		idle(r, s);
+	}
+}
+
+/* General harts, from sysinfo: up to max of their ids in harts[]. */
+static int general_harts(int *harts, int max)
+{
+	struct sysinfo si;
+	int n = 0;
+
+	if (sysinfo(&si, sizeof(si)) < 0)
+		return 0;
+	for (int h = 0; h < SYSINFO_MAX_HARTS && n < max; h++)
+		if (si.role[h] == HART_ROLE_GENERAL)
+			harts[n++] = h;
+	return n;
+}
+
+/* A kernel thread of the run: pinned, tp set, the loop, tp cleared. */
+static void thread_body(void *p)
+{
+	struct fsched *s = p;
+	uint64_t t0 = fiber_rdtime();
+
+	if (s->st.hart >= 0 && setaffinity(0, s->st.hart) < 0)
+		s->st.hart = -1;
+	asm volatile("mv tp, %0" : : "r"(s) : "memory");
+	sched_loop(fiber_run_now, s);
+	asm volatile("mv tp, zero" : : : "memory");
+	s->st.busy_ticks = fiber_rdtime() - t0 - s->st.idle_ticks;
+}
+
+/* Set the run up from opts: thread count, harts, pages. */
+static int setup(struct frun *r, const struct fiber_opts *o)
+{
+	struct fiber_opts none = { 0 };
+	struct sysinfo si = { .timebase = 10000000 };
+	int harts[FIBER_MAX_THREADS], nh;
+
+	o = o ? o : &none;
+	memset(r, 0, sizeof(*r));
+	sysinfo(&si, sizeof(si));
+	nh = general_harts(harts, FIBER_MAX_THREADS);
+	r->nthreads = o->threads > 0 ? MIN(o->threads, FIBER_MAX_THREADS) : MAX(nh, 1);
+	r->trap = o->trap;
+	r->stack = o->stack ? o->stack : FIBER_STACK;
+	r->spin_ticks = (int)((uint64_t)(o->spin_us ? o->spin_us : FIBER_SPIN_US) * si.timebase /
+			      1000000);
+	r->max_inflight = o->max_inflight > 0 ? o->max_inflight : FIBER_MAX_INFLIGHT;
+	for (int i = 0; i < r->nthreads; i++) {
+		struct fsched *s = &r->sched[i];
+		s->idx = i;
+		s->st.hart = !o->no_pin && nh ? harts[i % nh] : -1;
+		if (pipe(s->wake) < 0)
+			return -EMFILE;
+		if (fio_start(s, r) < 0)
+			r->trap = true; /* no workers: every thread traps */
+	}
+	for (int i = 0; r->trap && i < r->nthreads; i++)
+		fio_stop(&r->sched[i]);
+	return 0;
+}
+
+static void copy_stats(struct frun *r, struct fiber_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->threads = r->nthreads;
+	st->page = !r->trap;
+	for (int i = 0; i < r->nthreads; i++)
+		st->t[i] = r->sched[i].st;
+}
+
+void fiber_stats_now(struct fiber_stats *st)
+{
+	copy_stats(fiber_run_now, st);
+}
+
+int fiber_main(const struct fiber_opts *opts, void (*fn)(void *), void *arg,
+	       struct fiber_stats *stats)
+{
+	static struct frun run;
+	struct frun *r = &run;
+	int tids[FIBER_MAX_THREADS], err = 0, started = 1;
+	struct fiber *root;
+
+	if (fiber_run_now)
+		return -EBUSY;
+	fiber_run_now = r;
+	if ((err = setup(r, opts)) < 0)
+		goto out;
+	root = fiber_new(r, fn, arg, "main", 0);
+	if (!root) {
+		err = -ENOMEM;
+		goto out;
+	}
+	fiber_ready_on(&r->sched[0], root);
+	for (; started < r->nthreads; started++) {
+		tids[started] = thread_spawn(thread_body, &r->sched[started]);
+		if (tids[started] < 0) {
+			err = tids[started];
+			break;
+		}
+	}
+	/* With fewer threads than asked, the ones started still run every
+	 * fiber: a thread that never started owns nothing. */
+	r->nthreads = started;
+	thread_body(&r->sched[0]);
+	for (int i = 1; i < started; i++)
+		thread_wait(tids[i], NULL);
+	if (r->sched[0].st.hart >= 0)
+		setaffinity(0, -1);
+out:
+	while (r->all)
+		fiber_free(r, r->all);
+	if (stats)
+		copy_stats(r, stats);
+	for (int i = 0; i < FIBER_MAX_THREADS; i++) {
+		struct fsched *s = &r->sched[i];
+		fio_stop(s);
+		if (s->wake[0] > 0) {
+			close(s->wake[0]);
+			close(s->wake[1]);
+		}
+	}
+	fiber_run_now = NULL;
+	return err;
+}
