@@ -2,7 +2,7 @@
 // Exception-less system calls, the trap-based half: choosing the worker
 // harts, registering syscall pages, waiting, waking, statistics, teardown.
 // The worker loop and the syscall threads are in xl/worker.c.
-#include "xl.h"
+#include "xl_internal.h"
 #include "kernel/bootargs.h"
 #include "kernel/hart.h"
 #include "kernel/mm/page.h"
@@ -65,8 +65,10 @@ bool xl_is_worker_hart(int id)
 void xl_init(void)
 {
 	xl_spin_ticks = bootarg_ulong("xl_spin", 200) * timer_ticks_per_us();
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < NPROC; i++) {
 		spin_init(&xl_ctxs[i].lock, "xl.ctx");
+		spin_init(&xl_ctxs[i].cq_lock, "xl.cq");
+	}
 	for (int id = 0; id < MAX_HARTS && xl_nworkers < XL_MAX_WORKERS; id++) {
 		struct xl_worker *w = &xl_workers[xl_nworkers];
 		if (harts[id].role != ROLE_WORKER || !harts[id].online)
@@ -103,7 +105,7 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		memset(c->pool, 0, sizeof(c->pool));
 		for (int w = 0; w < XL_MAX_WORKERS; w++)
 			c->pool[w] = (struct xl_pool){ .ctx = c, .worker = w };
-		c->nthreads = c->nparked = c->waiters = 0;
+		c->waiters = 0;
 		c->frozen = false;
 		c->proc = p;
 		spin_unlock(&c->lock);
@@ -262,7 +264,7 @@ long sys_xl_wait(const struct sys_args *a)
 {
 	struct xl_ctx *c = curproc()->xl;
 	long min = arg_long(a, 0), timeout = arg_long(a, 1), n;
-	uint64_t pages = arg_uaddr(a, 2), deadline = sched_ticks() + (uint64_t)timeout;
+	uint64_t pages = arg_size(a, 2), deadline = sched_ticks() + (uint64_t)timeout;
 	int err = 0;
 
 	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0 ||
@@ -312,7 +314,7 @@ long sys_xlstat(const struct sys_args *a)
 	static struct xl_stats st; /* ~650 bytes: not on the kernel stack */
 	static struct spinlock lock = SPINLOCK_INIT("xlstat");
 	long err;
-	if (arg_uaddr(a, 1) < sizeof(st))
+	if (arg_size(a, 1) < sizeof(st))
 		return -EINVAL;
 	spin_lock(&lock);
 	memset(&st, 0, sizeof(st));
@@ -367,8 +369,9 @@ void xl_proc_teardown(struct proc *p)
 			c->reg[i].stopped = true;
 			k[i] = xl_reg_put(c, i);
 		}
-	if (c->nthreads)
-		panic("xl_proc_teardown: pid %d still has %d syscall threads", p->pid, c->nthreads);
+	if (xl_ctx_threads(c))
+		panic("xl_proc_teardown: pid %d still has %d syscall threads", p->pid,
+		      xl_ctx_threads(c));
 	spin_unlock(&c->lock);
 	for (int i = 0; i < XL_MAX_PAGES; i++)
 		xl_page_release(k[i]);

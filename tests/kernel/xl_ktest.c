@@ -10,7 +10,7 @@
 #include "../../kernel/ktest.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
-#include "kernel/xl/xl.h"
+#include "kernel/xl/xl_internal.h"
 #include "../../lib/string.h"
 
 #define NBLK 8

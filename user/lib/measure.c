@@ -85,13 +85,14 @@ void xlb_trap_echo(void *ctx, long n)
 static void page_calls(struct xlb_page *p, long n, long nr)
 {
 	struct xl_call calls[2 * XL_ENTRIES];
+	struct xl_done d[2 * XL_ENTRIES];
 	int slots[2 * XL_ENTRIES];
 	int batch = MIN(MAX(p->batch, 1), (int)ARRAY_SIZE(calls));
 	for (long done = 0; done < n;) {
 		int k = (int)MIN((long)batch, n - done);
 		for (int i = 0; i < k; i++) {
 			calls[i].nr = (uint16_t)nr;
-			calls[i].tag = 0;
+			calls[i].tag = (uint16_t)i;
 			for (int j = 0; j < 6; j++)
 				calls[i].arg[j] = j ? (uint64_t)j - 1 : (uint64_t)(done + i);
 		}
@@ -103,11 +104,15 @@ static void page_calls(struct xlb_page *p, long n, long nr)
 			xl_wait_done(p->ring, slots[k - 1]);
 			measure_waiting += measure_can_instret() ? measure_instret() - w0 : 0;
 		}
-		for (int i = 0; i < k; i++) {
-			long ret = xl_wait_slot(p->ring, slots[i]);
-			long want = nr == SYS_echo ? xl_echo_value(calls[i].arg) : 0;
-			if (ret != want)
-				p->bad++;
+		for (int got = 0; got < k;) {
+			int m = xl_reap(p->ring, d, k - got);
+			for (int i = 0; i < m; i++) {
+				int t = d[i].tag < k ? d[i].tag : 0;
+				long want = nr == SYS_echo ? xl_echo_value(calls[t].arg) : 0;
+				if (d[i].ret != want || t != d[i].tag)
+					p->bad++;
+			}
+			got += m;
 		}
 		done += k;
 	}
