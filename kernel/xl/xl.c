@@ -23,7 +23,7 @@ struct xl_worker xl_workers[XL_MAX_WORKERS];
 int xl_nworkers;
 uint64_t xl_spin_ticks;
 struct xl_ctx xl_ctxs[NPROC];
-int xl_nctx = NPROC;
+int xl_nctx; /* slots ever used: the pollers look no further */
 /* Allocation of contexts. */
 static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
 
@@ -110,6 +110,8 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		c->proc = p;
 		spin_unlock(&c->lock);
 		p->xl = c;
+		if (c - xl_ctxs >= __atomic_load_n(&xl_nctx, __ATOMIC_RELAXED))
+			__atomic_store_n(&xl_nctx, (int)(c - xl_ctxs) + 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&ctx_lock);
 	return c;

@@ -172,9 +172,10 @@ static int drain(struct xl_ring *r, int i, struct xl_done *out, int max)
 	uint32_t tail = __atomic_load_n(&pg->hdr.cq_tail, __ATOMIC_ACQUIRE);
 	uint32_t head = r->cq_head[i], lost = __atomic_load_n(&pg->hdr.cq_lost, __ATOMIC_RELAXED);
 	int n = 0, base = i * XL_ENTRIES;
+	bool resync = tail - head > XL_CQ_SIZE || lost != r->cq_lost[i];
 	long ret;
 
-	if (tail - head > XL_CQ_SIZE || lost != r->cq_lost[i]) {
+	if (resync) {
 		r->cq_lost[i] = lost;
 		r->rescan |= 1u << i;
 		head = tail;
@@ -184,7 +185,7 @@ static int drain(struct xl_ring *r, int i, struct xl_done *out, int max)
 		if (s < XL_ENTRIES && take(r, base + s, &ret, __ATOMIC_RELAXED))
 			out[n++] = (struct xl_done){ base + s, xl_entry_of(r, base + s)->tag, ret };
 	}
-	if (head != r->cq_head[i]) {
+	if (head != r->cq_head[i] || resync) {
 		r->cq_head[i] = head;
 		/* Our reads of the records before the kernel may reuse them. */
 		__atomic_store_n(&pg->hdr.cq_head, head, __ATOMIC_RELEASE);

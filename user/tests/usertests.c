@@ -197,6 +197,7 @@ void spin(long n)
 #include "ut_fs2.inc"
 #include "ut_pmem.inc"
 #include "ut_xl.inc"
+#include "ut_ring.inc"
 
 struct test {
 	const char *name;
@@ -319,6 +320,11 @@ static const struct test quick[] = {
 	{"xlwaitring", test_xlwaitring, 0},
 	{"xlcallwait", test_xlcallwait, 60},
 	{"xlnoworkers", test_xlnoworkers, 0},
+	{"ringcq", test_ringcq, 0},
+	{"ringbadhead", test_ringbadhead, 60},
+	{"ringbadtail", test_ringbadtail, 60},
+	{"ringrawslot", test_ringrawslot, 0},
+	{"ringhogs", test_ringhogs, 120},
 };
 
 static const struct test slow[] = {
