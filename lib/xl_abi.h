@@ -114,7 +114,7 @@ struct xl_worker_stats {
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
 	uint64_t dropped;    /* 80 results not published: the user changed the state */
-	uint64_t instret;    /* 88 instructions retired serving entries (take to publish) */
+	uint64_t instret;    /* 88 instructions retired in batches (scan, run, publish) */
 };
 _Static_assert(sizeof(struct xl_worker_stats) == 96, "xl_worker_stats");
 _Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");

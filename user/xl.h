@@ -27,6 +27,8 @@ struct xl_ring {
 	uint32_t cq_head[XL_MAX_PAGES];
 	uint32_t cq_lost[XL_MAX_PAGES];
 	unsigned rescan; /* a bit per page whose states must be scanned */
+	int nprep;       /* entries xl_prep handed out, not yet submitted */
+	uint8_t prep[XL_RING_SLOTS];
 };
 _Static_assert(XL_RING_SLOTS <= 256, "slot numbers fit a byte");
 
@@ -58,6 +60,13 @@ int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag);
  * NULL); one release fence and one wake-up check for all. Returns how many
  * were submitted (fewer if slots ran out). */
 int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots);
+/* xl_prep - an entry to fill in place (io_uring's get_sqe): nr and tag
+ * are set; write the arguments the call reads into e->arg. *slot (if not
+ * NULL) is its slot. NULL if no slot is free. xl_submit_prepped - hand
+ * every prepped entry to the kernel: one release fence, one wake-up
+ * check; returns how many. */
+struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot);
+int xl_submit_prepped(struct xl_ring *r);
 /* xl_kick - after publishing: xl_wake() if NEED_WAKEUP is set. */
 void xl_kick(struct xl_ring *r);
 /* xl_poll - has slot completed? Then *ret is its result and the slot is free. */

@@ -213,6 +213,7 @@ static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
 	unsigned i = *next % XL_ENTRIES;
+	uint64_t i0 = arch_instret();
 	int ran = 0;
 	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++, i = i + 1 < XL_ENTRIES ? i + 1 : 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
@@ -232,6 +233,10 @@ static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 			break;
 	}
 	flush(b, UNLOCKED);
+	/* The scan, the entries and the publication: not the context's lock
+	 * (whose wait depends on the user), nor polling between batches. */
+	if (ran)
+		xl_count(&xl_workers[b->pl->worker].st.instret, arch_instret() - i0);
 	return ran;
 }
 
@@ -240,7 +245,6 @@ static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 static int serve(struct xl_pool *pl, unsigned *rr)
 {
 	struct xl_ctx *c = pl->ctx;
-	uint64_t i0 = arch_instret();
 	int ran = 0;
 	for (int k = 0; k < XL_MAX_PAGES && ran < XL_QUOTA && !proc_killed(); k++) {
 		int i = (int)((*rr + k) % XL_MAX_PAGES);
@@ -275,8 +279,6 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		xl_page_release(b.pg);
 	}
 	(*rr)++;
-	if (ran)
-		xl_count(&xl_workers[pl->worker].st.instret, arch_instret() - i0);
 	return ran;
 }
 

@@ -80,13 +80,22 @@ static int pop_free(struct xl_ring *r)
 	return -1;
 }
 
-/* Fill slot's entry; the state is stored after the batch's fence. */
+/* The syscall list's nargs column: the kernel reads no more than these. */
+static const uint8_t nargs_of[NR_SYSCALL_MAX] = {
+#define SYSCALL(num, name, nargs, path) [num] = nargs,
+#include "../../lib/syscall_list.h"
+#undef SYSCALL
+};
+
+/* Fill slot's entry (the arguments nr reads); the state is stored after
+ * the batch's fence. */
 static void fill(struct xl_ring *r, int slot, long nr, const uint64_t arg[6], uint16_t tag)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
+	int n = nr >= 0 && nr < NR_SYSCALL_MAX ? nargs_of[nr] : 6;
 	e->nr = (uint16_t)nr;
 	e->tag = tag;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < n; i++)
 		e->arg[i] = arg ? arg[i] : 0;
 }
 
@@ -99,6 +108,35 @@ static void submit(struct xl_ring *r, const int *slots, int n)
 	for (int i = 0; i < n; i++)
 		__atomic_store_n(&xl_entry_of(r, slots[i])->state, XL_SUBMITTED, __ATOMIC_RELAXED);
 	r->inflight += n;
+}
+
+struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot)
+{
+	int s = pop_free(r);
+	struct xl_entry *e;
+	if (s < 0)
+		return NULL;
+	e = xl_entry_of(r, s);
+	e->nr = (uint16_t)nr;
+	e->tag = tag;
+	r->prep[r->nprep++] = (uint8_t)s;
+	if (slot)
+		*slot = s;
+	return e;
+}
+
+int xl_submit_prepped(struct xl_ring *r)
+{
+	int n = r->nprep;
+	if (!n)
+		return 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* as in submit() */
+	for (int i = 0; i < n; i++)
+		__atomic_store_n(&xl_entry_of(r, r->prep[i])->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+	r->inflight += n;
+	r->nprep = 0;
+	xl_kick(r);
+	return n;
 }
 
 void xl_kick(struct xl_ring *r)
