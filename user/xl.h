@@ -7,7 +7,8 @@
 #include "../lib/syscall.h"
 #include "../lib/xl_abi.h"
 
-#define XL_SPIN_POLLS 2000 /* looks at a slot before xl_wait_done sleeps */
+#define XL_SPIN_POLLS 64   /* looks at a slot between two reads of the time */
+#define XL_SPIN_TICKS 200  /* rdtime ticks (20 us) xl_wait_done spins before xl_wait */
 #define XL_RING_SLOTS (XL_MAX_PAGES * XL_ENTRIES)
 
 struct xl_ring {
@@ -74,7 +75,7 @@ bool xl_poll(struct xl_ring *r, int slot, long *ret);
 /* xl_reap - take back up to max completed entries, found through the
  * pages' completion queues (O(completions)); how many. */
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
-/* xl_wait_done - spin briefly (XL_SPIN_POLLS looks), then sleep in xl_wait for one more
+/* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
  * completion in this ring's own pages, until slot is COMPLETED (it stays
  * so). xl_wait_slot - the same, then xl_poll: the result, and the slot is
  * free. */

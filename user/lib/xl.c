@@ -271,9 +271,19 @@ void xl_wait_done(struct xl_ring *r, int slot)
 	long done;
 
 	for (;;) {
-		for (int k = 0; k < XL_SPIN_POLLS; k++)
-			if (is_completed(e))
-				return;
+		/* Spin about 20 us: the time is read once per XL_SPIN_POLLS
+		 * looks, not per look (a look is a load and a compare). */
+		uint64_t end = 0, now;
+		for (;;) {
+			for (int k = 0; k < XL_SPIN_POLLS; k++)
+				if (is_completed(e))
+					return;
+			asm volatile("rdtime %0" : "=r"(now));
+			if (!end)
+				end = now + XL_SPIN_TICKS;
+			else if (now >= end)
+				break;
+		}
 		/* Count our pages' completions first, then look at the slot
 		 * once more: if it completed before the count we leave here,
 		 * else the count lacks it and xl_wait returns when it comes.
