@@ -107,6 +107,11 @@ bool xl_spawn(struct xl_pool *pl);
 /* xl_spawn_test_hook - ktests only: called in xl_spawn before the thread
  * is allocated and counted; returning true fails the allocation. */
 extern bool (*xl_spawn_test_hook)(struct proc *p);
+/* xl_syscall_thread_main - a syscall thread's body (arg: its pool).
+ * xl_sys_thread_gone - one has ended: give its place in the system's
+ * count back (kernel/xl/pool.c). */
+void xl_syscall_thread_main(void *arg);
+void xl_sys_thread_gone(void);
 /* xl_kick_idle - wake c's idle syscall threads to look again (c->lock). */
 void xl_kick_idle(struct xl_ctx *c);
 /* xl_reg_put - drop a reference on c->reg[i] (c->lock held); the last
