@@ -45,6 +45,8 @@ ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-rela
 CFLAGS := $(ARCHFLAGS) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
 	-fno-common -MD -MP -I.
+# DEBUG=1: the xl bookkeeping checks its invariants at every change.
+CFLAGS += $(if $(DEBUG),-DXL_DEBUG)
 LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
 

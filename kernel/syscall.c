@@ -24,6 +24,18 @@ static const bool in_page[NR_SYSCALL_MAX] = {
 #undef PAGE
 #undef TRAP
 
+/* The list's nargs column: how many arguments each call reads. */
+static const uint8_t nargs_of[NR_SYSCALL_MAX] = {
+#define SYSCALL(num, name, nargs, path) [num] = nargs,
+#include "../lib/syscall_list.h"
+#undef SYSCALL
+};
+
+int syscall_nargs(uint64_t nr)
+{
+	return nr < NR_SYSCALL_MAX ? nargs_of[nr] : 0;
+}
+
 long syscall_page_refusal(uint64_t nr)
 {
 	if (nr >= NR_SYSCALL_MAX || !table[nr])

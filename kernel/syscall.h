@@ -13,6 +13,8 @@ struct sys_args {
 static inline long arg_long(const struct sys_args *a, int i) { return (long)a->a[i]; }
 static inline int arg_int(const struct sys_args *a, int i) { return (int)a->a[i]; }
 static inline uint64_t arg_uaddr(const struct sys_args *a, int i) { return a->a[i]; }
+/* A size, count or mask: unsigned, never a pointer. */
+static inline uint64_t arg_size(const struct sys_args *a, int i) { return a->a[i]; }
 
 /* Every handler: long sys_NAME(const struct sys_args *). */
 #define SYSCALL(num, name, nargs, path) long sys_##name(const struct sys_args *a);
@@ -29,3 +31,7 @@ long syscall_dispatch(uint64_t nr, const struct sys_args *a);
  * it: -ENOSYS for an unknown number, -ENOTSUP for a trap-only call
  * (lib/syscall_list.h's path column), else 0. */
 long syscall_page_refusal(uint64_t nr);
+
+/* syscall_nargs - how many arguments nr reads (the list's nargs column);
+ * 0 for an unknown number. The page path copies no more than these. */
+int syscall_nargs(uint64_t nr);

@@ -2,29 +2,37 @@
 /*
  * The syscall-page ABI (exception-less system calls, docs/xl.md), shared by
  * the kernel and user space. A syscall page is one 4 KiB page of 64-byte
- * lines: line 0 is the header, lines 1..63 are entries. Each entry is one
- * cache line, so the user and a worker hart touching different entries
- * never share a line.
+ * lines: line 0 is the header, lines 1..62 are entries, line 63 is the
+ * completion queue (CQ). Each entry is one cache line, so the user and a
+ * worker hart touching different entries never share a line.
  *
- * Publication (both directions) through the state word only:
- *   user:   write nr, arg[], tag; store-release state = XL_SUBMITTED
+ * Publication (both directions) through the state word:
+ *   user:   write nr, arg[], tag of a batch; one release fence; then
+ *           state = XL_SUBMITTED for each entry
  *   kernel: CAS-acquire SUBMITTED -> EXECUTING; copy the entry; run it;
- *           write ret; CAS-release EXECUTING -> COMPLETED
- *   user:   load-acquire state == XL_COMPLETED; read ret; state = XL_FREE
- * On RISC-V (gcc 12) a store-release is `fence rw,w; sw`, a load-acquire
- * `lw; fence r,rw`, and the CAS an lr.w.aq/sc.w.rl loop.
+ *           write ret; CAS-release EXECUTING -> COMPLETED; append the
+ *           entry's index to the CQ; store-release hdr.cq_tail
+ *   user:   load-acquire hdr.cq_tail; for each new CQ record, read ret;
+ *           state = XL_FREE; then hdr.cq_head = how far it has read
+ * The CQ only says where to look: the state is the truth, and the kernel
+ * reads the user's cq_head once per batch and trusts nothing of it.
  */
 #pragma once
 #include "types.h"
 
 #define XL_PAGE_SIZE 4096
 #define XL_LINE 64
-#define XL_ENTRIES 63   /* per page: line 0 is the header */
+#define XL_ENTRIES 62   /* per page: line 0 is the header, line 63 the CQ */
+#define XL_CQ_SIZE 64   /* CQ records (one byte each): more than XL_ENTRIES */
 #define XL_MAX_PAGES 4  /* per process */
 #define XL_MAX_WORKERS 8
 /* Entries of one process that may sleep in handlers at once (a syscall
- * thread each); more submitted then complete with -EAGAIN, unrun. */
+ * thread each); more submitted then complete with -EAGAIN, unrun. A
+ * process past XL_RESERVE threads gets more only while XL_HEADROOM of
+ * the system's syscall threads stay free for the others. */
 #define XL_MAX_BLOCKED 64
+#define XL_RESERVE 8
+#define XL_HEADROOM 32
 
 /* Entry states (the asynchronous-call design's NONE, HASCALL, EXECUTING,
  * COMPLETED, END; docs/background.md). */
@@ -55,15 +63,21 @@ _Static_assert(offsetof(struct xl_entry, ret) == 56, "xl_entry.ret");
 #define XL_NEED_WAKEUP 0x1 /* the worker sleeps: xl_wake() after submitting */
 #define XL_STOPPED 0x2     /* an END entry was seen: nothing more is served */
 
-/* Line 0 of a page. The kernel writes it; the user only reads it (what
- * the user writes there is ignored). The counters are atomic adds. */
+/* Line 0 of a page. The kernel writes it; the user only reads it, except
+ * cq_head, which the kernel reads (once per batch, as untrusted input).
+ * What the user writes elsewhere in it is overwritten or ignored. */
 struct xl_header {
 	uint32_t flags;      /*  0 XL_NEED_WAKEUP, XL_STOPPED */
-	uint32_t worker;     /*  4 hart id of the worker that served the last entry */
+	uint32_t worker;     /*  4 hart id of the worker that served the last batch */
 	uint64_t completed;  /*  8 entries whose result was published (COMPLETED) */
 	uint64_t rejected;   /* 16 of them refused unrun (bad number, forbidden, no thread) */
 	uint64_t dropped;    /* 24 results not published: the state changed while EXECUTING */
-	uint64_t pad[4];     /* 32 */
+	uint32_t cq_tail;    /* 32 kernel: CQ records written (cq[i % XL_CQ_SIZE]) */
+	uint32_t cq_lost;    /* 36 kernel: completions not recorded: the CQ was full, or
+			      *    cq_head was not within XL_CQ_SIZE behind cq_tail */
+	uint32_t cq_head;    /* 40 user: CQ records read */
+	uint32_t pad32;      /* 44 */
+	uint64_t pad[2];     /* 48 */
 } __attribute__((aligned(XL_LINE)));
 _Static_assert(sizeof(struct xl_header) == XL_LINE, "xl_header is one line");
 _Static_assert(offsetof(struct xl_header, flags) == 0, "xl_header.flags");
@@ -71,17 +85,23 @@ _Static_assert(offsetof(struct xl_header, worker) == 4, "xl_header.worker");
 _Static_assert(offsetof(struct xl_header, completed) == 8, "xl_header.completed");
 _Static_assert(offsetof(struct xl_header, rejected) == 16, "xl_header.rejected");
 _Static_assert(offsetof(struct xl_header, dropped) == 24, "xl_header.dropped");
-_Static_assert(offsetof(struct xl_header, pad) == 32, "xl_header.pad");
+_Static_assert(offsetof(struct xl_header, cq_tail) == 32, "xl_header.cq_tail");
+_Static_assert(offsetof(struct xl_header, cq_lost) == 36, "xl_header.cq_lost");
+_Static_assert(offsetof(struct xl_header, cq_head) == 40, "xl_header.cq_head");
+_Static_assert(offsetof(struct xl_header, pad) == 48, "xl_header.pad");
 
 struct xl_page {
-	struct xl_header hdr;               /*  0 */
-	struct xl_entry e[XL_ENTRIES];      /* 64 */
+	struct xl_header hdr;               /*    0 */
+	struct xl_entry e[XL_ENTRIES];      /*   64 */
+	uint8_t cq[XL_CQ_SIZE];             /* 4032 kernel: completed entries' indices */
 };
 _Static_assert(sizeof(struct xl_page) == XL_PAGE_SIZE, "xl_page is one page");
 _Static_assert(offsetof(struct xl_page, e) == XL_LINE, "xl_page.e");
+_Static_assert(offsetof(struct xl_page, cq) == XL_PAGE_SIZE - XL_LINE, "xl_page.cq");
+_Static_assert(XL_CQ_SIZE > XL_ENTRIES && (XL_CQ_SIZE & (XL_CQ_SIZE - 1)) == 0, "XL_CQ_SIZE");
 
-/* Per-worker counters, as the xlstat syscall returns them (atomic adds,
- * read racily). */
+/* Per-worker counters, as the xlstat syscall returns them (read racily;
+ * added once per batch). */
 struct xl_worker_stats {
 	int32_t hart;        /*  0 the worker's hart id */
 	uint32_t pad;        /*  4 */
@@ -95,8 +115,9 @@ struct xl_worker_stats {
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
 	uint64_t dropped;    /* 80 results not published: the user changed the state */
+	uint64_t instret;    /* 88 instructions retired in batches (scan, run, publish) */
 };
-_Static_assert(sizeof(struct xl_worker_stats) == 88, "xl_worker_stats");
+_Static_assert(sizeof(struct xl_worker_stats) == 96, "xl_worker_stats");
 _Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");
 _Static_assert(offsetof(struct xl_worker_stats, pad) == 4, "xl_worker_stats.pad");
 _Static_assert(offsetof(struct xl_worker_stats, served) == 8, "xl_worker_stats.served");
@@ -109,6 +130,7 @@ _Static_assert(offsetof(struct xl_worker_stats, wakeups) == 56, "xl_worker_stats
 _Static_assert(offsetof(struct xl_worker_stats, threads) == 64, "xl_worker_stats.threads");
 _Static_assert(offsetof(struct xl_worker_stats, passes) == 72, "xl_worker_stats.passes");
 _Static_assert(offsetof(struct xl_worker_stats, dropped) == 80, "xl_worker_stats.dropped");
+_Static_assert(offsetof(struct xl_worker_stats, instret) == 88, "xl_worker_stats.instret");
 
 struct xl_stats {
 	uint32_t nworkers;   /* 0 workers in use (bootarg workers=) */
@@ -118,7 +140,7 @@ struct xl_stats {
 _Static_assert(offsetof(struct xl_stats, nworkers) == 0, "xl_stats.nworkers");
 _Static_assert(offsetof(struct xl_stats, spin_us) == 4, "xl_stats.spin_us");
 _Static_assert(offsetof(struct xl_stats, w) == 8, "xl_stats.w");
-_Static_assert(sizeof(struct xl_stats) == 8 + 88 * XL_MAX_WORKERS, "xl_stats");
+_Static_assert(sizeof(struct xl_stats) == 8 + 96 * XL_MAX_WORKERS, "xl_stats");
 
 /* What the echo syscall returns for its six arguments: every argument
  * matters, and the result is never negative (never mistaken for -E*). */

@@ -7,15 +7,31 @@
 #include "../lib/syscall.h"
 #include "../lib/xl_abi.h"
 
+#define XL_SPIN_POLLS 64   /* looks at a slot between two reads of the time */
+#define XL_SPIN_TICKS 200  /* rdtime ticks (20 us) xl_wait_done spins before xl_wait */
+#define XL_RING_SLOTS (XL_MAX_PAGES * XL_ENTRIES)
+
 struct xl_ring {
 	struct xl_page *page[XL_MAX_PAGES];
 	int npages;
-	unsigned next;   /* where the search for a free slot starts */
 	int inflight;    /* submitted and not yet taken back */
 	unsigned pages;  /* a bit per page index (xl_register's), for xl_wait */
 	unsigned long timeouts; /* xl_waits that ended by their timeout: a
 				 * wake-up that never came, or a very slow call */
+	unsigned long rescans;  /* reaps that scanned a page's states: a CQ
+				 * record was lost (the kernel's cq_lost) */
+	/* The library's own: free slots on a stack (O(1) submission), and
+	 * how far it has read each page's completion queue. */
+	int nfree;
+	uint8_t free[XL_RING_SLOTS];
+	bool onstack[XL_RING_SLOTS];
+	uint32_t cq_head[XL_MAX_PAGES];
+	uint32_t cq_lost[XL_MAX_PAGES];
+	unsigned rescan; /* a bit per page whose states must be scanned */
+	int nprep;       /* entries xl_prep handed out, not yet submitted */
+	uint8_t prep[XL_RING_SLOTS];
 };
+_Static_assert(XL_RING_SLOTS <= 256, "slot numbers fit a byte");
 
 /* One call for xl_submit_batch. */
 struct xl_call {
@@ -39,16 +55,25 @@ static inline int xl_nslots(const struct xl_ring *r) { return r->npages * XL_ENT
 /* xl_entry_of - slot's entry, for tests that poke at it. */
 struct xl_entry *xl_entry_of(struct xl_ring *r, int slot);
 /* xl_submit - publish one call: its slot, or -EAGAIN if every slot is in
- * use. Wakes the worker (one trap) if it sleeps. */
+ * use. Wakes the worker (one trap) if it sleeps. O(1). */
 int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag);
-/* xl_submit_batch - publish up to n calls, slots[i] for each; one wake-up
- * check for all. Returns how many were submitted (fewer if slots ran out). */
+/* xl_submit_batch - publish up to n calls, slots[i] for each (slots may be
+ * NULL); one release fence and one wake-up check for all. Returns how many
+ * were submitted (fewer if slots ran out). */
 int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots);
+/* xl_prep - an entry to fill in place (io_uring's get_sqe): nr and tag
+ * are set; write the arguments the call reads into e->arg. *slot (if not
+ * NULL) is its slot. NULL if no slot is free. xl_submit_prepped - hand
+ * every prepped entry to the kernel: one release fence, one wake-up
+ * check; returns how many. */
+struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot);
+int xl_submit_prepped(struct xl_ring *r);
 /* xl_kick - after publishing: xl_wake() if NEED_WAKEUP is set. */
 void xl_kick(struct xl_ring *r);
 /* xl_poll - has slot completed? Then *ret is its result and the slot is free. */
 bool xl_poll(struct xl_ring *r, int slot, long *ret);
-/* xl_reap - take back up to max completed entries; how many. */
+/* xl_reap - take back up to max completed entries, found through the
+ * pages' completion queues (O(completions)); how many. */
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
 /* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
  * completion in this ring's own pages, until slot is COMPLETED (it stays

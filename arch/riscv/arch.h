@@ -38,6 +38,9 @@ static inline void arch_wait(void) { __asm__ volatile("wfi" ::: "memory"); }
 /* arch_time - the time CSR: ticks at the DTB's timebase frequency. */
 static inline uint64_t arch_time(void) { return csr_read(time); }
 
+/* arch_instret - instructions retired on this hart (instret CSR). */
+static inline uint64_t arch_instret(void) { return csr_read(instret); }
+
 /* arch_relax - a polite pause inside spin loops (Zihintpause's encoding). */
 static inline void arch_relax(void) { __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010"); }
 

@@ -5,7 +5,7 @@
 // pass, and gets a syscall thread going on this hart for each process with
 // work. Idle policy (io_uring's SQPOLL): spin for xl_spin, then set
 // NEED_WAKEUP and sleep until an xl_wake.
-#include "xl.h"
+#include "xl_internal.h"
 #include "kernel/hart.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
@@ -162,15 +162,15 @@ void xl_worker_main(void *arg)
 	for (;;) {
 		if (xl_poll_pass(w, NULL) > 0)
 			last = arch_time();
-		/* Polling syscall threads do our work: stay out of their way.
+		/* Active syscall threads do our work: stay out of their way.
 		 * Threads here waiting for polled I/O need us awake. */
-		if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0 || device_poll(w) ||
+		if (__atomic_load_n(&w->active, __ATOMIC_RELAXED) > 0 || device_poll(w) ||
 		    arch_time() - last < xl_spin_ticks) {
 			if (sched_others_ready())
 				sched_yield();
 			else
 				arch_relax();
-			if (__atomic_load_n(&w->spinners, __ATOMIC_RELAXED) > 0)
+			if (__atomic_load_n(&w->active, __ATOMIC_RELAXED) > 0)
 				last = arch_time();
 			continue;
 		}

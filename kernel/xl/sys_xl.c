@@ -26,7 +26,7 @@ long sys_xl_unregister(const struct sys_args *a)
 /* xl_wait(min, timeout, pages) -> completed entries; see xl_wait in xl.c. */
 long sys_xl_wait(const struct sys_args *a)
 {
-	return xl_wait(arg_long(a, 0), arg_long(a, 1), arg_uaddr(a, 2));
+	return xl_wait(arg_long(a, 0), arg_long(a, 1), arg_size(a, 2));
 }
 
 /* xl_wake() -> 0: wake the workers (after seeing NEED_WAKEUP: they all
@@ -55,7 +55,7 @@ long sys_xlstat(const struct sys_args *a)
 	static struct xl_stats st; /* ~650 bytes: not on the kernel stack */
 	static struct spinlock lock = SPINLOCK_INIT("xlstat");
 	long err;
-	if (arg_uaddr(a, 1) < sizeof(st))
+	if (arg_size(a, 1) < sizeof(st))
 		return -EINVAL;
 	spin_lock(&lock);
 	memset(&st, 0, sizeof(st));

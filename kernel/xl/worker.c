@@ -1,30 +1,42 @@
 // SPDX-License-Identifier: MIT
 // Exception-less system calls, the syscall threads: on a worker hart,
 // kernel threads of the owning process take SUBMITTED entries from its
-// pages and run them through the trap path's dispatcher. A process has a
-// pool of them on each worker hart; one that blocks in a handler parks,
-// and the next poller (kernel/xl/poll.c) wakes an idle one or makes
-// another, so blocking calls never stall the ring.
-#include "xl.h"
+// pages in batches, run them through the trap path's dispatcher and
+// publish the batch's results at once. A process has a pool of them on
+// each worker hart; one that blocks in a handler parks (publishing what
+// its batch holds so far), and the next poller (kernel/xl/poll.c) wakes an
+// idle one or makes another, so blocking calls never stall the ring.
+#include "xl_internal.h"
 #include "kernel/hart.h"
 #include "kernel/printk.h"
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
+#include "kernel/proc/sched_lock.h"
 #include "kernel/syscall.h"
 #include "kernel/proc/thread.h"
 #include "lib/errno.h"
 
-#define XL_PAGE_QUOTA 16 /* entries taken from one page per turn */
+#define XL_PAGE_QUOTA 16 /* entries taken from one page per turn: a batch */
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
-/* Syscall threads: per process (each may sit in a blocking call), and in
- * all, so that user threads always find slots in the thread table. */
-#define XL_MAX_THREADS XL_MAX_BLOCKED
-#define XL_MAX_SYS_THREADS (NTHREAD / 2)
 
-static int nsys_threads; /* syscall threads alive (atomic) */
+/* Results of one page, run and not yet published (on the serving
+ * thread's stack; the park hook finds it through in_call). */
+struct xl_batch {
+	struct xl_pool *pl;
+	struct xl_reg *reg;    /* referenced by the server while it serves */
+	struct xl_page *pg;
+	int n;                 /* results held */
+	uint64_t refused;      /* bit k: slot[k] was refused unrun */
+	uint8_t slot[XL_ENTRIES];
+};
 
-/* Calls an entry may not make: they act on the calling thread itself
- * (which in a page is a kernel syscall thread) or on the page machinery. */
+/* The batch whose entry each syscall thread is running a handler for, by
+ * thread slot (NULL between entries). */
+static struct xl_batch *in_call[NTHREAD];
+
+/* How notify may wake xl_wait callers. */
+enum { UNLOCKED, CTX_LOCKED, SCHED_LOCKED };
+
 /* Is a thread other than the worker thread waiting for this hart? The
  * worker thread is always runnable while awake, and a polling syscall
  * thread does its work: no need to let it in. */
@@ -36,86 +48,138 @@ static bool others_ready(struct xl_worker *w)
 	return n > 0 || this_hart()->need_resched;
 }
 
-/* Tell xl_wait callers of c that an entry completed; locked: c->lock is
- * held by the caller. */
-static void notify(struct xl_ctx *c, bool locked)
+/* Tell xl_wait callers of c that entries completed (once per batch). */
+static void notify(struct xl_ctx *c, int how)
 {
-	/* Pairs with the fence in sys_xl_wait (no lost wake-up). */
+	/* Pairs with the fence in sys_xl_wait (no lost wake-up): either it
+	 * sees our COMPLETED or we see its waiters. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!__atomic_load_n(&c->waiters, __ATOMIC_RELAXED))
 		return;
-	if (!locked)
+	if (how == SCHED_LOCKED) {
+		/* From the park hook: c->lock would invert the lock order. A
+		 * waiter between its count and its sleep misses this; its
+		 * xl_wait timeout (the library's 10 ticks) is the net. */
+		wakeup_locked(&c->done_chan);
+		return;
+	}
+	if (how == UNLOCKED)
 		spin_lock(&c->lock);
 	wakeup(&c->done_chan);
-	if (!locked)
+	if (how == UNLOCKED)
 		spin_unlock(&c->lock);
 }
 
-/* The pool each syscall thread runs a handler for, by thread slot (NULL
- * between entries): sleep_on counts parks through it. */
-static struct xl_pool *in_call[NTHREAD];
+/* Append n entry indices to pg's completion queue. The user's cq_head is
+ * read once and trusted for nothing but room: a record goes in only if
+ * the records between it and our tail are fewer than XL_CQ_SIZE; else
+ * (CQ full, or a head ahead of the tail or too far behind) it is counted
+ * in cq_lost and the user finds the entry by its state. */
+static void post_cq(struct xl_ctx *c, struct xl_reg *r, struct xl_page *pg, const uint8_t *slot,
+		    int n)
+{
+	uint32_t head, tail, lost = 0;
+	spin_lock(&c->cq_lock);
+	tail = r->cq_tail;
+	head = __atomic_load_n(&pg->hdr.cq_head, __ATOMIC_RELAXED);
+	for (int k = 0; k < n; k++) {
+		if (tail - head >= XL_CQ_SIZE) {
+			lost++;
+			continue;
+		}
+		__atomic_store_n(&pg->cq[tail % XL_CQ_SIZE], slot[k], __ATOMIC_RELAXED);
+		tail++;
+	}
+	r->cq_tail = tail;
+	/* The records before the tail: pairs with the user's load-acquire
+	 * of cq_tail (user/lib/xl.c drain). */
+	__atomic_store_n(&pg->hdr.cq_tail, tail, __ATOMIC_RELEASE);
+	spin_unlock(&c->cq_lock);
+	if (lost)
+		__atomic_add_fetch(&pg->hdr.cq_lost, lost, __ATOMIC_RELAXED);
+}
+
+/* Publish the results b holds: counters once, each state EXECUTING ->
+ * COMPLETED, the CQ records, one notify. */
+static void flush(struct xl_batch *b, int how)
+{
+	struct xl_page *pg = b->pg;
+	struct xl_worker *w = &xl_workers[b->pl->worker];
+	uint64_t nref = (uint64_t)__builtin_popcountl(b->refused), dref = 0, dropped = 0;
+	uint8_t done[XL_ENTRIES];
+	int ok = 0;
+
+	if (!b->n)
+		return;
+	/* Counted before the states: whoever sees COMPLETED sees it counted
+	 * (a dropped one is taken off again below). */
+	xl_count(&pg->hdr.completed, (uint64_t)b->n);
+	xl_count(&pg->hdr.rejected, nref);
+	__atomic_store_n(&pg->hdr.worker, (uint32_t)w->hart, __ATOMIC_RELAXED);
+	for (int k = 0; k < b->n; k++) {
+		uint32_t s = XL_EXECUTING;
+		/* ret before COMPLETED (release: pairs with the user's acquire
+		 * of the state or of cq_tail); if the user scribbled on the
+		 * state meanwhile, the entry is theirs again and we leave it. */
+		if (__atomic_compare_exchange_n(&pg->e[b->slot[k]].state, &s, XL_COMPLETED, false,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+			done[ok++] = b->slot[k];
+			continue;
+		}
+		dropped++;
+		dref += (b->refused >> k) & 1;
+	}
+	if (dropped) {
+		__atomic_sub_fetch(&pg->hdr.completed, dropped, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&pg->hdr.rejected, dref, __ATOMIC_RELAXED);
+		xl_count(&pg->hdr.dropped, dropped);
+	}
+	post_cq(b->pl->ctx, b->reg, pg, done, ok);
+	xl_count(&w->st.served, (uint64_t)ok);
+	xl_count(&w->st.rejected, nref - dref);
+	xl_count(&w->st.dropped, dropped);
+	b->n = 0;
+	b->refused = 0;
+	notify(b->pl->ctx, how);
+}
 
 void xl_thread_parks(struct thread *t, bool asleep)
 {
-	struct xl_pool *pl = in_call[t - threads];
-	if (!pl)
+	struct xl_batch *b = in_call[t - threads];
+	struct xl_worker *w;
+	if (!b)
 		return;
-	xl_count(asleep ? &xl_workers[pl->worker].st.parked : &xl_workers[pl->worker].st.resumed, 1);
-	__atomic_add_fetch(&pl->ctx->nparked, asleep ? 1 : -1, __ATOMIC_RELAXED);
+	w = &xl_workers[b->pl->worker];
+	xl_count(asleep ? &w->st.parked : &w->st.resumed, 1);
+	__atomic_add_fetch(&b->pl->nparked, asleep ? 1 : -1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&w->active, asleep ? -1 : 1, __ATOMIC_RELAXED);
+	if (asleep)
+		flush(b, SCHED_LOCKED); /* what ran before must not wait for this one */
 }
 
-/* Copy, check and run the entry e has become ours to run; *refused if
- * the kernel would not run it (the handler's own errors are results). */
-static long execute(struct xl_pool *pl, volatile struct xl_entry *e, bool *refused)
+/* Copy, check and run the entry e, which has become ours to run, as b's
+ * next; a refusal is marked in b (the handler's own errors are results). */
+static long execute(struct xl_batch *b, volatile struct xl_entry *e)
 {
 	struct thread *t = curthread();
-	struct xl_worker *w = &xl_workers[pl->worker];
 	struct sys_args a;
 	unsigned nr = e->nr;
 	long ret;
+	int n;
 
-	/* From here on we use the copy: the user may rewrite the entry. */
-	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
-		a.a[i] = e->arg[i];
 	if ((ret = syscall_page_refusal(nr))) {
-		*refused = true;
+		b->refused |= 1UL << b->n;
 		return ret;
 	}
-	*refused = false;
-	/* Inside a handler we may park: we no longer poll for the worker. */
-	__atomic_sub_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	in_call[t - threads] = pl;
+	/* From here on we use the copy: the user may rewrite the entry. Only
+	 * the arguments the call reads (the list's nargs); the rest are 0. */
+	n = syscall_nargs(nr);
+	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
+		a.a[i] = i < n ? e->arg[i] : 0;
+	in_call[t - threads] = b; /* a park inside publishes b's results */
 	ret = syscall_dispatch(nr, &a);
 	in_call[t - threads] = NULL;
-	__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
 	return ret;
-}
-
-/* Page pg's entry e is EXECUTING and ret its result: publish it and count
- * it. Returns whether it was published. */
-static bool publish(struct xl_worker *w, struct xl_page *pg, struct xl_entry *e, long ret,
-		    bool refused)
-{
-	uint32_t s = XL_EXECUTING;
-	__atomic_store_n(&e->ret, ret, __ATOMIC_RELAXED);
-	/* The result before COMPLETED; if the user scribbled on the state
-	 * meanwhile, the entry is theirs again and we leave it. */
-	if (!__atomic_compare_exchange_n(&e->state, &s, XL_COMPLETED, false, __ATOMIC_RELEASE,
-					 __ATOMIC_RELAXED)) {
-		xl_count(&pg->hdr.dropped, 1);
-		xl_count(&w->st.dropped, 1);
-		return false;
-	}
-	if (refused) {
-		xl_count(&pg->hdr.rejected, 1);
-		xl_count(&w->st.rejected, 1);
-	}
-	__atomic_store_n(&pg->hdr.worker, (uint32_t)w->hart, __ATOMIC_RELAXED);
-	xl_count(&pg->hdr.completed, 1);
-	xl_count(&w->st.served, 1);
-	return true;
 }
 
 /* Take entry e if it is SUBMITTED: true if it was ours. */
@@ -137,15 +201,16 @@ static bool page_busy(const struct xl_page *pg)
 	return false;
 }
 
-/* Serve up to XL_PAGE_QUOTA entries of pg from *next on; *stop if an END
- * entry says so. Returns how many ran. */
-static int serve_page(struct xl_pool *pl, struct xl_page *pg, unsigned *next, bool *stop)
+/* Run up to XL_PAGE_QUOTA entries of b's page, one scan from *next on,
+ * then publish them; *stop if an END entry says so. How many ran. */
+static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 {
+	struct xl_page *pg = b->pg;
+	unsigned i = *next % XL_ENTRIES;
+	uint64_t i0 = arch_instret();
 	int ran = 0;
-	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++) {
-		unsigned i = (*next + k) % XL_ENTRIES;
+	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++, i = i + 1 < XL_ENTRIES ? i + 1 : 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
-		bool refused;
 		long ret;
 		if (s == XL_END) {
 			*stop = true;
@@ -153,14 +218,19 @@ static int serve_page(struct xl_pool *pl, struct xl_page *pg, unsigned *next, bo
 		}
 		if (s != XL_SUBMITTED || !take(&pg->e[i]))
 			continue;
-		ret = execute(pl, &pg->e[i], &refused);
-		if (publish(&xl_workers[pl->worker], pg, &pg->e[i], ret, refused))
-			notify(pl->ctx, false);
+		ret = execute(b, &pg->e[i]);
+		__atomic_store_n(&pg->e[i].ret, ret, __ATOMIC_RELAXED);
+		b->slot[b->n++] = (uint8_t)i;
 		ran++;
 		*next = i + 1;
 		if (proc_killed())
 			break;
 	}
+	flush(b, UNLOCKED);
+	/* The scan, the entries and the publication: not the context's lock
+	 * (whose wait depends on the user), nor polling between batches. */
+	if (ran)
+		xl_count(&xl_workers[b->pl->worker].st.instret, arch_instret() - i0);
 	return ran;
 }
 
@@ -173,14 +243,14 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 	for (int k = 0; k < XL_MAX_PAGES && ran < XL_QUOTA && !proc_killed(); k++) {
 		int i = (int)((*rr + k) % XL_MAX_PAGES);
 		struct xl_reg *r = &c->reg[i];
-		struct xl_page *pg;
+		struct xl_batch b = { .pl = pl, .reg = r };
 		unsigned next;
 		bool stop = false;
 
 		/* A look without the lock first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
-		if (!(pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(pg))
+		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(b.pg))
 			continue;
 		spin_lock(&c->lock);
 		if (!r->k || r->stopped || c->frozen) {
@@ -188,19 +258,19 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 			continue;
 		}
 		r->refs++;
-		pg = r->k;
+		b.pg = r->k;
 		next = r->next;
 		spin_unlock(&c->lock);
-		ran += serve_page(pl, pg, &next, &stop);
+		ran += serve_page(&b, &next, &stop);
 		spin_lock(&c->lock);
 		r->next = next;
 		if (stop && !r->stopped) {
 			r->stopped = true;
-			__atomic_or_fetch(&pg->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
+			__atomic_or_fetch(&b.pg->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
 		}
-		pg = xl_reg_put(c, i);
+		b.pg = xl_reg_put(c, i);
 		spin_unlock(&c->lock);
-		xl_page_release(pg);
+		xl_page_release(b.pg);
 	}
 	(*rr)++;
 	return ran;
@@ -226,94 +296,59 @@ static bool has_pages(struct xl_ctx *c)
 	return false;
 }
 
-static void syscall_thread_main(void *arg);
-
-/* A new syscall thread in pool pl, on its worker's hart (c->lock held).
- * False if none can be made: the process is dying, or no thread slot. */
-static bool spawn(struct xl_pool *pl)
-{
-	struct xl_ctx *c = pl->ctx;
-	struct proc *p = c->proc;
-	struct thread *t;
-	if (__atomic_add_fetch(&nsys_threads, 1, __ATOMIC_RELAXED) > XL_MAX_SYS_THREADS) {
-		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
-		return false;
-	}
-	spin_lock(&p->lock);
-	if (p->killed || p->nthreads == 0) { /* dying, or its last thread left */
-		spin_unlock(&p->lock);
-		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
-		return false;
-	}
-	p->nthreads++; /* the process cannot end while we set it up */
-	p->nsys++;
-	spin_unlock(&p->lock);
-	t = thread_alloc(p, "xlsys");
-	if (!t) {
-		spin_lock(&p->lock);
-		p->nthreads--, p->nsys--; /* its user threads still count: never 0 */
-		spin_unlock(&p->lock);
-		__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
-		return false;
-	}
-	t->sys = true;
-	t->kfn = syscall_thread_main;
-	t->karg = pl;
-	t->pin = xl_workers[pl->worker].hart;
-	pl->nthreads++;
-	c->nthreads++;
-	__atomic_add_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
-	xl_count(&xl_workers[pl->worker].st.threads, 1);
-	sched_make_runnable(t);
-	return true;
-}
-
 /* Complete c's SUBMITTED entries unrun (c->lock held): -EAGAIN, or the
  * error a number would get anyway. */
 static void refuse_all(struct xl_ctx *c, struct xl_worker *w)
 {
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
-		struct xl_page *pg = c->reg[i].k;
-		if (!pg || c->reg[i].stopped)
+		struct xl_batch b = { .pl = &c->pool[w - xl_workers], .reg = &c->reg[i],
+				      .pg = c->reg[i].k };
+		if (!b.pg || c->reg[i].stopped)
 			continue;
 		for (int j = 0; j < XL_ENTRIES; j++) {
-			struct xl_entry *e = &pg->e[j];
+			struct xl_entry *e = &b.pg->e[j];
 			long err;
 			if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_SUBMITTED || !take(e))
 				continue;
 			err = syscall_page_refusal(__atomic_load_n(&e->nr, __ATOMIC_RELAXED));
-			if (publish(w, pg, e, err ? err : -EAGAIN, true))
-				notify(c, true);
+			__atomic_store_n(&e->ret, err ? err : -EAGAIN, __ATOMIC_RELAXED);
+			b.refused |= 1UL << b.n;
+			b.slot[b.n++] = (uint8_t)j;
 		}
+		flush(&b, CTX_LOCKED);
 	}
+}
+
+/* Threads of pl that will get to submitted entries: neither idle nor
+ * parked (running, runnable, or inside a handler that has not slept). */
+static int going(const struct xl_pool *pl)
+{
+	return pl->nthreads - pl->nidle - __atomic_load_n(&pl->nparked, __ATOMIC_RELAXED);
+}
+
+/* Wake pl's idle threads, if it has any. */
+static bool wake_idle(struct xl_pool *pl)
+{
+	if (!pl->nidle)
+		return false;
+	pl->kick = true;
+	wakeup(&pl->work_chan);
+	return true;
 }
 
 void xl_get_going(struct xl_ctx *c, struct xl_worker *w)
 {
 	struct xl_pool *pl = &c->pool[w - xl_workers];
-	if (__atomic_load_n(&pl->nfree, __ATOMIC_RELAXED) > pl->nidle)
-		return; /* one is running or runnable here: it will get there */
-	if (pl->nidle > 0) {
-		pl->kick = true;
-		wakeup(&pl->work_chan);
+	XL_ASSERT_OK(c);
+	if (going(pl) > 0 || wake_idle(pl) || xl_spawn(pl))
 		return;
-	}
-	if (c->nthreads < XL_MAX_THREADS && spawn(pl))
-		return;
-	/* No new thread: a free one on another worker will do. */
-	for (int i = 0; i < xl_nworkers; i++) {
-		struct xl_pool *o = &c->pool[i];
-		if (__atomic_load_n(&o->nfree, __ATOMIC_RELAXED) > o->nidle)
+	/* No new thread: a going or idle one on another worker will do. */
+	for (int i = 0; i < xl_nworkers; i++)
+		if (going(&c->pool[i]) > 0 || wake_idle(&c->pool[i]))
 			return;
-		if (o->nidle > 0) {
-			o->kick = true;
-			wakeup(&o->work_chan);
-			return;
-		}
-	}
-	/* Every thread is inside a handler. If all of them sleep there,
-	 * nobody can take these entries: say so in them. */
-	if (__atomic_load_n(&c->nparked, __ATOMIC_RELAXED) >= c->nthreads)
+	/* Every thread sleeps in a handler: nobody can take these entries.
+	 * Say so in them. */
+	if (xl_ctx_parked(c) >= xl_ctx_threads(c))
 		refuse_all(c, w);
 }
 
@@ -339,22 +374,24 @@ static bool idle(struct xl_pool *pl)
 	pl->kick = false;
 	if (!has_pages(c) || proc_killed())
 		stay = false;
+	XL_ASSERT_OK(c);
 	spin_unlock(&c->lock);
 	return stay;
 }
 
 /* Runs entries of one process on a worker hart, polls for the worker
- * between them, spins a while when there are none, then sleeps. */
-static void syscall_thread_main(void *arg)
+ * between them, spins a while when there are none, then sleeps. Counted
+ * active (polling for the worker) except while idle or parked. */
+void xl_syscall_thread_main(void *arg)
 {
 	struct xl_pool *pl = arg;
 	struct xl_ctx *c = pl->ctx;
 	struct xl_worker *w = &xl_workers[pl->worker];
 	uint64_t last = arch_time();
 	unsigned rr = 0;
+	bool stay = true;
 
-	__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-	while (!proc_killed()) {
+	while (stay && !proc_killed()) {
 		int ran = serve(pl, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
 			last = arch_time();
@@ -367,19 +404,16 @@ static void syscall_thread_main(void *arg)
 				arch_relax();
 			continue;
 		}
-		__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-		bool stay = idle(pl);
-		__atomic_add_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
-		if (!stay)
-			break;
+		__atomic_sub_fetch(&w->active, 1, __ATOMIC_RELAXED);
+		stay = idle(pl);
+		__atomic_add_fetch(&w->active, 1, __ATOMIC_RELAXED);
 		last = arch_time();
 	}
-	__atomic_sub_fetch(&w->spinners, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&w->active, 1, __ATOMIC_RELAXED);
 	spin_lock(&c->lock);
 	pl->nthreads--;
-	c->nthreads--;
-	__atomic_sub_fetch(&pl->nfree, 1, __ATOMIC_RELAXED);
-	__atomic_sub_fetch(&nsys_threads, 1, __ATOMIC_RELAXED);
+	xl_sys_thread_gone();
+	XL_ASSERT_OK(c);
 	spin_unlock(&c->lock);
 	thread_exit(0);
 }

@@ -2,7 +2,7 @@
 // Exception-less system calls, the trap-based half: choosing the worker
 // harts, registering syscall pages, waiting, waking, statistics, teardown.
 // The worker loop and the syscall threads are in xl/worker.c.
-#include "xl.h"
+#include "xl_internal.h"
 #include "kernel/bootargs.h"
 #include "kernel/hart.h"
 #include "kernel/mm/page.h"
@@ -21,7 +21,7 @@ struct xl_worker xl_workers[XL_MAX_WORKERS];
 int xl_nworkers;
 uint64_t xl_spin_ticks;
 struct xl_ctx xl_ctxs[NPROC];
-int xl_nctx = NPROC;
+int xl_nctx; /* slots ever used: the pollers look no further */
 /* Allocation of contexts. */
 static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
 
@@ -29,8 +29,10 @@ void xl_init(void)
 {
 	xl_spin_ticks = bootarg_ulong("xl_spin", 200) * timer_ticks_per_us();
 	sched_register_park_hook(xl_thread_parks);
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < NPROC; i++) {
 		spin_init(&xl_ctxs[i].lock, "xl.ctx");
+		spin_init(&xl_ctxs[i].cq_lock, "xl.cq");
+	}
 	for (int id = 0; id < MAX_HARTS && xl_nworkers < XL_MAX_WORKERS; id++) {
 		struct xl_worker *w = &xl_workers[xl_nworkers];
 		if (harts[id].role != ROLE_WORKER || !harts[id].online)
@@ -67,11 +69,13 @@ static struct xl_ctx *ctx_get(struct proc *p)
 		memset(c->pool, 0, sizeof(c->pool));
 		for (int w = 0; w < XL_MAX_WORKERS; w++)
 			c->pool[w] = (struct xl_pool){ .ctx = c, .worker = w };
-		c->nthreads = c->nparked = c->waiters = 0;
+		c->waiters = 0;
 		c->frozen = false;
 		c->proc = p;
 		spin_unlock(&c->lock);
 		p->xl = c;
+		if (c - xl_ctxs >= __atomic_load_n(&xl_nctx, __ATOMIC_RELAXED))
+			__atomic_store_n(&xl_nctx, (int)(c - xl_ctxs) + 1, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&ctx_lock);
 	return c;
@@ -290,8 +294,9 @@ void xl_proc_teardown(struct proc *p)
 			c->reg[i].stopped = true;
 			k[i] = xl_reg_put(c, i);
 		}
-	if (c->nthreads)
-		panic("xl_proc_teardown: pid %d still has %d syscall threads", p->pid, c->nthreads);
+	if (xl_ctx_threads(c))
+		panic("xl_proc_teardown: pid %d still has %d syscall threads", p->pid,
+		      xl_ctx_threads(c));
 	spin_unlock(&c->lock);
 	for (int i = 0; i < XL_MAX_PAGES; i++)
 		xl_page_release(k[i]);

@@ -5,12 +5,15 @@
 // mode the IPI handler wakes it and the worker never touches the device.
 //
 // They need a worker and the device (`ktest pmem=last`, 4 harts).
+// The bookkeeping tests (xl_spawn_*, xl_invariants) need neither.
 #include "drivers/pmem/pmem.h"
 #include "../../kernel/hart.h"
 #include "../../kernel/ktest.h"
+#include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
+#include "kernel/proc/sched_lock.h"
 #include "kernel/proc/thread.h"
-#include "kernel/xl/xl.h"
+#include "kernel/xl/xl_internal.h"
 #include "../../lib/string.h"
 
 #define NBLK 8
@@ -91,5 +94,87 @@ KTEST(xl_worker_harts_are_reserved)
 		KEXPECT(xl_workers[i].hart != pmem_hart());
 		KEXPECT(xl_workers[i].thread && xl_workers[i].thread->pin == xl_workers[i].hart);
 	}
+	return 0;
+}
+
+/* ---- spawn's accounting, by construction ---- */
+
+static struct proc fake_proc;
+static struct xl_ctx fake_ctx;
+static bool exiter_saw_last, fail_alloc;
+
+/* The process's last user thread leaves inside spawn's window (before the
+ * new thread is allocated and counted), as proc_thread_exiting counts it. */
+static bool last_user_thread_leaves(struct proc *p)
+{
+	spin_lock(&p->lock);
+	exiter_saw_last = --p->nthreads == 0;
+	spin_unlock(&p->lock);
+	return fail_alloc;
+}
+
+static int free_thread_slots(void)
+{
+	int n = 0;
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].state == T_UNUSED;
+	spin_unlock(&sched_lock);
+	return n;
+}
+
+/* Spawn into a fake process with one user thread that leaves in the
+ * window; whether the allocation then fails is fail. */
+static int spawn_while_last_leaves(bool fail)
+{
+	int sys0 = xl_sys_threads(), slots0 = free_thread_slots();
+	bool made;
+	spin_init(&fake_proc.lock, "fake");
+	spin_init(&fake_ctx.lock, "fake.ctx");
+	fake_proc.nthreads = 1, fake_proc.nsys = 0, fake_proc.killed = 0;
+	memset(fake_ctx.pool, 0, sizeof(fake_ctx.pool));
+	for (int w = 0; w < XL_MAX_WORKERS; w++)
+		fake_ctx.pool[w] = (struct xl_pool){ .ctx = &fake_ctx, .worker = w };
+	fake_ctx.proc = &fake_proc;
+	fail_alloc = fail;
+	xl_spawn_test_hook = last_user_thread_leaves;
+	spin_lock(&fake_ctx.lock);
+	made = xl_spawn(&fake_ctx.pool[0]);
+	spin_unlock(&fake_ctx.lock);
+	xl_spawn_test_hook = NULL;
+	KEXPECT(!made);
+	/* Whoever took the count to 0 must have been the leaving thread (it
+	 * tears the process down); spawn must never be the one. */
+	KEXPECT(fake_proc.nthreads > 0 || exiter_saw_last);
+	KEXPECT(fake_proc.nthreads == 0 && fake_proc.nsys == 0);
+	KEXPECT(xl_sys_threads() == sys0);
+	KEXPECT(free_thread_slots() == slots0);
+	KEXPECT(xl_check(&fake_ctx) == 0);
+	return 0;
+}
+
+KTEST(xl_spawn_no_leak_when_alloc_fails)
+{
+	return spawn_while_last_leaves(true);
+}
+
+KTEST(xl_spawn_no_leak_when_process_ends)
+{
+	return spawn_while_last_leaves(false);
+}
+
+KTEST(xl_invariants)
+{
+	for (int i = 0; i < xl_nctx; i++) {
+		struct xl_ctx *c = &xl_ctxs[i];
+		int bad;
+		spin_lock(&c->lock);
+		bad = c->proc ? xl_check(c) : 0;
+		spin_unlock(&c->lock);
+		if (bad)
+			kprintf("    context %d: invariant %d\n", i, bad);
+		KEXPECT(bad == 0);
+	}
+	KEXPECT(xl_sys_threads() >= 0);
 	return 0;
 }

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Exception-less system calls from user space: submit entries into
-// registered syscall pages, poll or wait for them (docs/xl.md).
+// registered syscall pages, take results back through the pages'
+// completion queues, poll or wait for them (docs/xl.md). The fast path
+// is loads and stores: a free-slot stack to submit, one release fence
+// per batch, a reap that reads only the CQ records it has not seen.
 #include "../xl.h"
-
-#define SPIN_TICKS 200 /* rdtime ticks (20 us) to spin before xl_wait */
-
-static uint64_t rdtime(void)
-{
-	uint64_t t;
-	asm volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 int xl_setup(struct xl_ring *r, int npages)
 {
@@ -33,6 +27,11 @@ int xl_setup(struct xl_ring *r, int npages)
 		r->page[r->npages++] = pg;
 		r->pages |= 1u << err; /* err is the page's index */
 	}
+	/* Slot 0 on top: a fresh ring hands out 0, 1, 2, ... */
+	for (int s = xl_nslots(r) - 1; s >= 0; s--) {
+		r->free[r->nfree++] = (uint8_t)s;
+		r->onstack[s] = true;
+	}
 	return 0;
 }
 
@@ -45,6 +44,7 @@ int xl_teardown(struct xl_ring *r)
 	}
 	r->npages = 0;
 	r->pages = 0;
+	r->nfree = 0;
 	return err;
 }
 
@@ -53,30 +53,90 @@ struct xl_entry *xl_entry_of(struct xl_ring *r, int slot)
 	return &r->page[slot / XL_ENTRIES]->e[slot % XL_ENTRIES];
 }
 
-/* A FREE slot, or -1. */
-static int find_free(struct xl_ring *r)
+static void push_free(struct xl_ring *r, int s)
 {
-	int n = xl_nslots(r);
-	for (int k = 0; k < n; k++) {
-		int s = (int)((r->next + k) % n);
-		if (__atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_FREE) {
-			r->next = s + 1;
-			return s;
+	if (!r->onstack[s]) {
+		r->onstack[s] = true;
+		r->free[r->nfree++] = (uint8_t)s;
+	}
+}
+
+/* A FREE slot, or -1. O(1) from the stack; a slot someone wrote behind
+ * the library's back (not FREE) is left out until it is taken back. Only
+ * with the stack empty, a scan for FREE slots that left it that way. */
+static int pop_free(struct xl_ring *r)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		while (r->nfree > 0) {
+			int s = r->free[--r->nfree];
+			r->onstack[s] = false;
+			if (__atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_FREE)
+				return s;
 		}
+		for (int s = xl_nslots(r) - 1; pass == 0 && s >= 0; s--)
+			if (__atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_FREE)
+				push_free(r, s);
 	}
 	return -1;
 }
 
-/* Fill slot and publish it: the arguments before the state (release). */
-static void publish(struct xl_ring *r, int slot, long nr, const uint64_t arg[6], uint16_t tag)
+/* The syscall list's nargs column: the kernel reads no more than these. */
+static const uint8_t nargs_of[NR_SYSCALL_MAX] = {
+#define SYSCALL(num, name, nargs, path) [num] = nargs,
+#include "../../lib/syscall_list.h"
+#undef SYSCALL
+};
+
+/* Fill slot's entry (the arguments nr reads); the state is stored after
+ * the batch's fence. */
+static void fill(struct xl_ring *r, int slot, long nr, const uint64_t arg[6], uint16_t tag)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
+	int n = nr >= 0 && nr < NR_SYSCALL_MAX ? nargs_of[nr] : 6;
 	e->nr = (uint16_t)nr;
 	e->tag = tag;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < n; i++)
 		e->arg[i] = arg ? arg[i] : 0;
-	__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELEASE);
-	r->inflight++;
+}
+
+/* Hand filled entries to the kernel: one fence for all of them (the
+ * arguments before any state: pairs with the worker's CAS-acquire of
+ * SUBMITTED), then the states. */
+static void submit(struct xl_ring *r, const int *slots, int n)
+{
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	for (int i = 0; i < n; i++)
+		__atomic_store_n(&xl_entry_of(r, slots[i])->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+	r->inflight += n;
+}
+
+struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot)
+{
+	int s = pop_free(r);
+	struct xl_entry *e;
+	if (s < 0)
+		return NULL;
+	e = xl_entry_of(r, s);
+	e->nr = (uint16_t)nr;
+	e->tag = tag;
+	r->prep[r->nprep++] = (uint8_t)s;
+	if (slot)
+		*slot = s;
+	return e;
+}
+
+int xl_submit_prepped(struct xl_ring *r)
+{
+	int n = r->nprep;
+	if (!n)
+		return 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* as in submit() */
+	for (int i = 0; i < n; i++)
+		__atomic_store_n(&xl_entry_of(r, r->prep[i])->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+	r->inflight += n;
+	r->nprep = 0;
+	xl_kick(r);
+	return n;
 }
 
 void xl_kick(struct xl_ring *r)
@@ -93,54 +153,101 @@ void xl_kick(struct xl_ring *r)
 
 int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag)
 {
-	int s = find_free(r);
+	int s = pop_free(r);
 	if (s < 0)
 		return -EAGAIN;
-	publish(r, s, nr, arg, tag);
+	fill(r, s, nr, arg, tag);
+	submit(r, &s, 1);
 	xl_kick(r);
 	return s;
 }
 
 int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots)
 {
-	int i;
+	int mine[XL_RING_SLOTS], *sl = slots ? slots : mine, i;
+	n = MIN(n, XL_RING_SLOTS);
 	for (i = 0; i < n; i++) {
-		int s = find_free(r);
-		if (s < 0)
+		if ((sl[i] = pop_free(r)) < 0)
 			break;
-		publish(r, s, calls[i].nr, calls[i].arg, calls[i].tag);
-		if (slots)
-			slots[i] = s;
+		fill(r, sl[i], calls[i].nr, calls[i].arg, calls[i].tag);
 	}
-	if (i)
+	if (i) {
+		submit(r, sl, i);
 		xl_kick(r);
+	}
 	return i;
 }
 
-bool xl_poll(struct xl_ring *r, int slot, long *ret)
+/* Take slot back if it is COMPLETED (the caller has ordered the state's
+ * load before the result's: acquire, or the CQ tail's acquire). */
+static bool take(struct xl_ring *r, int slot, long *ret, int order)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
-	if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != XL_COMPLETED)
+	if (__atomic_load_n(&e->state, order) != XL_COMPLETED)
 		return false;
 	*ret = e->ret;
 	__atomic_store_n(&e->state, XL_FREE, __ATOMIC_RELAXED);
 	r->inflight--;
+	push_free(r, slot);
 	return true;
+}
+
+bool xl_poll(struct xl_ring *r, int slot, long *ret)
+{
+	return take(r, slot, ret, __ATOMIC_ACQUIRE);
+}
+
+/* Page i's completions not yet taken, into out (up to max): the CQ
+ * records from our head to the kernel's tail; every entry by its state
+ * once a record was lost (cq_lost moved, or the tail is not within
+ * XL_CQ_SIZE of our head: the page was registered anew). A record is
+ * only a hint: the state says whether the entry is still to be taken. */
+static int drain(struct xl_ring *r, int i, struct xl_done *out, int max)
+{
+	struct xl_page *pg = r->page[i];
+	/* Pairs with the kernel's store-release of cq_tail: the records and
+	 * the entries' states and results before it are visible. */
+	uint32_t tail = __atomic_load_n(&pg->hdr.cq_tail, __ATOMIC_ACQUIRE);
+	uint32_t head = r->cq_head[i], lost = __atomic_load_n(&pg->hdr.cq_lost, __ATOMIC_RELAXED);
+	int n = 0, base = i * XL_ENTRIES;
+	bool resync = tail - head > XL_CQ_SIZE || lost != r->cq_lost[i];
+	long ret;
+
+	if (resync) {
+		r->cq_lost[i] = lost;
+		r->rescan |= 1u << i;
+		head = tail;
+	}
+	for (; head != tail && n < max; head++) {
+		int s = __atomic_load_n(&pg->cq[head % XL_CQ_SIZE], __ATOMIC_RELAXED);
+		if (s < XL_ENTRIES && take(r, base + s, &ret, __ATOMIC_RELAXED))
+			out[n++] = (struct xl_done){ base + s, xl_entry_of(r, base + s)->tag, ret };
+	}
+	if (head != r->cq_head[i] || resync) {
+		r->cq_head[i] = head;
+		/* Our reads of the records before the kernel may reuse them. */
+		__atomic_store_n(&pg->hdr.cq_head, head, __ATOMIC_RELEASE);
+	}
+	if (!(r->rescan & (1u << i)))
+		return n;
+	r->rescans++;
+	for (int s = 0; s < XL_ENTRIES && n < max; s++)
+		if (take(r, base + s, &ret, __ATOMIC_ACQUIRE))
+			out[n++] = (struct xl_done){ base + s, xl_entry_of(r, base + s)->tag, ret };
+	if (n < max)
+		r->rescan &= ~(1u << i);
+	return n;
 }
 
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max)
 {
 	int n = 0;
-	for (int s = 0; s < xl_nslots(r) && n < max; s++) {
-		long ret;
-		uint16_t tag = xl_entry_of(r, s)->tag;
-		if (xl_poll(r, s, &ret))
-			out[n++] = (struct xl_done){ s, tag, ret };
-	}
+	for (int i = 0; i < r->npages && n < max; i++)
+		n += drain(r, i, out + n, max - n);
 	return n;
 }
 
-/* Entries of this ring that are COMPLETED. */
+/* Entries of this ring that are COMPLETED (the slow path, before xl_wait). */
 static long completed(struct xl_ring *r)
 {
 	long n = 0;
@@ -149,17 +256,34 @@ static long completed(struct xl_ring *r)
 	return n;
 }
 
+static bool is_completed(struct xl_entry *e)
+{
+	if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_COMPLETED)
+		return false;
+	/* The result after the state: pairs with the kernel's CAS-release. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return true;
+}
+
 void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
-	uint64_t end = rdtime() + SPIN_TICKS;
 	long done;
 
 	for (;;) {
-		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == XL_COMPLETED)
-			return;
-		if (rdtime() < end)
-			continue;
+		/* Spin about 20 us: the time is read once per XL_SPIN_POLLS
+		 * looks, not per look (a look is a load and a compare). */
+		uint64_t end = 0, now;
+		for (;;) {
+			for (int k = 0; k < XL_SPIN_POLLS; k++)
+				if (is_completed(e))
+					return;
+			asm volatile("rdtime %0" : "=r"(now));
+			if (!end)
+				end = now + XL_SPIN_TICKS;
+			else if (now >= end)
+				break;
+		}
 		/* Count our pages' completions first, then look at the slot
 		 * once more: if it completed before the count we leave here,
 		 * else the count lacks it and xl_wait returns when it comes.
@@ -167,7 +291,7 @@ void xl_wait_done(struct xl_ring *r, int slot)
 		 * more that never comes.) Only we take ours back, and other
 		 * rings' completions do not count; the timeout is a net. */
 		done = completed(r);
-		if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) == XL_COMPLETED)
+		if (is_completed(e))
 			return;
 		if (xl_wait(done + 1, 10, r->pages) == done)
 			r->timeouts++; /* nothing completed in 10 ticks */

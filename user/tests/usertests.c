@@ -216,6 +216,7 @@ void spin(long n)
 #include "ut_xlsleep.inc"
 #include "ut_fiber.inc"
 #include "ut_fiber2.inc"
+#include "ut_ring.inc"
 
 struct test {
 	const char *name;
@@ -351,6 +352,11 @@ static const struct test quick[] = {
 	{"fibertrapsteal", test_fibertrapsteal, 0},
 	{"fiberoverflow", test_fiberoverflow, 0},
 	{"fiberexit", test_fiberexit, 120},
+	{"ringcq", test_ringcq, 0},
+	{"ringbadhead", test_ringbadhead, 60},
+	{"ringbadtail", test_ringbadtail, 60},
+	{"ringrawslot", test_ringrawslot, 0},
+	{"ringhogs", test_ringhogs, 120},
 };
 
 static const struct test slow[] = {

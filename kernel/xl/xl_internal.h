@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* Exception-less system calls, inside the subsystem: contexts, pools,
+ * workers, and the calls between xl.c, worker.c and poll.c (and ktests). */
+#pragma once
+#include "kernel/spinlock.h"
+#include "kernel/xl/xl.h"
+
+/* One registered page of a process. */
+struct xl_reg {
+	uint64_t uva;          /* its user address; 0: the slot is free */
+	struct xl_page *k;     /* the same page, pinned, as the kernel sees it */
+	int refs;              /* 1 while registered, +1 per thread serving it */
+	bool stopped;          /* END seen or unregistered: serve nothing more */
+	unsigned next;         /* where the next scan starts (round robin) */
+	uint32_t cq_tail;      /* CQ records written: the kernel's own copy
+				* (the header's is the user's to scribble on);
+				* under the context's cq_lock */
+};
+
+/* A process's syscall threads on one worker hart (under the context's
+ * lock unless noted). Derived: threads going = nthreads - nidle - nparked. */
+struct xl_pool {
+	struct xl_ctx *ctx;    /* fixed once the context is made */
+	int worker;            /* index into xl_workers, fixed */
+	int nthreads;          /* threads alive */
+	int nidle;             /* of them asleep waiting for work */
+	int nparked;           /* of them asleep inside a handler (atomic: the
+				* park hook runs under the scheduler's lock) */
+	bool kick;             /* work announced to the idle ones */
+	char work_chan;
+};
+
+/* A process's exception-less state, under lock. */
+struct xl_ctx {
+	struct spinlock lock;
+	struct spinlock cq_lock; /* the CQs of its pages; a leaf: taken under
+				  * the scheduler's lock by the park hook */
+	struct proc *proc;     /* NULL: the slot is free (set under ctx_lock
+				* and lock; pollers may read it racily) */
+	bool frozen;           /* exec: serve nothing, let the threads go */
+	struct xl_reg reg[XL_MAX_PAGES];
+	struct xl_pool pool[XL_MAX_WORKERS]; /* one per worker */
+	int waiters;           /* xl_wait callers asleep */
+	char done_chan;
+};
+
+/* A worker hart: its polling thread, its idle state, its counters. */
+struct xl_worker {
+	int hart;
+	struct thread *thread;
+	bool sleeping;         /* asleep, or about to be (xl/poll.c's sleep_lock) */
+	int active;            /* its syscall threads neither idle nor parked:
+				* they poll on its behalf (atomic; changed only
+				* when a thread starts, idles, parks or ends) */
+	int io_waiters;        /* threads on its hart asleep until a polled pmem
+				* completion: it polls the device for them (atomic) */
+	struct xl_worker_stats st;
+};
+
+extern struct xl_worker xl_workers[XL_MAX_WORKERS];
+extern int xl_nworkers;
+extern uint64_t xl_spin_ticks;
+/* xl_ctxs - a context slot per possible process (the pollers scan them;
+ * each lock is set up once, in xl_init). */
+extern struct xl_ctx xl_ctxs[];
+extern int xl_nctx;
+
+/* xl_count - add n to a counter that several threads bump. */
+static inline void xl_count(uint64_t *counter, uint64_t n)
+{
+	if (n)
+		__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
+}
+
+/* xl_ctx_threads / xl_ctx_parked - c's syscall threads alive, and of them
+ * asleep in a handler, summed over its pools (c->lock for a true count). */
+int xl_ctx_threads(const struct xl_ctx *c);
+int xl_ctx_parked(const struct xl_ctx *c);
+/* xl_sys_threads - syscall threads alive in the whole system. */
+int xl_sys_threads(void);
+/* xl_check - the bookkeeping invariants of c (c->lock held): 0, or the
+ * number of the first that fails (ktests; every change under XL_DEBUG). */
+int xl_check(const struct xl_ctx *c);
+
+/* xl_worker_main - a worker hart's polling thread (arg: its xl_worker). */
+void xl_worker_main(void *arg);
+/* xl_poll_pass - one pass of the worker's duties, by whoever polls on w's
+ * hart: reap pmem completions (polled mode, and only while a thread on
+ * w's hart waits for one), get a syscall thread going on w's hart for
+ * each process (but self) with submitted entries. Takes each busy
+ * context's lock in turn. Returns how much it found (processes with
+ * submitted entries, and completions). kernel/xl/poll.c */
+int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self);
+/* xl_pending - is an entry of c SUBMITTED or END (to be noticed) on a
+ * page it serves? c->lock held, or a racy look that only reads. */
+bool xl_pending(struct xl_ctx *c);
+/* xl_get_going - c has submitted entries: make sure one of its syscall
+ * threads on w's hart is going (wake an idle one, or make one). If no
+ * thread can be had and every one of c's sleeps in a handler, complete
+ * the entries with -EAGAIN. c->lock held. kernel/xl/worker.c */
+void xl_get_going(struct xl_ctx *c, struct xl_worker *w);
+/* xl_spawn - a new syscall thread in pool pl, on its worker's hart
+ * (c->lock held). False if none may or can be made: over the limits
+ * (XL_MAX_BLOCKED, XL_RESERVE/XL_HEADROOM), no thread slot, or the
+ * process has no user thread left or is dying; nothing is counted then. */
+bool xl_spawn(struct xl_pool *pl);
+/* xl_spawn_test_hook - ktests only: called in xl_spawn before the thread
+ * is allocated and counted; returning true fails the allocation. */
+extern bool (*xl_spawn_test_hook)(struct proc *p);
+/* xl_syscall_thread_main - a syscall thread's body (arg: its pool).
+ * xl_sys_thread_gone - one has ended: give its place in the system's
+ * count back (kernel/xl/pool.c). */
+void xl_syscall_thread_main(void *arg);
+void xl_sys_thread_gone(void);
+/* xl_kick_idle - wake c's idle syscall threads to look again (c->lock). */
+void xl_kick_idle(struct xl_ctx *c);
+/* xl_reg_put - drop a reference on c->reg[i] (c->lock held); the last
+ * one frees the slot and returns the page for xl_page_release (NULL
+ * otherwise). xl_page_release - unpin it, free it if the user did; no
+ * spinlock held (it may shoot down TLBs). NULL is ignored. */
+struct xl_page *xl_reg_put(struct xl_ctx *c, int i);
+void xl_page_release(struct xl_page *k);
+/* xl_count_completed - entries in state COMPLETED over c's pages whose
+ * index is a bit of pages, or all of them if pages is 0 (lock). */
+int xl_count_completed(struct xl_ctx *c, unsigned pages);
+/* xl_wake_worker - wake w's polling thread if it sleeps (or is about to:
+ * then it stays awake); counts it. xl_wake_all - every worker. Take the
+ * workers' sleep lock (and, to clear NEED_WAKEUP, each context's). */
+void xl_wake_worker(struct xl_worker *w);
+void xl_wake_all(void);
+
+#ifdef XL_DEBUG
+#include "kernel/printk.h"
+#define XL_ASSERT_OK(c)                                                            \
+	do {                                                                       \
+		int bad_ = xl_check(c);                                            \
+		if (bad_)                                                          \
+			panic("xl: invariant %d broken at %s:%d", bad_, __FILE__, __LINE__); \
+	} while (0)
+#else
+#define XL_ASSERT_OK(c) ((void)0)
+#endif
