@@ -2,6 +2,7 @@
 // The exception-less calls' system calls: registering and unregistering
 // syscall pages, waiting for completions, waking the workers, statistics.
 #include "xl.h"
+#include "xl_internal.h"
 #include "kernel/proc/proc.h"
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
