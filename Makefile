@@ -58,7 +58,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck crash-test bench FORCE
+	fs-image fsck crash-test bench grade student labs-check console FORCE
 
 all: $(B)/kernel.elf
 
@@ -209,6 +209,25 @@ bench: deps
 	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
 		$(if $(ICOUNT),--icount) -- $(BENCH)
 
+# The labs (docs/labs/README.md). grade: LAB's tests with points, one with
+# TEST=, non-zero below full marks. student: LAB's tree with its solution
+# regions replaced by stubs, in OUT. labs-check: for every lab, the full
+# tree scores full marks and its student tree builds, boots and scores less.
+LABS ?= syscall traps
+grade:
+	@[ -n "$(LAB)" ] || { echo "make grade LAB=name [TEST=name]  (labs: $(LABS))"; exit 2; }
+	@$(MAKE) --no-print-directory all test-boot
+	@$(PYTHON) tools/grade.py $(LAB) $(TEST)
+
+student:
+	@[ -n "$(LAB)" ] || { echo "make student LAB=name [OUT=dir]  (labs: $(LABS))"; exit 2; }
+	@rm -rf $(or $(OUT),$(B)/student-$(LAB))
+	@$(PYTHON) tools/lab.py student $(LAB) $(or $(OUT),$(B)/student-$(LAB))
+
+labs-check:
+	@$(MAKE) --no-print-directory all test-boot
+	@sh tools/labs-check.sh $(LABS)
+
 deps:
 	@sh tools/deps.sh
 
@@ -228,6 +247,8 @@ help:
 	@echo "make test      unit tests, boot tests, gdb test: ends 'N passed, N failed'"
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
+	@echo "make grade LAB=name [TEST=t]  grade a lab (docs/labs/); make student LAB=name"
+	@echo "               writes its student tree; make labs-check tests the graders"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

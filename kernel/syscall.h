@@ -32,3 +32,7 @@ struct trapframe;
 /* syscall_from_trap - the trap path: a0-a5 and a7 from the frame, result
  * into a0, sepc past the ecall. Turns interrupts on. */
 void syscall_from_trap(struct trapframe *tf);
+
+/* syscall_trace - print "PID: syscall NAME -> RET" if the current
+ * process traces call nr (trace(mask), kernel/trace.c). Any context. */
+void syscall_trace(uint64_t nr, long ret);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Processes: the table, fork, exit and wait, kill, descriptors, pid 1.
 #include "proc.h"
+#include "alarm.h"
 #include "kernel/fs/fs.h"
 #include "kernel/hart.h"
 #include "kernel/ipi.h"
@@ -64,6 +65,7 @@ static struct proc *proc_alloc(const char *name)
 	p->vm = NULL;
 	memset(p->files, 0, sizeof(p->files));
 	p->cwd = NULL;
+	p->trace_mask = 0;
 	nagi_strlcpy(p->name, name, sizeof(p->name));
 	return p;
 }
@@ -274,6 +276,9 @@ struct proc *proc_create_child(struct proc *parent)
 			c->files[fd] = file_dup(parent->files[fd]);
 	c->cwd = parent->cwd ? fs_idup(parent->cwd) : NULL;
 	c->pgid = parent->pgid;
+	/* LAB syscall: BEGIN */
+	c->trace_mask = parent->trace_mask; /* a traced shell traces its commands */
+	/* LAB syscall: END */
 	spin_unlock(&parent->lock);
 	spin_lock(&tree_lock);
 	c->parent = parent; /* only now can wait() see it */
@@ -462,4 +467,5 @@ void proc_return_to_user(void)
 	sched_preempt_point();
 	if (proc_killed()) /* killed while it was preempted */
 		thread_exit(0);
+	alarm_deliver(curthread());
 }

@@ -77,6 +77,7 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 	t->joined = false;
 	t->exit_value = 0;
 	t->chan = NULL;
+	alarm_reset(&t->alarm);
 	nagi_strlcpy(t->name, name, sizeof(t->name));
 	memset(&t->ctx, 0, sizeof(t->ctx));
 	t->ctx.ra = (uint64_t)thread_start;
