@@ -97,6 +97,11 @@ LABS = {
             ("fault_null", r"^pid \d+ \(fault_null\): Load page fault \(scause 0xd\) "
              r"at sepc 0x[0-9a-f]+, stval 0x0; killed$")])),
     ],
+    "interrupts": [
+        ("console-input", 40, 120, shell([("echo typed", r"^typed$")])),
+        ("intr-uart-counted", 30, 120, shell([("intr", r"^\s*10:(\s+\d+)*\s+[1-9]\d*\s.*uart0$")])),
+        ("intr-one-hart", 30, 120, shell([("intr", r"^\s*10:(\s+0)*\s+[1-9]\d*(\s+0)*\s+PLIC\s+uart0$")])),
+    ],
 }
 
 
