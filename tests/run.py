@@ -16,6 +16,7 @@ sys.path.insert(0, os.path.join(HERE, "boot"))
 import boot_tests  # noqa: E402
 import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
+import readme_tests  # noqa: E402
 import user_tests  # noqa: E402
 import xl_tests  # noqa: E402
 
@@ -79,6 +80,8 @@ def run_boot():
     xl_tests.xl_suite(report)
     print("== the shell, driven through the console", flush=True)
     user_tests.shell_suite(report)
+    print("== README.md's boot transcript against a real boot", flush=True)
+    readme_tests.readme_suite(report)
     print("== the file system: persistence, damaged images, a full disk", flush=True)
     fs_tests.fs_suite(report)
     print("== crash consistency: QEMU killed in the middle of writes", flush=True)
