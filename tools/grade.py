@@ -62,7 +62,10 @@ def shell(steps, smp=4):
         try:
             con.prompt(limit)
             for line, pattern in steps:
-                con.run(line, pattern, timeout=limit)
+                # A stub's "lab NAME: ..." line ends the wait at once.
+                m = con.run(line, r"(?:%s)|(?P<lab>^lab \w+: .*$)" % pattern, timeout=limit)
+                if m.group("lab"):
+                    return False, m.group("lab")
             return True, ""
         except AssertionError as e:
             with q.lock:
