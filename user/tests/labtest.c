@@ -57,19 +57,25 @@ static int trace_fork(void)
 /* ---- lab traps ---- */
 
 static volatile int upcalls, inside, nested;
+static volatile unsigned long scratch;
+static unsigned long work(unsigned long n);
+static volatile unsigned long chunk = 100000; /* volatile: no call hoisted */
 
+/* Does work of its own, so the registers of whatever it interrupted are
+ * overwritten: only a sigreturn that restores them all passes alarm-regs. */
 static void on_alarm(void)
 {
 	if (inside)
 		nested++;
 	inside = 1;
 	upcalls++;
+	scratch = work(200 + upcalls);
 	inside = 0;
 	sigreturn();
 }
 
 /* Work that uses many registers; its result must not depend on alarms. */
-static unsigned long work(unsigned long n)
+static __attribute__((noinline)) unsigned long work(unsigned long n)
 {
 	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6;
 	for (unsigned long i = 0; i < n; i++) {
@@ -93,14 +99,14 @@ static int alarm_count(void)
 
 static int alarm_regs(void)
 {
-	unsigned long want = work(100000);
+	unsigned long want = work(chunk);
 	long start = uptime();
 	int bad = 0, err = sigalarm(1, on_alarm);
 	if (err < 0)
 		return fail(strerror(err));
 	/* Upcalls land in the middle of the chunks: each must still agree. */
 	while (upcalls < 5 && uptime() - start < 1000)
-		bad += work(100000) != want;
+		bad += work(chunk) != want;
 	sigalarm(0, 0);
 	printf("labtest: %d upcalls during the work; result %s\n", upcalls,
 	       bad ? "CHANGED" : "unchanged");
