@@ -129,6 +129,8 @@ $(PMEM_IMG): | $(FS_IMG)
 # $(PMEM_IMG) as /NAME (tools/fsutil put), keeping the files made inside
 # nagi: no pmem-reset needed after changing a program.
 $(PMEM_IMG).updated: $(UPROGS) | $(PMEM_IMG) $(B)/tools/fsutil $(B)/tools/pmemimg
+	@[ "$$(stat -c %s $(PMEM_IMG))" = "$$(numfmt --from=iec $(MEM))" ] || \
+	  { echo "$(PMEM_IMG) is not $(MEM) big: make pmem-reset (its data goes)"; exit 1; }
 	@off=$$($(B)/tools/pmemimg offset $(MEM)) && n=0 && \
 	for p in $(filter $(B)/user/%,$?); do \
 	  [ -e $@ ] && [ ! $$p -nt $@ ] && continue; \
