@@ -42,7 +42,11 @@ UPROGS := $(patsubst user/%.c,$(B)/user/%,$(UPROG_SRCS))
 # gcc 12 wants _zicsr_zifencei for CSR and fence.i instructions. No floating
 # point in the kernel: lp64, and the soft-float libgcc to match (design.md).
 ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
-CFLAGS := $(ARCHFLAGS) -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+# OPT=-O0 builds a kernel whose variables gdb can always print (make gdb
+# OPT=-O0); user programs stay -O2 (optflags).
+OPT ?= -O2
+optflags = $(if $(filter $(B)/user/%,$@),-O2,$(OPT))
+CFLAGS := $(ARCHFLAGS) -std=gnu11 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-stack-protector -fno-pie -fno-omit-frame-pointer \
 	-fno-common -MD -MP -I.
 # DEBUG=1: the xl bookkeeping checks its invariants at every change.
@@ -60,17 +64,17 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck crash-test bench fuzz FORCE
+	fs-image fsck crash-test bench fuzz grade student labs-check console FORCE
 
 all: $(B)/kernel.elf
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(B)/opt.flags
 	@mkdir -p $(@D)
-	@$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS) $(optflags) -c $< -o $@
 
-$(B)/%.o: %.S
+$(B)/%.o: %.S $(B)/opt.flags
 	@mkdir -p $(@D)
-	@$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS) $(optflags) -c $< -o $@
 
 # User programs are linked at 0x40000000 (user/user.ld). They go into the
 # file system image, and into the kernel as the boot file set: the fallback
@@ -92,13 +96,9 @@ $(B)/kernel.elf: $(KOBJS) linker.ld
 	@$(NM) -n $@ > $(B)/kernel.sym
 	@echo "  built $@"
 
-run qemu: $(B)/kernel.elf $(PMEM_IMG)
+run qemu: $(B)/kernel.elf $(PMEM_IMG) $(PMEM_IMG).updated
 	@[ "$$(stat -c %s $(PMEM_IMG))" = "$$(numfmt --from=iec $(MEM))" ] || \
 	  { echo "$(PMEM_IMG) is not $(MEM) big: make pmem-reset (its data goes)"; exit 1; }
-	@[ -z "$$(find $(UPROGS) -newer $(PMEM_IMG).made 2>/dev/null)" ] || \
-	  { echo "nagi: user programs changed since $(PMEM_IMG) was made; its file system"; \
-	    echo "      still holds the old ones. 'make pmem-reset run' starts again with the"; \
-	    echo "      new ones (files made inside nagi are lost)."; }
 	@echo "nagi: $(SMP) harts, $(MEM) kept in $(PMEM_IMG). Leave QEMU with Ctrl-a x."
 	$(QEMU) $(QEMUOPTS) $(PMEMOPTS) -nographic
 
@@ -110,6 +110,11 @@ $(FS_IMG): $(UPROGS) user/README $(B)/tools/mkfs $(B)/tools/pmemimg $(B)/fs.mem 
 		$$($(B)/tools/pmemimg fssize $(MEM)) \
 		user/README $(UPROGS) >/dev/null
 
+# The OPT the objects were built with: a new OPT rebuilds them.
+$(B)/opt.flags: FORCE
+	@mkdir -p $(@D)
+	@echo "$(OPT)" | cmp -s - $@ || echo "$(OPT)" > $@
+
 # The MEM the file system was sized for: a new MEM makes a new one.
 $(B)/fs.mem: FORCE
 	@mkdir -p $(@D)
@@ -120,10 +125,24 @@ $(B)/fs.mem: FORCE
 $(PMEM_IMG): | $(FS_IMG)
 	@mkdir -p $(@D)
 	$(B)/tools/pmemimg new $@ $(MEM) $(FS_IMG)
-	@touch $@.made
+	@touch $@.made $@.updated
+
+# Programs rebuilt since the last run go into the file system of
+# $(PMEM_IMG) as /NAME (tools/fsutil put), keeping the files made inside
+# nagi: no pmem-reset needed after changing a program.
+$(PMEM_IMG).updated: $(UPROGS) | $(PMEM_IMG) $(B)/tools/fsutil $(B)/tools/pmemimg
+	@[ "$$(stat -c %s $(PMEM_IMG))" = "$$(numfmt --from=iec $(MEM))" ] || \
+	  { echo "$(PMEM_IMG) is not $(MEM) big: make pmem-reset (its data goes)"; exit 1; }
+	@off=$$($(B)/tools/pmemimg offset $(MEM)) && n=0 && \
+	for p in $(filter $(B)/user/%,$?); do \
+	  [ -e $@ ] && [ ! $$p -nt $@ ] && continue; \
+	  $(B)/tools/fsutil -o $$off $(PMEM_IMG) put /$${p##*/} $$p || exit 1; n=$$((n + 1)); \
+	done; \
+	[ $$n = 0 ] || echo "nagi: $$n changed program(s) put into the file system in $(PMEM_IMG)"
+	@touch $@
 
 pmem-reset:
-	rm -f $(PMEM_IMG) $(PMEM_IMG).made
+	rm -f $(PMEM_IMG) $(PMEM_IMG).made $(PMEM_IMG).updated
 
 # Check the file system in $(PMEM_IMG) (after a crash, say) with tools/fsck.
 fsck: $(B)/tools/pmemimg $(B)/tools/fsck
@@ -132,10 +151,19 @@ fsck: $(B)/tools/pmemimg $(B)/tools/fsck
 
 # QEMU waits for gdb; gdb talks to it over a pipe (no TCP port to clash).
 # GDBFLAGS adds gdb options: the gdb test passes -batch and its script.
-gdb qemu-gdb: $(B)/kernel.elf
-	$(GDB) -q -nx -ex 'set pagination off' -ex 'file $(B)/kernel.elf' \
-	  -ex 'target remote | exec $(QEMU) $(QEMUOPTS) -display none -serial file:$(B)/console.log -monitor none -gdb stdio -S' \
+# The RAM image (and so the file system) is make run's; the console is the
+# socket $(CONSOLE_SOCK): type at nagi with `make console` in a second
+# terminal (its output is kept in $(B)/console.log too).
+CONSOLE_SOCK ?= $(B)/console.sock
+gdb qemu-gdb: $(B)/kernel.elf $(PMEM_IMG) $(PMEM_IMG).updated
+	@rm -f $(CONSOLE_SOCK)
+	$(GDB) -q -nx -ex 'set pagination off' -ex 'file $(B)/kernel.elf' -ex 'set $$nagi_build = "$(B)"' \
+	  -ex 'target remote | exec $(QEMU) $(QEMUOPTS) $(PMEMOPTS) -display none -chardev socket,id=con,path=$(CONSOLE_SOCK),server=on,wait=off,logfile=$(B)/console.log -serial chardev:con -monitor none -gdb stdio -S' \
 	  -x tools/gdb/nagi.gdb $(GDBFLAGS)
+
+# The console of a nagi under make gdb (Ctrl-] leaves).
+console:
+	@$(PYTHON) tools/console.py $(CONSOLE_SOCK)
 
 # Host unit tests, built with the sanitizers against the host libc.
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(filter-out tests/unit/stubs.c,$(wildcard tests/unit/*_test.c)))
@@ -233,6 +261,25 @@ bench: deps
 plot: deps
 	@$(PYTHON) tools/plot.py
 
+# The labs (docs/labs/README.md). grade: LAB's tests with points, one with
+# TEST=, non-zero below full marks. student: LAB's tree with its solution
+# regions replaced by stubs, in OUT. labs-check: for every lab, the full
+# tree scores full marks and its student tree builds, boots and scores less.
+LABS ?= syscall traps interrupts
+grade:
+	@[ -n "$(LAB)" ] || { echo "make grade LAB=name [TEST=name]  (labs: $(LABS))"; exit 2; }
+	@$(MAKE) --no-print-directory all test-boot
+	@$(PYTHON) tools/grade.py $(LAB) $(TEST)
+
+student:
+	@[ -n "$(LAB)" ] || { echo "make student LAB=name [OUT=dir]  (labs: $(LABS))"; exit 2; }
+	@rm -rf $(or $(OUT),$(B)/student-$(LAB))
+	@$(PYTHON) tools/lab.py student $(LAB) $(or $(OUT),$(B)/student-$(LAB))
+
+labs-check:
+	@$(MAKE) --no-print-directory all test-boot
+	@sh tools/labs-check.sh $(LABS)
+
 deps:
 	@sh tools/deps.sh
 
@@ -255,6 +302,8 @@ help:
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
 	@echo "make plot      figures from build/bench.csv into build/plots (gnuplot)"
+	@echo "make grade LAB=name [TEST=t]  grade a lab (docs/labs/); make student LAB=name"
+	@echo "               writes its student tree; make labs-check tests the graders"
 	@echo "make clean     remove $(B)/"
 
 -include $(KOBJS:.o=.d) $(ULIB_OBJS:.o=.d) $(UPROGS:=.d)

@@ -3,6 +3,7 @@
 #include "plic.h"
 #include "../kernel/hart.h"
 #include "../kernel/irq.h"
+#include "../kernel/lab.h" /* the student tree's stub */
 
 #define PRIORITY(irq) (plic.base + 4 * (irq))
 #define ENABLE(ctx, irq) (plic.base + 0x2000 + 0x80 * (ctx) + 4 * ((irq) / 32))
@@ -32,10 +33,20 @@ static void plic_handle(void)
 {
 	int ctx = plic.sctx[hart_id()];
 	uint32_t irq;
+	/* LAB interrupts: BEGIN */
 	while ((irq = rd(CLAIM(ctx))) != 0) {
 		irq_dispatch(irq);
 		wr(CLAIM(ctx), irq); /* complete */
 	}
+	/* LAB interrupts: ELSE
+	static bool said;
+	// Claim and complete without dispatching, so the source does not
+	// interrupt again at once: the byte typed is lost.
+	if ((irq = rd(CLAIM(ctx))) != 0)
+		wr(CLAIM(ctx), irq);
+	if (!said)
+		said = lab_missing("interrupts", "PLIC claim/dispatch/complete not implemented");
+	   LAB interrupts: END */
 }
 
 static const struct irq_controller plic_controller = {

@@ -21,6 +21,21 @@
 #include "time.h"
 #include "../drivers/uart16550.h"
 
+/* "N harts online": the harts that run threads. The pmem device's hart
+ * is not online (it never schedules), so it is named apart, or a 2-hart
+ * machine would seem to have lost one. */
+static void online_line(void)
+{
+	int n = hart_online_count(), pmem = -1;
+	for (int i = 0; i < MAX_HARTS; i++)
+		if (harts[i].role == ROLE_PMEM)
+			pmem = i;
+	kprintf("nagi: %d hart%s online", n, n == 1 ? "" : "s");
+	if (pmem >= 0)
+		kprintf(", hart %d is the pmem device", pmem);
+	kprintf(". Leave QEMU with Ctrl-a x.\n");
+}
+
 void kmain(unsigned long hartid, void *dtb);
 void crash_now(const char *how);
 
@@ -109,7 +124,7 @@ void kmain(unsigned long hartid, void *dtb)
 	hart_start_all();
 	pmem_init();
 	xl_init();
-	kprintf("nagi: %d harts online. Leave QEMU with Ctrl-a x.\n", hart_online_count());
+	online_line();
 
 	if (bootarg_get("help"))
 		bootargs_help();

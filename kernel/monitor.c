@@ -57,7 +57,8 @@ static void cmd_harts(void)
 void monitor_run(void)
 {
 	char line[LINE_MAX];
-	kprintf("nagi monitor: no user space yet. Commands: help intr harts mem bootargs poweroff\n");
+	kprintf("nagi monitor (bootarg monitor: init is not started). Commands: help intr harts "
+		"mem bootargs poweroff\n");
 	for (;;) {
 		kprintf("nagi> ");
 		read_line(line);

@@ -45,8 +45,11 @@ long syscall_page_refusal(uint64_t nr)
 
 long syscall_dispatch(uint64_t nr, const struct sys_args *a)
 {
+	long ret;
 	intrstat_inc(STAT_SYSCALL);
 	if (nr >= NR_SYSCALL_MAX || !table[nr])
 		return -ENOSYS;
-	return table[nr](a);
+	ret = table[nr](a);
+	syscall_trace(nr, ret);
+	return ret;
 }

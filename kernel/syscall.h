@@ -35,3 +35,7 @@ long syscall_page_refusal(uint64_t nr);
 /* syscall_nargs - how many arguments nr reads (the list's nargs column);
  * 0 for an unknown number. The page path copies no more than these. */
 int syscall_nargs(uint64_t nr);
+
+/* syscall_trace - print "PID: syscall NAME -> RET" if the current
+ * process traces call nr (trace(mask), kernel/trace.c). Any context. */
+void syscall_trace(uint64_t nr, long ret);

@@ -3,6 +3,7 @@
 #include "time.h"
 #include "hart.h"
 #include "kernel/proc/sched.h"
+#include "kernel/proc/alarm.h"
 
 static struct {
 	uint64_t timebase, interval;
@@ -31,6 +32,7 @@ void timer_interrupt(void)
 	h->ticks++;
 	/* From now, not from the old deadline: a late tick must not cascade. */
 	arch_timer_set(arch_time() + timer.interval);
+	alarm_tick();
 	sched_tick();
 }
 

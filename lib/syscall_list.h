@@ -47,6 +47,9 @@ SYSCALL(33, statfs, 1, PAGE)       /* statfs(struct statfs *): size and free spa
 SYSCALL(34, pmemctl, 2, PAGE)      /* pmemctl(PMEMCTL_*, arg): the pmem driver */
 SYSCALL(35, sysinfo, 2, PAGE)      /* sysinfo(struct sysinfo *, size): tick rate, memory, harts */
 SYSCALL(36, setaffinity, 2, PAGE)  /* setaffinity(tid or 0, hart or -1): pin a thread of ours */
+SYSCALL(37, trace, 1, PAGE)        /* trace(mask): print the calls in mask (bit = number); inherited */
+SYSCALL(38, sigalarm, 2, TRAP)     /* sigalarm(ticks, handler): call handler every ticks; 0 stops */
+SYSCALL(39, sigreturn, 0, TRAP)    /* sigreturn(): end the handler, resume where the alarm came */
 /* Exception-less system calls (kernel/xl/xl.c, lib/xl_abi.h, docs/xl.md). */
 SYSCALL(40, xl_register, 1, TRAP)  /* xl_register(page) -> page index */
 SYSCALL(41, xl_unregister, 1, TRAP) /* xl_unregister(page) */

@@ -28,6 +28,7 @@ import crash_tests  # noqa: E402
 import fs_tests  # noqa: E402
 import fuzz_tests  # noqa: E402
 import isolate_tests  # noqa: E402
+import readme_tests  # noqa: E402
 import user_tests  # noqa: E402
 import xl_tests  # noqa: E402
 
@@ -121,6 +122,14 @@ def run_gdb(only=None):
     line = [l for l in p.stdout.splitlines() if l.startswith("GDB-TEST")]
     report("gdb stops at trap_handler with a sensible scause", p.returncode == 0,
            line[-1] if line else (p.stdout + p.stderr)[-300:])
+    p = subprocess.run(["sh", os.path.join(HERE, "gdb/student.sh")], capture_output=True,
+                       text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    report("gdb: OPT=-O0, the pmem image, break-ecall, user-symbols", p.returncode == 0,
+           (p.stdout + p.stderr)[-300:])
+    p = subprocess.run([sys.executable, os.path.join(HERE, "gdb/console_test.py")],
+                       capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    report("gdb: make console types at nagi while gdb holds QEMU", p.returncode == 0,
+           (p.stdout + p.stderr)[-300:])
 
 
 def crash(rep, only=None):

@@ -47,6 +47,9 @@ int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
 long syscall_nr(long nr, long a0, long a1, long a2, long a3, long a4, long a5);
 int sysinfo(struct sysinfo *si, unsigned long size); /* tick rate, memory, hart roles */
 int setaffinity(int tid, int hart); /* pin thread tid (0: me) to hart, -1: unpin */
+int trace(unsigned long mask);     /* the kernel prints my calls whose bit is set */
+int sigalarm(int ticks, void (*handler)(void)); /* upcall every ticks; 0: off */
+int sigreturn(void);               /* the last thing an alarm handler does */
 
 /* The user library (user/lib). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

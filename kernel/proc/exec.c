@@ -269,6 +269,7 @@ int exec_program(struct proc *p, struct thread *t, const char *name, char *const
 		vm_destroy(old);
 	nagi_strlcpy(p->name, base_name(name), sizeof(p->name));
 	arch_exec_frame(t, ld.entry, ld.sp, argc, ld.uargv);
+	alarm_reset(&t->alarm); /* its handler was in the old image */
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 // Processes: the table, fork, exit and wait, kill, descriptors, pid 1.
 #include "proc.h"
 #include "kernel/bootargs.h"
+#include "alarm.h"
 #include "kernel/fs/fs.h"
 #include "kernel/hart.h"
 #include "kernel/ipi.h"
@@ -65,6 +66,7 @@ static struct proc *proc_alloc(const char *name)
 		nagi_strlcpy(p->name, name, sizeof(p->name));
 		p->pid = next_pid++;
 		p->pgid = p->pid;
+		p->trace_mask = 0;
 		/* Release: pairs with the acquire in proc_kill_group, which scans
 		 * without tree_lock. */
 		__atomic_store_n(&p->state, P_ALIVE, __ATOMIC_RELEASE);
@@ -280,6 +282,9 @@ struct proc *proc_create_child(struct proc *parent)
 			c->files[fd] = file_dup(parent->files[fd]);
 	c->cwd = parent->cwd ? fs_idup(parent->cwd) : NULL;
 	c->pgid = parent->pgid;
+	/* LAB syscall: BEGIN */
+	c->trace_mask = parent->trace_mask; /* a traced shell traces its commands */
+	/* LAB syscall: END */
 	spin_unlock(&parent->lock);
 	spin_lock(&tree_lock);
 	c->parent = parent; /* only now can wait() see it */
@@ -462,4 +467,5 @@ void proc_return_to_user(void)
 	sched_preempt_point();
 	if (proc_killed()) /* killed while it was preempted */
 		thread_exit(0);
+	alarm_deliver(curthread());
 }

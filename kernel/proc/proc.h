@@ -25,6 +25,7 @@ struct proc {
 	struct file *files[NOFILE];
 	struct inode *cwd;        /* a reference; NULL: / (or no file system) */
 	char name[16];
+	uint64_t trace_mask;      /* syscalls the dispatcher prints (trace) */
 };
 
 /* curproc - the process of the running thread, or NULL. */

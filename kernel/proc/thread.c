@@ -71,6 +71,7 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 		t->joined = false;
 		t->exit_value = 0;
 		t->chan = NULL;
+		alarm_reset(&t->alarm);
 		nagi_strlcpy(t->name, name, sizeof(t->name));
 		t->tid = next_tid++;
 		t->state = T_NEW;

@@ -3,6 +3,7 @@
 #pragma once
 #include "arch/riscv/arch.h"
 #include "lib/types.h"
+#include "alarm.h"
 
 #define NTHREAD 256
 #define KSTACK_PAGES 4 /* 16 KiB, with an unmapped guard page below */
@@ -43,6 +44,7 @@ struct thread {
 	void *karg;
 	long exit_value;         /* for thread_join */
 	bool joined;             /* someone is joining or joined it */
+	struct alarm alarm;      /* sigalarm's state (alarm.h) */
 };
 
 /* curthread - the thread running on this hart (NULL in the scheduler). */

@@ -21,7 +21,7 @@ def check(cond, what):
 
 def boot(name, **kw):
     q = Qemu(name, **kw)
-    q.expect(r"nagi: \d+ harts online", timeout=60)
+    q.expect(r"nagi: \d+ harts? online", timeout=60)
     return q
 
 
@@ -31,7 +31,7 @@ def banner_case(smp):
     def test():
         q = Qemu("boot-smp%d" % smp, smp=smp, bootargs="monitor")
         try:
-            m = q.expect(r"nagi: (\d+) harts online", timeout=60)
+            m = q.expect(r"nagi: (\d+) harts? online", timeout=60)
             elapsed = time.monotonic() - q.start_time
             online = smp - 1 if smp > 1 else 1
             check(int(m.group(1)) == online, "%s harts online, wanted %d" % (m.group(1), online))
@@ -206,7 +206,7 @@ def pmem_device_hart_and_banner():
     """pmem=0: hart 0 becomes the device, or hands it on if it is the boot hart."""
     q = Qemu("pmem-banner", bootargs="monitor pmem=0")
     try:
-        q.expect(r"nagi: \d+ harts online", timeout=60)
+        q.expect(r"nagi: \d+ harts? online", timeout=60)
         boot_hart = int(q.expect(r"hart (\d+) is the boot hart").group(1))
         dev = 0
         if boot_hart == 0:

@@ -48,9 +48,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "GDB-TEST FAIL interrupted"; exit 1' INT TERM HUP
 
+rm -f build/test-images/gdb.img build/test-images/gdb.img.made build/test-images/gdb.img.updated
 # In the background, so that a signal to this script is handled at once.
 NAGI_GDB_TEST=$marker timeout -k 2 "$TIMEOUT" \
-	make -s --no-print-directory gdb GDB="$GDB" SMP=2 BOOTARGS= \
+	make -s --no-print-directory gdb GDB="$GDB" SMP=2 BOOTARGS= PMEM_IMG=build/test-images/gdb.img \
 	GDBFLAGS="-batch -x tests/gdb/trap.gdb" </dev/null >"$log" 2>&1 &
 wait $!
 rc=$?

@@ -229,6 +229,8 @@ define nagi-help
   echo \  scause [VALUE]    decode scause by name (default: the live $scause CSR)\n
   echo \  break-trap        break on trap_entry and trap_handler\n
   echo \  harts             per hart: id, online, timer ticks, gdb thread, role\n
+  echo \  break-ecall [NAME]  break on ecalls from U-mode (of program NAME)\n
+  echo \  user-symbols      load the current process's program symbols\n
   echo \  nagi-help         this list\n
   echo "help CMD" gives details. Harts are threads: info threads, thread N.\n
 end
@@ -237,3 +239,55 @@ List nagi's gdb commands.
 end
 
 echo nagi gdb: type nagi-help\n
+
+# ---- Student helpers (docs/gdb.md, docs/labs/) ----
+
+define user-symbols
+  python nagi_user_symbols()
+end
+document user-symbols
+Load the symbols of the program the current process runs (every program is
+linked at 0x40000000, so the right file is chosen by the process's name:
+build/user/bin/NAME or build/user/tests/NAME). Use it stopped in the kernel
+on behalf of a process (break-ecall, or a breakpoint in a system call).
+end
+
+define break-ecall
+  if $argc == 0
+    python nagi_break_ecall("")
+  else
+    python nagi_break_ecall("$arg0")
+  end
+end
+document break-ecall
+break-ecall [NAME]: stop in trap_handler only on an ecall from U-mode
+(scause 8), not on timer ticks; with NAME, only on the ecalls of processes
+running program NAME. a7 of the frame is the call: trapframe $a0.
+end
+
+python
+import os
+def nagi_break_ecall(name):
+    cond = "((struct trapframe *)$a0)->scause == 8"
+    if name:
+        # Byte by byte: a string literal would need memory in the target.
+        p = "((struct hart *)$tp)->current->proc->name"
+        cond += " && ((struct hart *)$tp)->current != 0 && ((struct hart *)$tp)->current->proc != 0"
+        cond += "".join(" && %s[%d] == %d" % (p, i, c) for i, c in enumerate(name.encode() + b"\0"))
+    gdb.execute("break trap_handler if " + cond)
+def nagi_user_symbols():
+    try:
+        name = gdb.parse_and_eval("((struct hart *)$tp)->current->proc->name").string()
+    except gdb.error as e:
+        print("user-symbols: no current process here (%s)" % e)
+        return
+    b = gdb.convenience_variable("nagi_build")
+    b = b.string() if b is not None else "build"
+    for d in (b + "/user/bin", b + "/user/tests"):
+        path = os.path.join(d, name)
+        if os.path.exists(path):
+            gdb.execute("add-symbol-file %s" % path, to_string=True)
+            print("user-symbols: %s loaded (process %s)" % (path, name))
+            return
+    print("user-symbols: no program file for process %s" % name)
+end

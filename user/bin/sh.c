@@ -168,6 +168,8 @@ static int parse(int ntok)
 		if (i < ntok && toks[i].kind != ';' && toks[i].kind != '&')
 			return syntax_error(i, ntok);
 		i++, n++;
+		if (j->bg && i < ntok && toks[i].kind == ';')
+			i++; /* "sleep 1 & ; intr": the ; after & adds nothing */
 	}
 	return n;
 }
@@ -284,17 +286,29 @@ static int shell_status(int status)
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
-/* Wait for pid; background jobs that end meanwhile are reported. */
+/* Wait for pid; background jobs that end meanwhile are reported after it,
+ * so that their notices do not land in the middle of its output. */
 static int wait_for(int pid)
 {
-	int status, w;
+	static struct { int pid, status; } ended[16];
+	int status, w, n = 0, lost = 0;
 
 	while ((w = wait(&status)) != pid) {
-		if (w < 0)
-			return 1;
-		report(w, status, true);
+		if (w < 0) {
+			status = 1; /* no such child: as if it exited 1 */
+			break;
+		}
+		if (n < (int)(sizeof(ended) / sizeof(ended[0])))
+			ended[n].pid = w, ended[n++].status = status;
+		else
+			lost++;
 	}
-	report(pid, status, false);
+	if (w == pid)
+		report(pid, status, false);
+	for (int i = 0; i < n; i++)
+		report(ended[i].pid, ended[i].status, true);
+	if (lost)
+		printf("[%d more background jobs ended]\n", lost);
 	return status;
 }
 

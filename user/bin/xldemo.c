@@ -20,8 +20,13 @@ static void row(const char *path, int batch, const struct cost *c, const struct 
 	if (instret)
 		printf(" %10lu.%02lu %10lu.%02lu", c->instret100 / 100, c->instret100 % 100,
 		       c->own100 / 100, c->own100 % 100);
-	if (base && c->ns100)
-		printf("   x%lu.%02lu", base->ns100 / c->ns100, base->ns100 * 100 / c->ns100 % 100);
+	if (base && c->ns100) { /* thousandths below 1: x0.00 hid a slow page */
+		uint64_t r = base->ns100 * 1000 / c->ns100;
+		if (r >= 1000)
+			printf("   x%lu.%02lu", r / 1000, r / 10 % 100);
+		else
+			printf("   x0.%03lu", r);
+	}
 	printf("\n");
 }
 

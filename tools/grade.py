@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Grade a lab (docs/labs/): python3 tools/grade.py LAB [TEST].
+
+Each test boots nagi under QEMU (tests/qemu.py) on a fresh copy of the
+file system, with its own timeout, and is worth points; the last line is
+"Score: N/M" and the exit status is 0 only at full marks. Run it through
+`make grade LAB=... [TEST=...]`, which builds first."""
+import os
+import re
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:0] = [os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "boot")]
+from qemu import Qemu  # noqa: E402
+from user_tests import Console  # noqa: E402
+
+
+# What a stub prints (kernel/lab.c), maybe after a prompt on the same line.
+LAB_LINE = r"lab \w+: [^\n]*not implemented"
+
+
+def boot_init(name, mode, limit, smp=4):
+    """Boot init=labtest MODE; its output and exit status (QEMU's)."""
+    q = Qemu("grade-" + name, smp=smp, bootargs="init=labtest initargs=" + mode,
+             limit=limit, image="fresh")
+    try:
+        try:
+            status = q.wait(limit)
+        except Exception as e:  # the timeout: report what ran
+            status = "killed (%s)" % e
+        q.reader.join(timeout=5)
+        with q.lock:
+            return q.output, status
+    finally:
+        q.close()
+
+
+def labtest(mode, *patterns):
+    """A test: init=labtest MODE passes and the console shows each pattern,
+    in order. MODE "run,CMD,ARG..." runs a command (no console input needed)."""
+    def test(name, limit):
+        out, status = boot_init(name, mode, limit)
+        lab = re.findall(LAB_LINE, out, re.M)
+        if lab:
+            return False, lab[0]
+        word = mode.split(",")[0]
+        if not re.search(r"^labtest: %s passed$" % re.escape(word), out, re.M):
+            m = re.search(r"^labtest: FAIL .*$", out, re.M)
+            return False, m.group(0) if m else "no 'labtest: %s passed' (status %s)" % (mode, status)
+        pos = 0
+        for p in patterns:
+            m = re.compile(p, re.M).search(out, pos)
+            if not m:
+                return False, "no /%s/ on the console" % p
+            pos = m.end()
+        return True, ""
+    return test
+
+
+def shell(steps, smp=4):
+    """A test: boot the normal init, type each (line, pattern) at the shell."""
+    def test(name, limit):
+        q = Qemu("grade-" + name, smp=smp, limit=limit, image="fresh")
+        con = Console(q)
+        try:
+            con.prompt(limit)
+            for line, pattern in steps:
+                # A stub's "lab NAME: ..." line ends the wait at once.
+                with q.lock:
+                    con.mark = len(q.output)
+                q.send(line + "\r")
+                m = con.expect(r"(?:%s)|(?P<lab>%s)" % (pattern, LAB_LINE), limit)
+                if m.group("lab"):
+                    return False, m.group("lab")
+                con.prompt(limit)
+            return True, ""
+        except AssertionError as e:
+            with q.lock:
+                lab = re.findall(LAB_LINE, q.output, re.M)
+            return False, lab[0] if lab else str(e)
+        finally:
+            q.close()
+    return test
+
+
+PID = r"(\d+)"
+# The labs: (test name, points, timeout in seconds, test).
+LABS = {
+    "syscall": [
+        ("trace-trap", 30, 90, labtest(
+            "trace-trap", r"^%s: syscall getpid -> \1$" % PID,
+            r"^labtest: getpid by trap = \d+$", r"^labtest: getpid untraced")),
+        ("trace-page", 30, 90, labtest(
+            "trace-page", r"^%s: syscall getpid -> \1$" % PID,
+            r"^labtest: getpid by page = \d+$")),
+        ("trace-fork", 20, 90, labtest(
+            "trace-fork", r"^%s: syscall getpid -> \1$" % PID,
+            r"^labtest: child getpid = \d+$")),
+        ("trace-command", 20, 120, labtest(
+            "run,trace,65536,echo,traced", r"^traced\n\d+: syscall write -> 7$")),
+    ],
+    "traps": [
+        ("alarm", 40, 120, labtest("alarm", r"^labtest: [5-9]\d* upcalls, 0 nested$")),
+        ("alarm-regs", 30, 150, labtest("alarm-regs", r"result unchanged$")),
+        ("alarm-off", 20, 150, labtest("alarm-off", r"^labtest: 0 upcalls after")),
+        ("fatal-trap", 10, 120, labtest(
+            "run,fault_null", r"^pid \d+ \(fault_null\): Load page fault \(scause 0xd\) "
+            r"at sepc 0x[0-9a-f]+, stval 0x0; killed$", r"^labtest: fault_null ended, status -")),
+    ],
+    "interrupts": [
+        ("console-input", 40, 120, shell([("echo typed", r"^typed$")])),
+        ("intr-uart-counted", 30, 120, shell([("intr", r"^\s*10:(\s+\d+)*\s+[1-9]\d*\s.*uart0$")])),
+        ("intr-one-hart", 30, 120, shell([("intr", r"^\s*10:(\s+0)*\s+[1-9]\d*(\s+0)*\s+PLIC\s+uart0$")])),
+    ],
+}
+
+
+def run(lab, only=None):
+    tests = LABS[lab]
+    if only:
+        tests = [t for t in tests if t[0] == only]
+        if not tests:
+            print("grade: lab %s has no test %s (%s)" % (lab, only,
+                                                        " ".join(t[0] for t in LABS[lab])))
+            return 2
+    score = total = 0
+    print("== lab %s ==" % lab, flush=True)
+    for name, points, limit, test in tests:
+        start = time.monotonic()
+        try:
+            ok, detail = test(name, limit)
+        except Exception as e:  # a harness error is a failed test, not a crash
+            ok, detail = False, "%s: %s" % (type(e).__name__, e)
+        total += points
+        score += points if ok else 0
+        print("%-16s %s (%.1fs) %d/%d%s" % (name + ":", "OK" if ok else "FAIL",
+                                           time.monotonic() - start, points if ok else 0,
+                                           points, "\n    " + detail if detail else ""),
+              flush=True)
+    print("Score: %d/%d" % (score, total))
+    return 0 if score == total else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3) or sys.argv[1] not in LABS:
+        print("usage: grade.py LAB [TEST]   labs: %s" % " ".join(LABS), file=sys.stderr)
+        sys.exit(2)
+    sys.exit(run(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None))
