@@ -64,7 +64,7 @@ PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),s
 .SECONDARY:
 
 .PHONY: all run qemu gdb qemu-gdb test test-unit test-boot deps clean help format pmem-reset \
-	fs-image fsck crash-test bench fuzz grade student labs-check console FORCE
+	fs-image fsck crash-test bench fuzz fuzz-images grade student labs-check console FORCE
 
 all: $(B)/kernel.elf
 
@@ -232,17 +232,23 @@ test: deps
 	@$(MAKE) --no-print-directory all test-unit test-boot
 	@$(PYTHON) tests/run.py $(TEST)
 
-# Kill QEMU RUNS times in the middle of writes and check the image after
-# each (make test does it 10 times); SEED repeats a run's kill delays.
-RUNS ?= 100
 # The fuzzers (docs/testing.md): the syscall fuzzer on 2, 4 and 5 harts with
 # both completion modes, then each target in FUZZ_TARGETS. SEED replays.
-FUZZ_TARGETS ?=
+FUZZ_TARGETS ?= fuzz-images
 fuzz: deps
 	@$(MAKE) --no-print-directory all test-boot
 	@SEED=$(SEED) $(PYTHON) tests/boot/fuzz_tests.py long
 	@for t in $(FUZZ_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 
+# Damaged file-system images through mount, fsck and a workload on the host
+# (ASan/UBSan): IMAGES of them from SEED (default: the time).
+IMAGES ?= 5000
+fuzz-images: $(B)/unit/fs_fuzz_test
+	@$< $(or $(SEED),$$(date +%s)) $(IMAGES)
+
+# Kill QEMU RUNS times in the middle of writes and check the image after
+# each (make test does it 10 times); SEED repeats a run's kill delays.
+RUNS ?= 100
 crash-test: deps
 	@$(MAKE) --no-print-directory all test-boot
 	@$(PYTHON) tests/boot/crash_tests.py $(RUNS) $(SEED)
