@@ -85,8 +85,14 @@ static void test_corruption_is_safe(void)
 	unsigned char *copy = malloc(size4);
 	struct machine m;
 	int refused = 0;
-	for (size_t i = 0; i < size4; i += 3) {
-		memcpy(copy, blob4, size4);
+	/* QEMU pads the file to 1 MiB; only the header's totalsize is the tree
+	 * (copying the padding each time made this test take a minute). */
+	const unsigned char *h = blob4;
+	size_t total = (size_t)h[4] << 24 | h[5] << 16 | h[6] << 8 | h[7];
+	CHECK(total > 4096 && total <= size4);
+	memcpy(copy, blob4, size4);
+	for (size_t i = 0; i < total; i += 3) {
+		memcpy(copy, blob4, total);
 		copy[i] ^= 0xff;
 		refused += machine_parse(copy, &m) != 0;
 	}
