@@ -163,6 +163,8 @@ BOOT = [
     ("isolate", suite("page-table isolation: ktest, usertests under isolate=on and asid",
                       isolate_tests.isolate_suite), None),
     ("shell", suite("the shell, driven through the console", user_tests.shell_suite), None),
+    ("readme", suite("README.md's boot transcript against a real boot",
+                     readme_tests.readme_suite), None),
     ("fs", suite("the file system: persistence, damaged images, a full disk",
                  fs_tests.fs_suite), None),
     ("fuzz", suite("the syscall fuzzer, a short run", fuzz_tests.fuzz_suite), None),
