@@ -113,21 +113,11 @@ static bool last_user_thread_leaves(struct proc *p)
 	return fail_alloc;
 }
 
-static int free_thread_slots(void)
-{
-	int n = 0;
-	spin_lock(&sched_lock);
-	for (int i = 0; i < NTHREAD; i++)
-		n += threads[i].state == T_UNUSED;
-	spin_unlock(&sched_lock);
-	return n;
-}
-
 /* Spawn into a fake process with one user thread that leaves in the
  * window; whether the allocation then fails is fail. */
 static int spawn_while_last_leaves(bool fail)
 {
-	int sys0 = xl_sys_threads(), slots0 = free_thread_slots();
+	int sys0 = xl_sys_threads(), slots0 = thread_free_count();
 	bool made;
 	spin_init(&fake_proc.lock, "fake");
 	spin_init(&fake_ctx.lock, "fake.ctx");
@@ -148,7 +138,7 @@ static int spawn_while_last_leaves(bool fail)
 	KEXPECT(fake_proc.nthreads > 0 || exiter_saw_last);
 	KEXPECT(fake_proc.nthreads == 0 && fake_proc.nsys == 0);
 	KEXPECT(xl_sys_threads() == sys0);
-	KEXPECT(free_thread_slots() == slots0);
+	KEXPECT(thread_free_count() == slots0);
 	KEXPECT(xl_check(&fake_ctx) == 0);
 	return 0;
 }
