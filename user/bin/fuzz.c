@@ -130,6 +130,8 @@ static const char *const kinds[] = {
 	[SYS_fsync] = "f", [SYS_statfs] = "p", [SYS_pmemctl] = "op", [SYS_sysinfo] = "pl",
 	[SYS_setaffinity] = "ii", [SYS_xl_register] = "p", [SYS_xl_unregister] = "p",
 	[SYS_xl_wait] = "ici", [SYS_xl_wake] = "", [SYS_echo] = "xxxxxx", [SYS_xlstat] = "pl",
+	/* trace would print a console line per call of every later burst */
+	[SYS_trace] = "-", [SYS_sigalarm] = "cx", [SYS_sigreturn] = "",
 };
 
 static uint64_t arg(struct rng *r, char kind)
@@ -157,7 +159,7 @@ static bool pick(struct rng *r, long *nr, uint64_t a[6])
 	if ((*nr == SYS_statfs || *nr == SYS_fsync) && below(r, 16))
 		return false; /* slow (statfs reads every inode block): rarer */
 	if (!below(r, 32))
-		*nr = (long)(const uint64_t[]){ 0, 37, 46, 63, 1000, -1UL, 0x10005 }[below(r, 7)];
+		*nr = (long)(const uint64_t[]){ 0, 47, 46, 63, 1000, -1UL, 0x10005 }[below(r, 7)];
 	const char *k = *nr >= 0 && *nr < (long)ARRAY_SIZE(kinds) ? kinds[*nr] : NULL;
 	if (!k)
 		k = "xxxxxx"; /* no such call: anything goes */
