@@ -247,3 +247,17 @@ void fill(void *buf, size_t n, uint64_t seed)
 		p[i] = (uint8_t)(x >> 24);
 	}
 }
+
+void memdev_plant_nlink(struct memdev *m, uint32_t ino, uint16_t n)
+{
+	struct fs_super sb;
+	struct fs_dinode d;
+	uint8_t *at;
+
+	memcpy(&sb, m->data + FS_SB_BLOCK * FS_BSIZE, sizeof(sb));
+	at = m->data + (uint64_t)(sb.inode_start + ino / FS_IPB) * FS_BSIZE +
+	     ino % FS_IPB * sizeof(d);
+	memcpy(&d, at, sizeof(d));
+	d.nlink = n;
+	memcpy(at, &d, sizeof(d));
+}

@@ -36,6 +36,9 @@ void memdev_free(struct memdev *m);
 int memdev_mkfs(struct memdev *m, uint32_t ninodes);
 /* memdev_fsck - run the checker on the device's contents; the messages,
  * one per line, go to msgs (may be NULL). Returns the status. */
+/* memdev_plant_nlink - set inode ino's link count to n on m's unmounted
+ * image, as a damaged disk would hold it. */
+void memdev_plant_nlink(struct memdev *m, uint32_t ino, uint16_t n);
 int memdev_fsck(struct memdev *m, int flags, struct fsck_result *r, char *msgs, size_t size);
 
 /* put_file - make path hold exactly n bytes of data; 0 or -E*. */

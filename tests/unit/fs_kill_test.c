@@ -76,20 +76,6 @@ static void test_kill_stops_a_long_read(void)
 	teardown();
 }
 
-/* Set a link count on the unmounted image. */
-static void plant_nlink(uint32_t ino, uint16_t n)
-{
-	struct fs_super sb;
-	struct fs_dinode d;
-	uint8_t *at;
-
-	memcpy(&sb, md.data + FS_SB_BLOCK * FS_BSIZE, sizeof(sb));
-	at = md.data + (uint64_t)(sb.inode_start + ino / FS_IPB) * FS_BSIZE + ino % FS_IPB * 64;
-	memcpy(&d, at, sizeof(d));
-	d.nlink = n;
-	memcpy(at, &d, sizeof(d));
-}
-
 static int nlink_of(const char *path)
 {
 	struct stat st;
@@ -103,7 +89,7 @@ static void test_root_links_too_low(void)
 	setup();
 	CHECK(fs_mkdir(NULL, "/a") == 0 && fs_mkdir(NULL, "/b") == 0 && fs_mkdir(NULL, "/c") == 0);
 	CHECK(fs_unmount() == 0);
-	plant_nlink(FS_ROOTINO, 2);
+	memdev_plant_nlink(&md, FS_ROOTINO, 2);
 	CHECK(fs_mount(&md.dev) == 0);
 	CHECK(fs_unlink(NULL, "/a") == -EUCLEAN);
 	CHECK(nlink_of("/") == 2);
@@ -128,7 +114,7 @@ static void test_file_links_too_low(void)
 	CHECK(fs_link(NULL, "/f", "/g") == 0);
 	CHECK(path_stat("/f", &st) == 0);
 	CHECK(fs_unmount() == 0);
-	plant_nlink(st.ino, 1);
+	memdev_plant_nlink(&md, st.ino, 1);
 	CHECK(fs_mount(&md.dev) == 0);
 	CHECK(fs_unlink(NULL, "/g") == -EUCLEAN);
 	CHECK(get_file("/f", back, sizeof(back)) == 4 && !memcmp(back, "data", 4));

@@ -10,20 +10,6 @@
 
 static struct memdev md;
 
-/* Set the link count of inode ino on the unmounted image to n. */
-static void plant_nlink(uint32_t ino, uint16_t n)
-{
-	struct fs_super sb;
-	struct fs_dinode d;
-	uint8_t *at;
-
-	memcpy(&sb, md.data + FS_SB_BLOCK * FS_BSIZE, sizeof(sb));
-	at = md.data + (uint64_t)(sb.inode_start + ino / FS_IPB) * FS_BSIZE + ino % FS_IPB * 64;
-	memcpy(&d, at, sizeof(d));
-	d.nlink = n;
-	memcpy(at, &d, sizeof(d));
-}
-
 static uint32_t ino_of(const char *path)
 {
 	struct stat st;
@@ -50,8 +36,8 @@ static void setup(uint16_t f_links, uint16_t d_links)
 	f = ino_of("/f");
 	d = ino_of("/d");
 	CHECK(fs_unmount() == 0);
-	plant_nlink(f, f_links);
-	plant_nlink(d, d_links);
+	memdev_plant_nlink(&md, f, f_links);
+	memdev_plant_nlink(&md, d, d_links);
 	CHECK(fs_mount(&md.dev) == 0);
 }
 
