@@ -123,3 +123,20 @@ class Qemu:
             f.write(self.output)
         if self.fresh and os.path.exists(self.image):
             os.remove(self.image)
+
+
+def boot_to_exit(name, bootargs, smp=4, limit=120):
+    """Boot on a fresh file system and wait for QEMU to exit; (output,
+    status). A hang or a timeout still returns what ran, with a status
+    that says so."""
+    q = Qemu(name, smp=smp, bootargs=bootargs, limit=limit, image="fresh")
+    try:
+        try:
+            status = q.wait(limit)
+        except Exception as e:  # the timeout: report what ran
+            status = "killed (%s)" % e
+        q.reader.join(timeout=5)
+        with q.lock:
+            return q.output, status
+    finally:
+        q.close()

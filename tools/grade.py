@@ -13,7 +13,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(ROOT, "tests"), os.path.join(ROOT, "tests", "boot")]
-from qemu import Qemu  # noqa: E402
+from qemu import Qemu, boot_to_exit  # noqa: E402
 from user_tests import Console  # noqa: E402
 
 
@@ -23,18 +23,7 @@ LAB_LINE = r"lab \w+: [^\n]*not implemented"
 
 def boot_init(name, mode, limit, smp=4):
     """Boot init=labtest MODE; its output and exit status (QEMU's)."""
-    q = Qemu("grade-" + name, smp=smp, bootargs="init=labtest initargs=" + mode,
-             limit=limit, image="fresh")
-    try:
-        try:
-            status = q.wait(limit)
-        except Exception as e:  # the timeout: report what ran
-            status = "killed (%s)" % e
-        q.reader.join(timeout=5)
-        with q.lock:
-            return q.output, status
-    finally:
-        q.close()
+    return boot_to_exit("grade-" + name, "init=labtest initargs=" + mode, smp, limit)
 
 
 def labtest(mode, *patterns):

@@ -8,7 +8,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from qemu import Qemu, print_report  # noqa: E402
+from qemu import Qemu, boot_to_exit, print_report  # noqa: E402
 
 # QEMU with 4 harts on a 2-core host is slow: be generous.
 LIMIT = 240
@@ -62,17 +62,7 @@ def run_testinit(name, bootargs, smp=4, limit=LIMIT):
     still returns what ran."""
     if "pmemctl=" not in bootargs:  # the pmem tests change device settings
         bootargs += " pmemctl=open"
-    q = Qemu(name, smp=smp, bootargs="init=testinit " + bootargs, limit=limit, image="fresh")
-    try:
-        try:
-            status = q.wait(limit)
-        except Exception as e:
-            status = "killed (%s)" % e
-        q.reader.join(timeout=5)
-        with q.lock:
-            return q.output, status
-    finally:
-        q.close()
+    return boot_to_exit(name, "init=testinit " + bootargs, smp, limit)
 
 
 def report_fault_lines(report, out):
