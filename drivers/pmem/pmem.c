@@ -186,20 +186,18 @@ static void finish(struct request *r, const struct pmem_cpl *e)
 	uint64_t lat = r->t_done - r->t_submit;
 	pmem_drv.lat[pmem_drv.nlat++ % PMEM_LAT_SAMPLES] = (uint32_t)MIN(lat, 0xffffffffUL);
 	pmem_drv.mean = pmem_drv.mean ? (pmem_drv.mean * 7 + lat) / 8 : lat;
+	/* LAB polling: ELSE
+	// Stub: no latency is kept: no samples for the report, no mean for
+	// hybrid_nap.
+	static bool said;
+	if (!said)
+		said = lab_missing("polling", "finish (latency and mean) not implemented");
+	   LAB polling: END */
 	if (r->sleeping) {
 		if (r->hart != hart_id())
 			pmem_drv.remote_wakeups++;
 		wakeup(r);
 	}
-	/* LAB polling: ELSE
-	// Stub: the waiter is woken, but no latency is kept: no samples for
-	// the report, no mean for hybrid_nap, no count of remote wake-ups.
-	static bool said;
-	if (!said)
-		said = lab_missing("polling", "finish not implemented");
-	if (r->sleeping)
-		wakeup(r);
-	   LAB polling: END */
 }
 
 int pmem_reap(void)
