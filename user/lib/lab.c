@@ -5,6 +5,11 @@
 
 long lab_missing(const char *lab, const char *what)
 {
-	fprintf(2, "lab %s: %s\n", lab, what);
+	/* On the console itself, where the grader looks, even from a
+	 * program whose stderr goes elsewhere; stderr without a console. */
+	int fd = open("/dev/console", O_WRONLY);
+	fprintf(fd >= 0 ? fd : 2, "lab %s: %s\n", lab, what);
+	if (fd >= 0)
+		close(fd);
 	return -ENOSYS;
 }
