@@ -16,7 +16,9 @@ A solution region in a C, header or assembly file:
 or, when the stub is nothing, the region ends with "/* LAB name: END */".
 Each marker stands alone on its line. The student tree is the repository's
 files (git ls-files) with LAB's regions replaced by their stubs; other
-labs' regions keep their solutions, and every marker line goes."""
+labs' regions keep their solutions, and every marker line goes. A file it
+leaves as it was keeps its modification time, so a copy of the full
+tree's build/ stays valid for it (tools/labs-check.sh builds that way)."""
 import os
 import re
 import subprocess
