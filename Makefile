@@ -271,7 +271,7 @@ plot: deps
 # TEST=, non-zero below full marks. student: LAB's tree with its solution
 # regions replaced by stubs, in OUT. labs-check: for every lab, the full
 # tree scores full marks and its student tree builds, boots and scores less;
-# CROSS=1: each student tree also grades the other labs.
+# OTHERS=1: each student tree also grades the other labs.
 LABS ?= syscall traps interrupts xl polling fibers
 grade:
 	@[ -n "$(LAB)" ] || { echo "make grade LAB=name [TEST=name]  (labs: $(LABS))"; exit 2; }
@@ -285,7 +285,7 @@ student:
 
 labs-check:
 	@$(MAKE) --no-print-directory all test-boot
-	@CROSS=$(CROSS) sh tools/labs-check.sh $(LABS)
+	@OTHERS=$(OTHERS) sh tools/labs-check.sh $(LABS)
 
 deps:
 	@sh tools/deps.sh

@@ -183,7 +183,7 @@ LABS = {
 
 
 # The labs whose solutions a lab's tests need besides its own (in the
-# student tree of one of these, that lab cannot pass: labs-check CROSS=1
+# student tree of one of these, that lab cannot pass: labs-check OTHERS=1
 # does not expect it to).
 NEEDS = {
     "syscall": ["xl"],   # trace-page goes through a syscall page

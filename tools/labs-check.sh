@@ -3,7 +3,7 @@
 # labs-check.sh LAB...: prove each lab's grader both ways. The full tree
 # must score full marks; the student tree (make student) must build, boot
 # and score less on its own lab, naming a stub ("lab LAB: ... not
-# implemented"). With CROSS=1, each student tree also grades the other
+# implemented"). With OTHERS=1, each student tree also grades the other
 # labs, which must still score full marks (but for the labs whose tests
 # need this lab's code: tools/grade.py NEEDS).
 set -u
@@ -37,7 +37,7 @@ for lab in "$@"; do
 	esac
 	grep -q "^    lab $lab: .*not implemented$" "$out.grade" ||
 		{ echo "labs-check: $lab: no failed test names a stub (lab $lab: ...)"; fail=1; }
-	[ "${CROSS:-}" = 1 ] || continue
+	[ "${OTHERS:-}" = 1 ] || continue
 	# The other labs' solutions are in the student tree: they still pass.
 	for other in "$@"; do
 		[ "$other" = "$lab" ] && continue
