@@ -188,7 +188,7 @@ LABS = {
 NEEDS = {
     "syscall": ["xl"],   # trace-page goes through a syscall page
     "polling": ["xl"],   # xlpmemio: device I/O through a page
-    "fibers": ["xl"],    # fibers make their calls through pages
+    "fibers": ["xl"],    # fiberio, fiberpipe: fibers' calls go through pages
 }
 
 
