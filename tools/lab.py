@@ -16,7 +16,9 @@ A solution region in a C, header or assembly file:
 or, when the stub is nothing, the region ends with "/* LAB name: END */".
 Each marker stands alone on its line. The student tree is the repository's
 files (git ls-files) with LAB's regions replaced by their stubs; other
-labs' regions keep their solutions, and every marker line goes."""
+labs' regions keep their solutions, and every marker line goes. A file it
+leaves as it was keeps its modification time, so a copy of the full
+tree's build/ stays valid for it (tools/labs-check.sh builds that way)."""
 import os
 import re
 import subprocess
@@ -97,14 +99,16 @@ def student(lab, out):
     for f in tracked_files():
         src, dst = os.path.join(ROOT, f), os.path.join(out, f)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
+        raw = open(src, "rb").read()
+        data = raw
         if f.endswith(SUFFIXES):
-            text = open(src, encoding="utf-8", errors="replace").read()
-            data = transform(text, lab, f).encode()
-        else:
-            data = open(src, "rb").read()
+            data = transform(raw.decode("utf-8", "replace"), lab, f).encode()
         with open(dst, "wb") as fh:
             fh.write(data)
-        os.chmod(dst, os.stat(src).st_mode & 0o777)
+        st = os.stat(src)
+        os.chmod(dst, st.st_mode & 0o777)
+        if data == raw:  # unchanged: keep its time, so a copied build/ stays valid
+            os.utime(dst, ns=(st.st_atime_ns, st.st_mtime_ns))
     with open(os.path.join(out, "LAB"), "w") as fh:  # for .github/workflows/lab.yml
         fh.write(lab + "\n")
     print("lab %s: student tree in %s (stubs in %s)" % (lab, out, " ".join(labs[lab])))

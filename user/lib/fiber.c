@@ -3,6 +3,7 @@
 // with its run queue, stealing and idling (docs/fibers.md).
 #include "fiber_impl.h"
 #include "fiber_frame.h"
+#include "../lab.h" /* the student tree's stubs */
 #include "../../lib/syscall.h"
 
 struct frun *fiber_run_now;
@@ -250,16 +251,27 @@ static void run_one(struct frun *r, struct fsched *s, struct fiber *f)
 	fiber_switch(&s->sp, f->sp);
 	s->cur = NULL;
 	check_stack(f);
+	/* LAB fibers: BEGIN */
 	if (s->after == A_REQUEUE)
 		fiber_ready_on(s, f);
 	else if (s->after == A_PARK && s->after_lock)
 		ulock_release(s->after_lock);
 	else if (s->after == A_EXIT)
 		finish(r, s, f);
+	/* LAB fibers: ELSE
+	// Stub: say so and end the process (the fiber is neither queued
+	// again, nor its lock released, nor its end reported).
+	UNUSED(r);
+	UNUSED(finish);
+	lab_missing("fibers", "run_one not implemented");
+	exit(1);
+	   LAB fibers: END */
 }
 
+/* The fiber at the head of s's run queue, or NULL. */
 static struct fiber *pop(struct fsched *s)
 {
+	/* LAB fibers: BEGIN */
 	struct fiber *f;
 
 	if (!__atomic_load_n(&s->qlen, __ATOMIC_RELAXED))
@@ -270,11 +282,18 @@ static struct fiber *pop(struct fsched *s)
 		__atomic_store_n(&s->qlen, s->qlen - 1, __ATOMIC_RELAXED);
 	ulock_release(&s->qlk);
 	return f;
+	/* LAB fibers: ELSE
+	// Stub: say so and end the process (no fiber would ever run).
+	UNUSED(s);
+	lab_missing("fibers", "pop not implemented");
+	exit(1);
+	   LAB fibers: END */
 }
 
 /* A ready fiber from another thread's queue (it migrates here). */
 static struct fiber *steal(struct frun *r, struct fsched *s)
 {
+	/* LAB fibers: BEGIN */
 	for (int k = 1; k < r->nthreads; k++) {
 		struct fiber *f = pop(&r->sched[(s->idx + k) % r->nthreads]);
 		if (f) {
@@ -283,6 +302,15 @@ static struct fiber *steal(struct frun *r, struct fsched *s)
 		}
 	}
 	return NULL;
+	/* LAB fibers: ELSE
+	// Stub: nothing is ever stolen; an idle thread only naps.
+	static bool said;
+	UNUSED(r);
+	UNUSED(s);
+	if (!said)
+		said = lab_missing("fibers", "steal not implemented");
+	return NULL;
+	   LAB fibers: END */
 }
 
 static bool others_ready(struct frun *r, struct fsched *s)
