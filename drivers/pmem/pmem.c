@@ -306,19 +306,19 @@ static void poll_in_place(struct request *r, const struct pmem_poller *p)
 	uint64_t us = timer_ticks_per_us();
 	uint64_t until = arch_time() + MIN(MAX(2 * pmem_drv.mean, INPLACE_MIN_US * us),
 					   INPLACE_MAX_US * us);
+	bool done = false;
 
 	pmem_drv.inplace_polls++;
 	spin_unlock(&pmem_cq_lock);
-	while (arch_time() < until && p->alone()) {
+	while (!done && arch_time() < until && p->alone()) {
 		if (!cq_ready()) {
 			arch_relax();
 			continue;
 		}
 		spin_lock(&pmem_cq_lock);
 		pmem_reap();
+		done = r->done;
 		spin_unlock(&pmem_cq_lock);
-		if (__atomic_load_n(&r->done, __ATOMIC_RELAXED))
-			break;
 	}
 	spin_lock(&pmem_cq_lock);
 }
