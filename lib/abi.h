@@ -177,8 +177,11 @@ struct pmem_stats {
 	uint64_t killed_waits; /* 224 driver: waits of killed processes */
 	uint32_t open;       /* 232 1: pmemctl=open, anyone may change settings */
 	uint32_t pad;        /* 236 */
+	uint64_t inplace_polls; /* 240 driver: waits on a worker hart that polled in place */
+	uint64_t poller_sleeps; /* 248 driver: waits that slept while a worker polled */
 };
-_Static_assert(sizeof(struct pmem_stats) == 240, "struct pmem_stats");
+_Static_assert(sizeof(struct pmem_stats) == 256, "struct pmem_stats");
+_Static_assert(offsetof(struct pmem_stats, inplace_polls) == 240, "pmem_stats.inplace_polls");
 _Static_assert(offsetof(struct pmem_stats, coalesce_n) == 152, "pmem_stats.coalesce_n");
 _Static_assert(offsetof(struct pmem_stats, killed_waits) == 224, "pmem_stats.killed_waits");
 _Static_assert(offsetof(struct pmem_stats, lat_n) == 32, "pmem_stats.lat_n");

@@ -16,9 +16,18 @@ struct fiber_opts {
 	unsigned long stack;   /* default stack size in bytes; 0: FIBER_STACK */
 	int spin_us;           /* idle spin before sleeping; 0: FIBER_SPIN_US */
 	int max_inflight;      /* entries in flight per process; 0: FIBER_MAX_INFLIGHT */
+	int spin_few_us;       /* ... when only a few entries are out; 0: FIBER_SPIN_FEW_US,
+				* -1: spin_us as with many */
 };
 #define FIBER_STACK (16 * 1024)
 #define FIBER_SPIN_US 50
+/* A thread with at most FIBER_FEW entries out waits for their latency,
+ * not for the worker's throughput: it spins longer rather than pay a
+ * sleep and an IPI wake-up (tens of us under QEMU) per call. With more
+ * out, the worker hart is the bottleneck and the thread sleeps sooner,
+ * leaving the host's cores to the worker and the device. */
+#define FIBER_SPIN_FEW_US 500
+#define FIBER_FEW 2
 /* The kernel runs at most XL_MAX_BLOCKED (64) blocked entries of a process
  * at once and refuses more with -EAGAIN; stay below it. */
 #define FIBER_MAX_INFLIGHT 60

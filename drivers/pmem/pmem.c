@@ -309,15 +309,48 @@ static bool hybrid_nap(struct request *r)
 	   LAB polling: END */
 }
 
+/* Bounds of an in-place poll on a poller's hart: twice the mean latency,
+ * but at least a lone command's polled round trip under QEMU and at most
+ * what a sleep and a wake-up on the same hart cost. */
+#define INPLACE_MIN_US 10
+#define INPLACE_MAX_US 100
+
+/* Poll for r on a poller's hart while nothing else wants the hart
+ * (pmem_cq_lock held, dropped meanwhile, interrupts on), for about the
+ * command's latency: done or not, the caller looks again. */
+static void poll_in_place(struct request *r, const struct pmem_poller *p)
+{
+	uint64_t us = timer_ticks_per_us();
+	uint64_t until = arch_time() + MIN(MAX(2 * pmem_drv.mean, INPLACE_MIN_US * us),
+					   INPLACE_MAX_US * us);
+	bool done = false;
+
+	pmem_drv.inplace_polls++;
+	spin_unlock(&pmem_cq_lock);
+	while (!done && arch_time() < until && p->alone()) {
+		if (!cq_ready()) {
+			arch_relax();
+			continue;
+		}
+		spin_lock(&pmem_cq_lock);
+		pmem_reap();
+		done = r->done;
+		spin_unlock(&pmem_cq_lock);
+	}
+	spin_lock(&pmem_cq_lock);
+}
+
 /* Wait until r is done (pmem_cq_lock held, released while sleeping or spinning).
  * Interrupt mode: sleep; the IPI handler on the target hart wakes us.
- * Polled modes: sleep if a registered poller on this hart takes the
- * reaping on (the syscall worker, docs/xl.md), else poll; hybrid naps
- * first. A killed process waits too (killed_wait), without sleeping. */
+ * Polled modes: on a hart with a registered poller (the syscall worker,
+ * docs/xl.md), poll in place for about a command's latency if no other
+ * thread wants the hart, then sleep while the poller reaps for us;
+ * elsewhere poll; hybrid naps first. A killed process waits too
+ * (killed_wait), without sleeping. */
 static void wait_done(struct request *r)
 {
 	const struct pmem_poller *p;
-	bool napped = false;
+	bool napped = false, polled = false;
 
 	while (!r->done) {
 		pmem_reap();
@@ -340,7 +373,13 @@ static void wait_done(struct request *r)
 			continue;
 		}
 		p = __atomic_load_n(&pmem_drv.poller, __ATOMIC_ACQUIRE);
+		if (p && !polled && p->alone()) {
+			polled = true;
+			poll_in_place(r, p);
+			continue;
+		}
 		if (p && p->start()) {
+			pmem_drv.poller_sleeps++;
 			sleep_for(r);
 			p->stop();
 			continue;

@@ -36,6 +36,8 @@ struct pmem_counters {
 	uint64_t hybrid_sleeps;  /* driver: hybrid waits that slept before polling */
 	uint64_t hybrid_polls;   /* driver: hybrid waits that had to poll after it */
 	uint64_t killed_waits;   /* driver: waits whose process was killed meanwhile */
+	uint64_t inplace_polls;  /* driver: waits on a poller's hart that polled in place first */
+	uint64_t poller_sleeps;  /* driver: waits that slept for a poller (after or instead) */
 };
 
 /* A completion poller: something that reaps the queue between its other
@@ -44,10 +46,15 @@ struct pmem_counters {
  * about to sleep: poll for it; true if there is a poller here (false:
  * the waiter polls itself). stop - that waiter is done (called only
  * after a start that returned true). Both in thread context with the
- * driver's completion lock held: they must not sleep. */
+ * driver's completion lock held: they must not sleep. alone - is this
+ * a poller's hart with no other thread waiting to run on it? Then a
+ * waiter polls in place for about a command's latency before it sleeps
+ * (a sleep and a wake-up cost more than that). Thread context, no lock
+ * needed, must not sleep. */
 struct pmem_poller {
 	bool (*start)(void);
 	void (*stop)(void);
+	bool (*alone)(void);
 };
 
 /* pmem_poller_register - use p (static, never freed) from now on; NULL

@@ -127,6 +127,8 @@ void pmem_get_counters(struct pmem_counters *c)
 	c->hybrid_sleeps = pmem_drv.hybrid_sleeps;
 	c->hybrid_polls = pmem_drv.hybrid_polls;
 	c->killed_waits = pmem_drv.killed_waits;
+	c->inplace_polls = pmem_drv.inplace_polls;
+	c->poller_sleeps = pmem_drv.poller_sleeps;
 	if (!pmem_drv.present)
 		return;
 	c->commands = pmem_read(r->commands);

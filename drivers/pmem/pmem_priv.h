@@ -28,6 +28,7 @@ struct pmem_driver {
 	uint32_t cq_head;           /* pmem_cq_lock: completions consumed */
 	uint64_t stray, doorbell_ipis;
 	uint64_t remote_wakeups, hybrid_sleeps, hybrid_polls, killed_waits; /* pmem_cq_lock */
+	uint64_t inplace_polls, poller_sleeps; /* pmem_cq_lock */
 	uint64_t mean;              /* pmem_cq_lock: moving mean latency in ticks (hybrid) */
 	const struct pmem_poller *poller; /* a hart's completion poller, or NULL */
 	struct request req[PMEM_QDEPTH];

@@ -56,6 +56,8 @@ static void fill(struct pmem_stats *s)
 	s->hybrid_sleeps = c.hybrid_sleeps - base.hybrid_sleeps;
 	s->hybrid_polls = c.hybrid_polls - base.hybrid_polls;
 	s->killed_waits = c.killed_waits - base.killed_waits;
+	s->inplace_polls = c.inplace_polls - base.inplace_polls;
+	s->poller_sleeps = c.poller_sleeps - base.poller_sleeps;
 	spin_unlock(&lock);
 	pmem_coalesce(&s->coalesce_n, &s->coalesce_us);
 	s->open = bootarg_is("pmemctl", "open");

@@ -59,6 +59,13 @@ static struct {
 	uint64_t commits, logged;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
+/* Two wait channels, so that a wake-up rouses only those it may let go:
+ * &room for calls waiting to begin (a group closed, the log failed or
+ * stopped), &log for members waiting for their group's commit (a commit
+ * ended). With one channel woken whenever a member ended, every waiting
+ * call slept and woke again per member: with dozens of calls open on a
+ * syscall worker, most of its sleeps and wake-ups. */
+static char room;
 
 /* The header as written, and a block for recovery; static for the driver. */
 static struct fs_loghead head __attribute__((aligned(FS_BSIZE)));
@@ -165,7 +172,7 @@ static int begin(uint32_t need, bool killable)
 			spin_unlock(&log.lock);
 			return -EINTR;
 		}
-		fs_wait(&log, &log.lock);
+		fs_wait(&room, &log.lock);
 	}
 	log.outstanding++;
 	log.reserved += need;
@@ -209,7 +216,7 @@ static void commit_group(void)
 	log.reserved = 0;
 	log.freed = false;
 	log.seq++;
-	fs_wake(&log); /* the next group has the whole log */
+	fs_wake(&room); /* the next group has the whole log */
 	spin_unlock(&log.lock);
 	err = log.cn ? commit() : 0;
 	spin_lock(&log.lock);
@@ -230,6 +237,7 @@ static void commit_group(void)
 	else
 		log.done = mine;
 	fs_wake(&log);
+	fs_wake(&room); /* a failed log refuses them */
 }
 
 int fs_log_end(void)
@@ -242,7 +250,8 @@ int fs_log_end(void)
 		panic("fs_log_end: no transaction to end");
 	log.outstanding--;
 	mine = log.seq;
-	fs_wake(&log); /* our reservation is free for others */
+	/* No wake-up for &room: our reservation is freed only when the
+	 * group closes (commit_group wakes them then). */
 	/* The last member commits the group once the commit before it is
 	 * done; calls that join meanwhile make someone else the last. */
 	while (log.done < mine && !log.failed) {
@@ -410,6 +419,7 @@ int fs_log_stop(void)
 		spin_lock(&log.lock);
 		log.committing = false;
 		fs_wake(&log);
+		fs_wake(&room);
 	}
 	if (!err)
 		log.dev = NULL;

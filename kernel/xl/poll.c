@@ -168,7 +168,25 @@ static bool pmem_poller_start(void)
 	return true;
 }
 
-static const struct pmem_poller xl_pmem_poller = { pmem_poller_start, xl_poller_done };
+/* Does nothing on this worker hart wait to run but its polling thread
+ * (always runnable while awake, and it would only poll)? Then a device
+ * waiter here polls in place instead of handing the hart over. */
+static bool pmem_poller_alone(void)
+{
+	struct xl_worker *w = this_worker();
+	struct hart *h = this_hart();
+	int n;
+
+	if (!w)
+		return false;
+	n = __atomic_load_n(&h->nready, __ATOMIC_RELAXED);
+	if (w->thread && w->thread->state == T_RUNNABLE)
+		n--;
+	return n <= 0 && !h->need_resched;
+}
+
+static const struct pmem_poller xl_pmem_poller = { pmem_poller_start, xl_poller_done,
+						   pmem_poller_alone };
 
 void xl_worker_main(void *arg)
 {

@@ -199,10 +199,12 @@ def damage_at_use(report):
 
 
 # usertests' quick fs tests, in groups the shell takes (16 words a command);
-# fspmem is left out: it switches the mode and latency itself.
+# fspmem is left out: it switches the mode and latency itself. fiberinplace
+# needs polled mode: here it runs, not skipped.
 POLLED_FS_TESTS = [
     "fscreate fsappend fsseek fsshare fsbig fsmany fsdirs fsdirread fslinks",
     "fsunlinkopen fsmknod fsconcurrent fsappendbig fskill fspipe fsexec fsfsync fsbadargs",
+    "fiberinplace",
 ]
 
 

@@ -426,6 +426,7 @@ static const struct fcfg fcfgs[] = {
 struct fsnap {
 	struct xl_stats xs;
 	struct intr_table it;
+	struct pmem_stats ps;
 	uint64_t t;
 };
 
@@ -433,6 +434,7 @@ static void fsnap_take(struct fsnap *s)
 {
 	xlstat(&s->xs, sizeof(s->xs));
 	intrstat(&s->it, sizeof(s->it));
+	pmemctl(PMEMCTL_STATS, (unsigned long)&s->ps);
 	s->t = measure_time();
 }
 
@@ -464,6 +466,9 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 	       "%lu parked, %lu polled, %lu sleeps, %lu wake-ups\n", name, ms100 / 100,
 	       ms100 % 100, served, passes, passes ? served / passes : 0,
 	       passes ? served * 100 / passes % 100 : 0, parked, polled, sleeps, wakeups);
+	printf("  %18s device: %lu commands, %lu waits polled in place on a worker hart, "
+	       "%lu slept for its poller\n", "", b->ps.commands - a->ps.commands,
+	       b->ps.inplace_polls - a->ps.inplace_polls, b->ps.poller_sleeps - a->ps.poller_sleeps);
 	printf("  %18s harts:", "");
 	for (unsigned c = 0; c < b->it.nharts && c < INTR_MAX_HARTS; c++)
 		printf(" %d: %lu IPI %lu traps %lu tim;", b->it.hartid[c],

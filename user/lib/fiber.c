@@ -345,12 +345,15 @@ static void nap(struct frun *r, struct fsched *s)
 }
 
 /* Nothing ready here: spin for the budget looking for completions and
- * for work to steal, then sleep in one trap. */
+ * for work to steal, then sleep in one trap. The budget is longer with
+ * a few entries out (FIBER_SPIN_FEW_US). */
 static void idle(struct frun *r, struct fsched *s)
 {
 	uint64_t t0 = fiber_rdtime(), now = t0;
+	long out = fio_inflight(s);
+	uint64_t budget = (uint64_t)(out > 0 && out <= FIBER_FEW ? r->spin_few_ticks : r->spin_ticks);
 
-	while (now - t0 < (uint64_t)r->spin_ticks) {
+	while (now - t0 < budget) {
 		if (s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) ||
 		    (fio_inflight(s) && fio_reap(s)))
 			goto out;
@@ -432,6 +435,9 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 	r->stack = o->stack ? o->stack : FIBER_STACK;
 	r->spin_ticks = (int)((uint64_t)(o->spin_us ? o->spin_us : FIBER_SPIN_US) * si.timebase /
 			      1000000);
+	r->spin_few_ticks = o->spin_few_us < 0 ? r->spin_ticks
+			    : (int)((uint64_t)(o->spin_few_us ? o->spin_few_us : FIBER_SPIN_FEW_US) *
+				    si.timebase / 1000000);
 	r->max_inflight = o->max_inflight > 0 ? o->max_inflight : FIBER_MAX_INFLIGHT;
 	for (int i = 0; i < r->nthreads; i++) {
 		struct fsched *s = &r->sched[i];

@@ -55,6 +55,7 @@ struct frun {
 	bool trap;
 	unsigned long stack;
 	int spin_ticks;
+	int spin_few_ticks;       /* the spin with at most FIBER_FEW entries out */
 	int max_inflight;
 	long live;                /* fibers not yet ended (atomic) */
 	int nasleep;              /* threads with asleep set (atomic) */

@@ -216,6 +216,7 @@ void spin(long n)
 #include "ut_xlsleep.inc"
 #include "ut_fiber.inc"
 #include "ut_fiber2.inc"
+#include "ut_fiberwait.inc"
 #include "ut_ring.inc"
 
 struct test {
@@ -352,6 +353,7 @@ static const struct test quick[] = {
 	{"fibertrapsteal", test_fibertrapsteal, 0},
 	{"fiberoverflow", test_fiberoverflow, 0},
 	{"fiberexit", test_fiberexit, 120},
+	{"fiberinplace", test_fiberinplace, 60},
 	{"ringcq", test_ringcq, 0},
 	{"ringbadhead", test_ringbadhead, 60},
 	{"ringbadtail", test_ringbadtail, 60},
