@@ -144,7 +144,7 @@ def bench_fibers_quick_rows():
     """`bench -q fibers`: the yield row, then a us_per_call row for each of
     the 8 configurations at u = 1, 8, 64, every one > 0, an explanation
     line for each at u = 64, and no failure. Times are not checked."""
-    q = Qemu("bench-fibers", smp=4, limit=240, image="fresh")
+    q = Qemu("bench-fibers", smp=4, limit=240, image="fresh", bootargs="pmemctl=open")
     try:
         q.expect(r"^\$ ", timeout=60)
         q.send("bench -q fibers\r")
