@@ -272,6 +272,58 @@ def full_disk(report):
         os.remove(ram)
 
 
+def program_update_keeps_files(report):
+    """A rebuilt program goes into an existing pmem image (make's
+    PMEM_IMG.updated rule, which make run uses): the program is replaced and
+    a file made inside nagi stays. No boot: the image is read with fsutil."""
+    name = "fs: a changed program goes into the existing image, files made in it stay"
+    img = os.path.join(IMGDIR, "program-update.img")
+    fsutil = os.path.join(ROOT, "build", "tools", "fsutil")
+    prog = os.path.join(ROOT, "build", "user", "bin", "hello")
+    env = dict(os.environ, MAKEFLAGS="")
+
+    def make(target):
+        return subprocess.run(["make", "-s", "--no-print-directory", "PMEM_IMG=" + img, target],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    def fs(*args):
+        off = subprocess.run([PMEMIMG, "offset", "256M"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        return subprocess.run([fsutil, "-o", off, img] + list(args), capture_output=True,
+                              timeout=60)
+
+    os.makedirs(IMGDIR, exist_ok=True)
+    for f in (img, img + ".made", img + ".updated"):
+        if os.path.exists(f):
+            os.remove(f)
+    try:
+        made = make(img + ".updated")
+        mine = os.path.join(IMGDIR, "program-update.mine")
+        with open(mine, "w") as f:
+            f.write("a student's file\n")
+        put = fs("put", "/mine", mine)
+        os.remove(mine)
+        os.utime(prog)  # as if just rebuilt
+        again = make(img + ".updated")
+        with open(prog, "rb") as f:
+            want_prog = f.read()
+        got_prog, got_mine = fs("cat", "/hello"), fs("cat", "/mine")
+        problems = [what for what, bad in [
+            ("the first make failed: " + made.stderr, made.returncode != 0),
+            ("fsutil put failed", put.returncode != 0),
+            ("the second make failed: " + again.stderr, again.returncode != 0),
+            ("make did not say it put the program: " + again.stdout.strip(),
+             not re.search(r"^nagi: 1 changed program\(s\) put into", again.stdout, re.M)),
+            ("/hello is not the rebuilt program", got_prog.stdout != want_prog),
+            ("/mine is gone or changed", got_mine.stdout != b"a student's file\n"),
+        ] if bad]
+        report(name, not problems, "; ".join(problems))
+    finally:
+        for f in (img, img + ".made", img + ".updated"):
+            if os.path.exists(f):
+                os.remove(f)
+
+
 def fs_suite(report):
     persistence(report)
     corrupt_refused(report)
@@ -279,6 +331,7 @@ def fs_suite(report):
     damage_at_use(report)
     polled_under_load(report)
     full_disk(report)
+    program_update_keeps_files(report)
 
 
 if __name__ == "__main__":
