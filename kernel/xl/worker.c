@@ -190,28 +190,42 @@ static bool take(struct xl_entry *e)
 					   __ATOMIC_RELAXED);
 }
 
-/* Does pg hold an entry SUBMITTED or END? Reads only. */
-static bool page_busy(const struct xl_page *pg)
+/* pg's entries SUBMITTED or END, a bit per entry (one look, reads only:
+ * a snapshot the take's compare-and-swap checks again). */
+static uint64_t page_work(const struct xl_page *pg)
 {
+	uint64_t bits = 0;
 	for (int j = 0; j < XL_ENTRIES; j++) {
 		uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
 		if (s == XL_SUBMITTED || s == XL_END)
-			return true;
+			bits |= 1UL << j;
 	}
-	return false;
+	return bits;
 }
 
-/* Run up to XL_PAGE_QUOTA entries of b's page, one scan from *next on,
- * then publish them; *stop if an END entry says so. How many ran. */
-static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
+/* The next entry of bits at or after *i, round the page: its index, or -1. */
+static int next_bit(uint64_t bits, unsigned i)
+{
+	uint64_t from = bits & (~0UL << i);
+	if (!bits)
+		return -1;
+	return __builtin_ctzl(from ? from : bits);
+}
+
+/* Run up to XL_PAGE_QUOTA of the entries in work (page_work's look at
+ * b's page), from *next on round the page, then publish them; *stop if
+ * an END entry says so. Only the entries the look found are visited: no
+ * second scan. How many ran. */
+static int serve_page(struct xl_batch *b, uint64_t work, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
-	unsigned i = *next % XL_ENTRIES;
 	uint64_t i0 = arch_instret();
-	int ran = 0;
-	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++, i = i + 1 < XL_ENTRIES ? i + 1 : 0) {
+	int ran = 0, i;
+	while (ran < XL_PAGE_QUOTA && (i = next_bit(work, *next % XL_ENTRIES)) >= 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
 		long ret;
+		work &= ~(1UL << i);
+		*next = (unsigned)i + 1;
 		if (s == XL_END) {
 			*stop = true;
 			break;
@@ -222,12 +236,11 @@ static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 		__atomic_store_n(&pg->e[i].ret, ret, __ATOMIC_RELAXED);
 		b->slot[b->n++] = (uint8_t)i;
 		ran++;
-		*next = i + 1;
 		if (proc_killed())
 			break;
 	}
 	flush(b, UNLOCKED);
-	/* The scan, the entries and the publication: not the context's lock
+	/* The look, the entries and the publication: not the context's lock
 	 * (whose wait depends on the user), nor polling between batches. */
 	if (ran)
 		xl_count(&xl_workers[b->pl->worker].st.instret, arch_instret() - i0);
@@ -245,12 +258,13 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		struct xl_reg *r = &c->reg[i];
 		struct xl_batch b = { .pl = pl, .reg = r };
 		unsigned next;
+		uint64_t work;
 		bool stop = false;
 
 		/* A look without the lock first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
-		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(b.pg))
+		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !(work = page_work(b.pg)))
 			continue;
 		spin_lock(&c->lock);
 		if (!r->k || r->stopped || c->frozen) {
@@ -261,7 +275,7 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		b.pg = r->k;
 		next = r->next;
 		spin_unlock(&c->lock);
-		ran += serve_page(&b, &next, &stop);
+		ran += serve_page(&b, work, &next, &stop);
 		spin_lock(&c->lock);
 		r->next = next;
 		if (stop && !r->stopped) {
@@ -282,7 +296,7 @@ bool xl_pending(struct xl_ctx *c)
 		return false;
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
-		if (pg && !c->reg[i].stopped && page_busy(pg))
+		if (pg && !c->reg[i].stopped && page_work(pg))
 			return true;
 	}
 	return false;
