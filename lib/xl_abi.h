@@ -115,9 +115,16 @@ struct xl_worker_stats {
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
 	uint64_t dropped;    /* 80 results not published: the user changed the state */
-	uint64_t instret;    /* 88 instructions retired in batches (scan, run, publish) */
+	uint64_t instret;    /* 88 instructions retired in batches (look, run, publish) */
+	uint64_t measured;   /* 96 entries of the batches counted in instret: a batch
+			      *    over XL_INSTRET_CAP is left out (see there) */
 };
-_Static_assert(sizeof(struct xl_worker_stats) == 96, "xl_worker_stats");
+/* Under QEMU's -icount, instret is the machine's one virtual clock, not
+ * the hart's own count: a batch during which QEMU ran another hart's turn
+ * (a millisecond or more of virtual time) would count that hart's
+ * instructions. Batches are far shorter (a full one, some 30 000). */
+#define XL_INSTRET_CAP 1000000
+_Static_assert(sizeof(struct xl_worker_stats) == 104, "xl_worker_stats");
 _Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");
 _Static_assert(offsetof(struct xl_worker_stats, pad) == 4, "xl_worker_stats.pad");
 _Static_assert(offsetof(struct xl_worker_stats, served) == 8, "xl_worker_stats.served");
@@ -131,6 +138,7 @@ _Static_assert(offsetof(struct xl_worker_stats, threads) == 64, "xl_worker_stats
 _Static_assert(offsetof(struct xl_worker_stats, passes) == 72, "xl_worker_stats.passes");
 _Static_assert(offsetof(struct xl_worker_stats, dropped) == 80, "xl_worker_stats.dropped");
 _Static_assert(offsetof(struct xl_worker_stats, instret) == 88, "xl_worker_stats.instret");
+_Static_assert(offsetof(struct xl_worker_stats, measured) == 96, "xl_worker_stats.measured");
 
 struct xl_stats {
 	uint32_t nworkers;   /* 0 workers in use (bootarg workers=) */
@@ -140,7 +148,7 @@ struct xl_stats {
 _Static_assert(offsetof(struct xl_stats, nworkers) == 0, "xl_stats.nworkers");
 _Static_assert(offsetof(struct xl_stats, spin_us) == 4, "xl_stats.spin_us");
 _Static_assert(offsetof(struct xl_stats, w) == 8, "xl_stats.w");
-_Static_assert(sizeof(struct xl_stats) == 8 + 96 * XL_MAX_WORKERS, "xl_stats");
+_Static_assert(sizeof(struct xl_stats) == 8 + 104 * XL_MAX_WORKERS, "xl_stats");
 
 /* What the echo syscall returns for its six arguments: every argument
  * matters, and the result is never negative (never mistaken for -E*). */

@@ -219,7 +219,6 @@ static int next_bit(uint64_t bits, unsigned i)
 static int serve_page(struct xl_batch *b, uint64_t work, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
-	uint64_t i0 = arch_instret();
 	int ran = 0, i;
 	while (ran < XL_PAGE_QUOTA && (i = next_bit(work, *next % XL_ENTRIES)) >= 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
@@ -240,10 +239,6 @@ static int serve_page(struct xl_batch *b, uint64_t work, unsigned *next, bool *s
 			break;
 	}
 	flush(b, UNLOCKED);
-	/* The look, the entries and the publication: not the context's lock
-	 * (whose wait depends on the user), nor polling between batches. */
-	if (ran)
-		xl_count(&xl_workers[b->pl->worker].st.instret, arch_instret() - i0);
 	return ran;
 }
 
@@ -393,6 +388,16 @@ static bool idle(struct xl_pool *pl)
 	return stay;
 }
 
+/* A turn of the loop below that ran entries: the look at the pages, the
+ * locks, the entries, their publication and the poll pass, counted. */
+static void count_instret(struct xl_worker *w, int ran, uint64_t ins)
+{
+	if (ran && ins < XL_INSTRET_CAP) {
+		xl_count(&w->st.instret, ins);
+		xl_count(&w->st.measured, (uint64_t)ran);
+	}
+}
+
 /* Runs entries of one process on a worker hart, polls for the worker
  * between them, spins a while when there are none, then sleeps. Counted
  * active (polling for the worker) except while idle or parked. */
@@ -406,9 +411,11 @@ void xl_syscall_thread_main(void *arg)
 	bool stay = true;
 
 	while (stay && !proc_killed()) {
+		uint64_t i0 = arch_instret();
 		int ran = serve(pl, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
 			last = arch_time();
+		count_instret(w, ran, arch_instret() - i0);
 		if (ran && !others_ready(w))
 			continue;
 		if (ran || arch_time() - last < xl_spin_ticks) {
