@@ -18,6 +18,7 @@
 
 #define XL_PAGE_QUOTA 16 /* entries taken from one page per turn: a batch */
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
+#define XL_FULL_LOOK 8   /* every this many turns look at every page's states */
 
 /* Results of one page, run and not yet published (on the serving
  * thread's stack; the park hook finds it through in_call). */
@@ -212,18 +213,18 @@ static int next_bit(uint64_t bits, unsigned i)
 	return __builtin_ctzl(from ? from : bits);
 }
 
-/* Run up to XL_PAGE_QUOTA of the entries in work (page_work's look at
+/* Run up to XL_PAGE_QUOTA of the entries in *work (page_work's look at
  * b's page), from *next on round the page, then publish them; *stop if
  * an END entry says so. Only the entries the look found are visited: no
- * second scan. How many ran. */
-static int serve_page(struct xl_batch *b, uint64_t work, unsigned *next, bool *stop)
+ * second scan; *work keeps those not visited. How many ran. */
+static int serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
 	int ran = 0, i;
-	while (ran < XL_PAGE_QUOTA && (i = next_bit(work, *next % XL_ENTRIES)) >= 0) {
+	while (ran < XL_PAGE_QUOTA && (i = next_bit(*work, *next % XL_ENTRIES)) >= 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
 		long ret;
-		work &= ~(1UL << i);
+		*work &= ~(1UL << i);
 		*next = (unsigned)i + 1;
 		if (s == XL_END) {
 			*stop = true;
@@ -242,6 +243,30 @@ static int serve_page(struct xl_batch *b, uint64_t work, unsigned *next, bool *s
 	return ran;
 }
 
+/* Must this turn look at the states of r's page pg? The user's hint
+ * (sub_gen, read once here and trusted for nothing) saves the look when
+ * it has not changed since a look that left nothing behind; every
+ * XL_FULL_LOOK-th turn looks anyway, so entries published without the
+ * hint (or behind a hint the user rewrote) wait a few turns, never for
+ * good. *gen: the hint as read, for look_done. */
+static bool must_look(struct xl_reg *r, struct xl_page *pg, unsigned turn, uint32_t *gen)
+{
+	/* Pairs with the library's release between its states and the hint:
+	 * a new hint seen means its entries' states are seen. */
+	*gen = __atomic_load_n(&pg->hdr.sub_gen, __ATOMIC_ACQUIRE);
+	return *gen != __atomic_load_n(&r->seen_gen, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&r->more, __ATOMIC_RELAXED) || turn % XL_FULL_LOOK == 0;
+}
+
+/* A look at r's page, made after reading gen, left the entries in left
+ * behind (unvisited: the batch was full). Several threads may race
+ * here; a stale value costs a look, or a wait for a full turn. */
+static void look_done(struct xl_reg *r, uint32_t gen, uint64_t left)
+{
+	__atomic_store_n(&r->seen_gen, gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->more, left != 0, __ATOMIC_RELAXED);
+}
+
 /* One turn over c's pages, a page at a time, each pinned by a reference
  * while we serve it. Returns how many entries ran. */
 static int serve(struct xl_pool *pl, unsigned *rr)
@@ -254,13 +279,19 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		struct xl_batch b = { .pl = pl, .reg = r };
 		unsigned next;
 		uint64_t work;
+		uint32_t gen;
 		bool stop = false;
 
 		/* A look without the lock first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
-		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !(work = page_work(b.pg)))
+		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) ||
+		    !must_look(r, b.pg, *rr, &gen))
 			continue;
+		if (!(work = page_work(b.pg))) {
+			look_done(r, gen, 0);
+			continue;
+		}
 		spin_lock(&c->lock);
 		if (!r->k || r->stopped || c->frozen) {
 			spin_unlock(&c->lock);
@@ -270,7 +301,8 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		b.pg = r->k;
 		next = r->next;
 		spin_unlock(&c->lock);
-		ran += serve_page(&b, work, &next, &stop);
+		ran += serve_page(&b, &work, &next, &stop);
+		look_done(r, gen, work);
 		spin_lock(&c->lock);
 		r->next = next;
 		if (stop && !r->stopped) {

@@ -96,14 +96,51 @@ static void fill(struct xl_ring *r, int slot, long nr, const uint64_t arg[6], ui
 		e->arg[i] = arg ? arg[i] : 0;
 }
 
-/* Hand filled entries to the kernel: one fence for all of them (the
- * arguments before any state: pairs with the worker's CAS-acquire of
- * SUBMITTED), then the states. */
-static void submit(struct xl_ring *r, const int *slots, int n)
+/* The page an entry is on. */
+static uintptr_t page_of(const struct xl_entry *e)
+{
+	return (uintptr_t)e & ~(uintptr_t)(XL_PAGE_SIZE - 1);
+}
+
+/* Tell the kernel that the pages in the mask (a bit per r->page index)
+ * have new entries: their sub_gen changes, after the states (release:
+ * pairs with the worker's acquire of sub_gen before it looks). */
+static void hint(struct xl_ring *r, unsigned mask)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	for (int i = 0; i < n; i++)
-		__atomic_store_n(&xl_entry_of(r, slots[i])->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+	for (int i = 0; mask; i++, mask >>= 1)
+		if (mask & 1)
+			__atomic_store_n(&r->page[i]->hdr.sub_gen, r->page[i]->hdr.sub_gen + 1,
+					 __ATOMIC_RELAXED);
+}
+
+/* The bit of e's page in r->page, for hint(). The caller asks only when
+ * the page differs from the entry before's: once or twice a batch. */
+static unsigned page_bit(struct xl_ring *r, const struct xl_entry *e)
+{
+	for (int i = 0; i < r->npages; i++)
+		if ((uintptr_t)r->page[i] == page_of(e))
+			return 1u << i;
+	return 0;
+}
+
+/* Hand the entries of n slots to the kernel: one fence for all of them (the arguments before any state:
+ * pairs with the worker's CAS-acquire of SUBMITTED), the states, then
+ * the hint. */
+static void submit(struct xl_ring *r, const int *slots, int n)
+{
+	uintptr_t last = 0;
+	unsigned mask = 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	for (int i = 0; i < n; i++) {
+		struct xl_entry *e = r->ent[slots[i]];
+		__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+		if (page_of(e) != last) {
+			last = page_of(e);
+			mask |= page_bit(r, e);
+		}
+	}
+	hint(r, mask);
 	r->inflight += n;
 }
 
@@ -125,9 +162,20 @@ struct xl_entry *xl_prep_slow(struct xl_ring *r, long nr, uint16_t tag, int *slo
 int xl_publish(struct xl_ring *r)
 {
 	int n = r->nprep;
+	const uint8_t *prep = r->prep;
+	struct xl_entry *const *ent = r->ent;
+	uintptr_t last = 0;
+	unsigned mask = 0;
 	__atomic_thread_fence(__ATOMIC_RELEASE); /* as in submit() */
-	for (int i = 0; i < n; i++)
-		__atomic_store_n(&r->ent[r->prep[i]]->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+	for (int i = 0; i < n; i++) {
+		struct xl_entry *e = ent[prep[i]];
+		__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+		if (page_of(e) != last) {
+			last = page_of(e);
+			mask |= page_bit(r, e);
+		}
+	}
+	hint(r, mask);
 	r->inflight += n;
 	r->nprep = 0;
 	return n;
