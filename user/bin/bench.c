@@ -422,9 +422,10 @@ static void bench_fibers(void)
 
 static void usage(void)
 {
-	fprintf(2, "usage: bench [-q] [null] [dev] [seed] [fibers] [yield]\n"
+	fprintf(2, "usage: bench [-q] [-i] [null] [dev] [seed] [fibers] [yield]\n"
 		   "  no section: all but yield (the fiber switch alone, for icount)\n"
-		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n");
+		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n"
+		   "  -i  QEMU runs with -icount (make bench ICOUNT=1 says so)\n");
 	exit(2);
 }
 
@@ -442,6 +443,10 @@ int main(int argc, char **argv)
 			: !strcmp(argv[i], "yield") ? 4 : -1;
 		if (!strcmp(argv[i], "-q")) {
 			runs = 3, seed_runs = 1, seed_rounds = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "-i")) {
+			null_icount = true;
 			continue;
 		}
 		if (k < 0)
