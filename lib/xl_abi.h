@@ -119,14 +119,15 @@ struct xl_worker_stats {
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
 	uint64_t dropped;    /* 80 results not published: the user changed the state */
-	uint64_t instret;    /* 88 instructions retired in batches (look, run, publish) */
-	uint64_t measured;   /* 96 entries of the batches counted in instret: a batch
-			      *    over XL_INSTRET_CAP is left out (see there) */
+	uint64_t instret;    /* 88 instructions retired in the syscall threads' turns that
+			      *    ran entries (looks, locks, entries, publication, poll) */
+	uint64_t measured;   /* 96 entries of the turns counted in instret: a turn over
+			      *    XL_INSTRET_CAP is left out (see there) */
 };
 /* Under QEMU's -icount, instret is the machine's one virtual clock, not
- * the hart's own count: a batch during which QEMU ran another hart's turn
- * (a millisecond or more of virtual time) would count that hart's
- * instructions. Batches are far shorter (a full one, some 30 000). */
+ * the hart's own count: a turn during which QEMU ran another hart's time
+ * slice (a millisecond or more of virtual time) would count that hart's
+ * instructions. Turns are far shorter (one of 32 entries, some 20 000). */
 #define XL_INSTRET_CAP 1000000
 _Static_assert(sizeof(struct xl_worker_stats) == 104, "xl_worker_stats");
 _Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");
