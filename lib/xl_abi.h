@@ -8,7 +8,8 @@
  *
  * Publication (both directions) through the state word:
  *   user:   write nr, arg[], tag of a batch; one release fence; then
- *           state = XL_SUBMITTED for each entry
+ *           state = XL_SUBMITTED for each entry; a release fence; then
+ *           hdr.sub_gen changes (a hint: it saves the kernel looks)
  *   kernel: CAS-acquire SUBMITTED -> EXECUTING; copy the entry; run it;
  *           write ret; CAS-release EXECUTING -> COMPLETED; append the
  *           entry's index to the CQ; store-release hdr.cq_tail
@@ -64,7 +65,8 @@ _Static_assert(offsetof(struct xl_entry, ret) == 56, "xl_entry.ret");
 #define XL_STOPPED 0x2     /* an END entry was seen: nothing more is served */
 
 /* Line 0 of a page. The kernel writes it; the user only reads it, except
- * cq_head, which the kernel reads (once per batch, as untrusted input).
+ * cq_head and sub_gen, which the kernel reads (once per batch or look, as
+ * untrusted input).
  * What the user writes elsewhere in it is overwritten or ignored. */
 struct xl_header {
 	uint32_t flags;      /*  0 XL_NEED_WAKEUP, XL_STOPPED */
@@ -76,7 +78,8 @@ struct xl_header {
 	uint32_t cq_lost;    /* 36 kernel: completions not recorded: the CQ was full, or
 			      *    cq_head was not within XL_CQ_SIZE behind cq_tail */
 	uint32_t cq_head;    /* 40 user: CQ records read */
-	uint32_t pad32;      /* 44 */
+	uint32_t sub_gen;    /* 44 user: changed after each batch it publishes (a hint:
+			      *    the kernel skips looking at an unchanged page's states) */
 	uint64_t pad[2];     /* 48 */
 } __attribute__((aligned(XL_LINE)));
 _Static_assert(sizeof(struct xl_header) == XL_LINE, "xl_header is one line");
@@ -88,6 +91,7 @@ _Static_assert(offsetof(struct xl_header, dropped) == 24, "xl_header.dropped");
 _Static_assert(offsetof(struct xl_header, cq_tail) == 32, "xl_header.cq_tail");
 _Static_assert(offsetof(struct xl_header, cq_lost) == 36, "xl_header.cq_lost");
 _Static_assert(offsetof(struct xl_header, cq_head) == 40, "xl_header.cq_head");
+_Static_assert(offsetof(struct xl_header, sub_gen) == 44, "xl_header.sub_gen");
 _Static_assert(offsetof(struct xl_header, pad) == 48, "xl_header.pad");
 
 struct xl_page {
@@ -115,9 +119,17 @@ struct xl_worker_stats {
 	uint64_t threads;    /* 64 syscall threads created */
 	uint64_t passes;     /* 72 polling passes over the registered pages */
 	uint64_t dropped;    /* 80 results not published: the user changed the state */
-	uint64_t instret;    /* 88 instructions retired in batches (scan, run, publish) */
+	uint64_t instret;    /* 88 instructions retired in the syscall threads' turns that
+			      *    ran entries (looks, locks, entries, publication, poll) */
+	uint64_t measured;   /* 96 entries of the turns counted in instret: a turn over
+			      *    XL_INSTRET_CAP is left out (see there) */
 };
-_Static_assert(sizeof(struct xl_worker_stats) == 96, "xl_worker_stats");
+/* Under QEMU's -icount, instret is the machine's one virtual clock, not
+ * the hart's own count: a turn during which QEMU ran another hart's time
+ * slice (a millisecond or more of virtual time) would count that hart's
+ * instructions. Turns are far shorter (one of 32 entries, some 20 000). */
+#define XL_INSTRET_CAP 1000000
+_Static_assert(sizeof(struct xl_worker_stats) == 104, "xl_worker_stats");
 _Static_assert(offsetof(struct xl_worker_stats, hart) == 0, "xl_worker_stats.hart");
 _Static_assert(offsetof(struct xl_worker_stats, pad) == 4, "xl_worker_stats.pad");
 _Static_assert(offsetof(struct xl_worker_stats, served) == 8, "xl_worker_stats.served");
@@ -131,6 +143,7 @@ _Static_assert(offsetof(struct xl_worker_stats, threads) == 64, "xl_worker_stats
 _Static_assert(offsetof(struct xl_worker_stats, passes) == 72, "xl_worker_stats.passes");
 _Static_assert(offsetof(struct xl_worker_stats, dropped) == 80, "xl_worker_stats.dropped");
 _Static_assert(offsetof(struct xl_worker_stats, instret) == 88, "xl_worker_stats.instret");
+_Static_assert(offsetof(struct xl_worker_stats, measured) == 96, "xl_worker_stats.measured");
 
 struct xl_stats {
 	uint32_t nworkers;   /* 0 workers in use (bootarg workers=) */
@@ -140,7 +153,7 @@ struct xl_stats {
 _Static_assert(offsetof(struct xl_stats, nworkers) == 0, "xl_stats.nworkers");
 _Static_assert(offsetof(struct xl_stats, spin_us) == 4, "xl_stats.spin_us");
 _Static_assert(offsetof(struct xl_stats, w) == 8, "xl_stats.w");
-_Static_assert(sizeof(struct xl_stats) == 8 + 96 * XL_MAX_WORKERS, "xl_stats");
+_Static_assert(sizeof(struct xl_stats) == 8 + 104 * XL_MAX_WORKERS, "xl_stats");
 
 /* What the echo syscall returns for its six arguments: every argument
  * matters, and the result is never negative (never mistaken for -E*). */

@@ -69,7 +69,7 @@ def run_bench(a, extra, bootargs):
     q = Qemu("bench", smp=a.smp, bootargs=bootargs, limit=LIMIT, image="fresh", extra=extra)
     try:
         q.expect(r"^\$ ", timeout=120)
-        q.send("bench %s\r" % " ".join(a.sections))
+        q.send("bench %s%s\r" % ("-i " if a.icount else "", " ".join(a.sections)))
         while "bench: done" not in q.output:
             q.expect(r"bench: done|panic", timeout=LIMIT)
             if "panic" in q.output:

@@ -25,6 +25,26 @@ bool measure_can_instret(void);
  * measure_median subtracts it for cost.own100. */
 extern uint64_t measure_waiting;
 
+/* Where the page workloads' caller spent its instructions, batch by
+ * batch, in measure_median's timed runs (not its warm-up); meaningful
+ * where instret counts instructions. submit: xl_prep and xl_publish;
+ * kick: the fence and the look at NEED_WAKEUP; wake: a kick that trapped
+ * into xl_wake (the kernel's instructions on this hart included); wait:
+ * xl_wait_done and reaps that found nothing; reap: xl_reap that found
+ * results; check: the benchmark's own look at each result.
+ * Under -icount instret is QEMU's one virtual clock, not this hart's:
+ * a part during which QEMU let another hart run counts that hart's
+ * instructions too. So each batch's figures are kept apart (if the
+ * caller gave room: sample[p], cap places each) and read as medians. */
+enum { PART_SUBMIT, PART_KICK, PART_WAKE, PART_WAIT, PART_REAP, PART_CHECK, NPARTS };
+struct measure_parts {
+	uint64_t calls, batches, wakes;
+	uint64_t *sample[NPARTS]; /* per batch: instructions per entry x 100
+				   * (wake: only batches whose kick trapped) */
+	int cap, nsample[NPARTS];
+};
+extern struct measure_parts measure_parts;
+
 /* A workload: do n calls' worth of work with ctx. */
 typedef void (*measure_fn)(void *ctx, long n);
 /* measure_median - run fn(ctx, calls) runs times; the median cost per call. */

@@ -12,24 +12,29 @@
 #define XL_RING_SLOTS (XL_MAX_PAGES * XL_ENTRIES)
 
 struct xl_ring {
-	struct xl_page *page[XL_MAX_PAGES];
-	int npages;
+	/* What the fast path touches first, within a load's reach (12-bit
+	 * offsets) of the start: the free-slot stack (O(1) submission), the
+	 * prepped entries, slot -> entry (no division). */
+	int nfree;
+	int nprep;       /* entries xl_prep handed out, not yet submitted */
 	int inflight;    /* submitted and not yet taken back */
+	int npages;
+	struct xl_page *page[XL_MAX_PAGES];
+	uint8_t free[XL_RING_SLOTS];
+	uint8_t prep[XL_RING_SLOTS];
+	bool onstack[XL_RING_SLOTS];
+	struct xl_entry *ent[XL_RING_SLOTS];
 	unsigned pages;  /* a bit per page index (xl_register's), for xl_wait */
 	unsigned long timeouts; /* xl_waits that ended by their timeout: a
 				 * wake-up that never came, or a very slow call */
 	unsigned long rescans;  /* reaps that scanned a page's states: a CQ
 				 * record was lost (the kernel's cq_lost) */
-	/* The library's own: free slots on a stack (O(1) submission), and
-	 * how far it has read each page's completion queue. */
-	int nfree;
-	uint8_t free[XL_RING_SLOTS];
-	bool onstack[XL_RING_SLOTS];
+	unsigned long wakes;    /* xl_wake traps made after submitting: the
+				 * workers slept (NEED_WAKEUP) */
+	/* How far the library has read each page's completion queue. */
 	uint32_t cq_head[XL_MAX_PAGES];
 	uint32_t cq_lost[XL_MAX_PAGES];
 	unsigned rescan; /* a bit per page whose states must be scanned */
-	int nprep;       /* entries xl_prep handed out, not yet submitted */
-	uint8_t prep[XL_RING_SLOTS];
 };
 _Static_assert(XL_RING_SLOTS <= 256, "slot numbers fit a byte");
 
@@ -52,8 +57,8 @@ int xl_setup(struct xl_ring *r, int npages);
 int xl_teardown(struct xl_ring *r);
 /* xl_nslots - how many entries the ring has (63 per page). */
 static inline int xl_nslots(const struct xl_ring *r) { return r->npages * XL_ENTRIES; }
-/* xl_entry_of - slot's entry, for tests that poke at it. */
-struct xl_entry *xl_entry_of(struct xl_ring *r, int slot);
+/* xl_entry_of - slot's entry (0 <= slot < xl_nslots). */
+static inline struct xl_entry *xl_entry_of(struct xl_ring *r, int slot) { return r->ent[slot]; }
 /* xl_submit - publish one call: its slot, or -EAGAIN if every slot is in
  * use. Wakes the worker (one trap) if it sleeps. O(1). */
 int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag);
@@ -63,13 +68,40 @@ int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag);
 int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots);
 /* xl_prep - an entry to fill in place (io_uring's get_sqe): nr and tag
  * are set; write the arguments the call reads into e->arg. *slot (if not
- * NULL) is its slot. NULL if no slot is free. xl_submit_prepped - hand
+ * NULL) is its slot. NULL if no slot is free. Inline: the fast path is a
+ * pop from the free-slot stack and four stores. xl_submit_prepped - hand
  * every prepped entry to the kernel: one release fence, one wake-up
- * check; returns how many. */
-struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot);
+ * check; returns how many. xl_publish - the same without the wake-up
+ * check (xl_kick it after). */
+struct xl_entry *xl_prep_slow(struct xl_ring *r, long nr, uint16_t tag, int *slot);
+static inline struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot)
+{
+	int n = r->nfree, p = r->nprep, s;
+	struct xl_entry *e;
+	/* An empty stack, and a slot found not FREE (written behind the
+	 * library's back), are the slow path's. Loads first: the byte stores
+	 * below may alias anything. */
+	if (n <= 0)
+		return xl_prep_slow(r, nr, tag, slot);
+	s = r->free[n - 1];
+	e = r->ent[s];
+	if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_FREE)
+		return xl_prep_slow(r, nr, tag, slot);
+	r->nfree = n - 1;
+	r->nprep = p + 1;
+	e->nr = (uint16_t)nr;
+	e->tag = tag;
+	r->onstack[s] = false;
+	r->prep[p] = (uint8_t)s;
+	if (slot)
+		*slot = s;
+	return e;
+}
 int xl_submit_prepped(struct xl_ring *r);
-/* xl_kick - after publishing: xl_wake() if NEED_WAKEUP is set. */
-void xl_kick(struct xl_ring *r);
+int xl_publish(struct xl_ring *r);
+/* xl_kick - after publishing: xl_wake() if NEED_WAKEUP is set; true if
+ * it trapped so (counted in r->wakes). */
+bool xl_kick(struct xl_ring *r);
 /* xl_poll - has slot completed? Then *ret is its result and the slot is free. */
 bool xl_poll(struct xl_ring *r, int slot, long *ret);
 /* xl_reap - take back up to max completed entries, found through the

@@ -19,6 +19,7 @@
 
 #define XL_PAGE_QUOTA 16 /* entries taken from one page per turn: a batch */
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
+#define XL_FULL_LOOK 8   /* every this many turns look at every page's states */
 
 /* Results of one page, run and not yet published (on the serving
  * thread's stack; the park hook finds it through in_call). */
@@ -217,28 +218,55 @@ static bool take(struct xl_entry *e)
 	   LAB xl: END */
 }
 
-/* Does pg hold an entry SUBMITTED or END? Reads only. */
-static bool page_busy(const struct xl_page *pg)
+/* pg's entries SUBMITTED or END, a bit per entry (one look, reads only:
+ * a snapshot the take's compare-and-swap checks again). */
+static uint64_t page_work(const struct xl_page *pg)
 {
+	uint64_t bits = 0;
 	for (int j = 0; j < XL_ENTRIES; j++) {
 		uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
 		if (s == XL_SUBMITTED || s == XL_END)
-			return true;
+			bits |= 1UL << j;
 	}
-	return false;
+	return bits;
 }
 
-/* Run up to XL_PAGE_QUOTA entries of b's page, one scan from *next on,
- * then publish them; *stop if an END entry says so. How many ran. */
-static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
+/* The index of x's lowest set bit (x not 0): a de Bruijn multiply and a
+ * table, since rv64imac has no count-trailing-zeros instruction (gcc's
+ * __builtin_ctzl calls libgcc, some 20 instructions an entry). */
+static int lowest_bit(uint64_t x)
+{
+	static const uint8_t pos[64] = {
+		0,  1,  48, 2,  57, 49, 28, 3,  61, 58, 50, 42, 38, 29, 17, 4,
+		62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+		63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+		46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,  13, 8,  7,  6,
+	};
+	return pos[((x & -x) * 0x03f79d71b4cb0a89UL) >> 58];
+}
+
+/* The next entry of bits at or after *i, round the page: its index, or -1. */
+static int next_bit(uint64_t bits, unsigned i)
+{
+	uint64_t from = bits & (~0UL << i);
+	if (!bits)
+		return -1;
+	return lowest_bit(from ? from : bits);
+}
+
+/* Run up to XL_PAGE_QUOTA of the entries in *work (page_work's look at
+ * b's page), from *next on round the page, then publish them; *stop if
+ * an END entry says so. Only the entries the look found are visited: no
+ * second scan; *work keeps those not visited. How many ran. */
+static int serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
-	unsigned i = *next % XL_ENTRIES;
-	uint64_t i0 = arch_instret();
-	int ran = 0;
-	for (int k = 0; k < XL_ENTRIES && ran < XL_PAGE_QUOTA; k++, i = i + 1 < XL_ENTRIES ? i + 1 : 0) {
+	int ran = 0, i;
+	while (ran < XL_PAGE_QUOTA && (i = next_bit(*work, *next % XL_ENTRIES)) >= 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
 		long ret;
+		*work &= ~(1UL << i);
+		*next = (unsigned)i + 1;
 		if (s == XL_END) {
 			*stop = true;
 			break;
@@ -249,16 +277,35 @@ static int serve_page(struct xl_batch *b, unsigned *next, bool *stop)
 		__atomic_store_n(&pg->e[i].ret, ret, __ATOMIC_RELAXED);
 		b->slot[b->n++] = (uint8_t)i;
 		ran++;
-		*next = i + 1;
 		if (proc_killed())
 			break;
 	}
 	flush(b, UNLOCKED);
-	/* The scan, the entries and the publication: not the context's lock
-	 * (whose wait depends on the user), nor polling between batches. */
-	if (ran)
-		xl_count(&xl_workers[b->pl->worker].st.instret, arch_instret() - i0);
 	return ran;
+}
+
+/* Must this turn look at the states of r's page pg? The user's hint
+ * (sub_gen, read once here and trusted for nothing) saves the look when
+ * it has not changed since a look that left nothing behind; every
+ * XL_FULL_LOOK-th turn looks anyway, so entries published without the
+ * hint (or behind a hint the user rewrote) wait a few turns, never for
+ * good. *gen: the hint as read, for look_done. */
+static bool must_look(struct xl_reg *r, struct xl_page *pg, unsigned turn, uint32_t *gen)
+{
+	/* Pairs with the library's release between its states and the hint:
+	 * a new hint seen means its entries' states are seen. */
+	*gen = __atomic_load_n(&pg->hdr.sub_gen, __ATOMIC_ACQUIRE);
+	return *gen != __atomic_load_n(&r->seen_gen, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&r->more, __ATOMIC_RELAXED) || turn % XL_FULL_LOOK == 0;
+}
+
+/* A look at r's page, made after reading gen, left the entries in left
+ * behind (unvisited: the batch was full). Several threads may race
+ * here; a stale value costs a look, or a wait for a full turn. */
+static void look_done(struct xl_reg *r, uint32_t gen, uint64_t left)
+{
+	__atomic_store_n(&r->seen_gen, gen, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->more, left != 0, __ATOMIC_RELAXED);
 }
 
 /* One turn over c's pages, a page at a time, each pinned by a reference
@@ -272,13 +319,20 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		struct xl_reg *r = &c->reg[i];
 		struct xl_batch b = { .pl = pl, .reg = r };
 		unsigned next;
+		uint64_t work;
+		uint32_t gen;
 		bool stop = false;
 
 		/* A look without the lock first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
-		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) || !page_busy(b.pg))
+		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) ||
+		    !must_look(r, b.pg, *rr, &gen))
 			continue;
+		if (!(work = page_work(b.pg))) {
+			look_done(r, gen, 0);
+			continue;
+		}
 		spin_lock(&c->lock);
 		if (!r->k || r->stopped || c->frozen) {
 			spin_unlock(&c->lock);
@@ -288,7 +342,8 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		b.pg = r->k;
 		next = r->next;
 		spin_unlock(&c->lock);
-		ran += serve_page(&b, &next, &stop);
+		ran += serve_page(&b, &work, &next, &stop);
+		look_done(r, gen, work);
 		spin_lock(&c->lock);
 		r->next = next;
 		if (stop && !r->stopped) {
@@ -309,7 +364,7 @@ bool xl_pending(struct xl_ctx *c)
 		return false;
 	for (int i = 0; i < XL_MAX_PAGES; i++) {
 		struct xl_page *pg = c->reg[i].k;
-		if (pg && !c->reg[i].stopped && page_busy(pg))
+		if (pg && !c->reg[i].stopped && page_work(pg))
 			return true;
 	}
 	return false;
@@ -406,6 +461,16 @@ static bool idle(struct xl_pool *pl)
 	return stay;
 }
 
+/* A turn of the loop below that ran entries: the look at the pages, the
+ * locks, the entries, their publication and the poll pass, counted. */
+static void count_instret(struct xl_worker *w, int ran, uint64_t ins)
+{
+	if (ran && ins < XL_INSTRET_CAP) {
+		xl_count(&w->st.instret, ins);
+		xl_count(&w->st.measured, (uint64_t)ran);
+	}
+}
+
 /* Runs entries of one process on a worker hart, polls for the worker
  * between them, spins a while when there are none, then sleeps. Counted
  * active (polling for the worker) except while idle or parked. */
@@ -419,9 +484,11 @@ void xl_syscall_thread_main(void *arg)
 	bool stay = true;
 
 	while (stay && !proc_killed()) {
+		uint64_t i0 = arch_instret();
 		int ran = serve(pl, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
 			last = arch_time();
+		count_instret(w, ran, arch_instret() - i0);
 		if (ran && !others_ready(w))
 			continue;
 		if (ran || arch_time() - last < xl_spin_ticks) {

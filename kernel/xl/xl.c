@@ -129,7 +129,7 @@ long xl_register(uint64_t uva)
 	}
 	memset(&k->hdr, 0, sizeof(k->hdr));
 	k->hdr.worker = (uint32_t)xl_workers[0].hart;
-	c->reg[i] = (struct xl_reg){ .uva = uva, .k = k, .refs = 1 };
+	c->reg[i] = (struct xl_reg){ .uva = uva, .k = k, .refs = 1, .more = true };
 	spin_unlock(&c->lock);
 	xl_wake_all(); /* let them see the page now */
 	return i;

@@ -15,6 +15,10 @@ struct xl_reg {
 	uint32_t cq_tail;      /* CQ records written: the kernel's own copy
 				* (the header's is the user's to scribble on);
 				* under the context's cq_lock */
+	uint32_t seen_gen;     /* the header's sub_gen before the last look */
+	bool more;             /* that look left entries behind (true before
+				* the first look); both are hints, racy
+				* between threads (atomic) */
 };
 
 /* A process's syscall threads on one worker hart (under the context's

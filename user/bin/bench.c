@@ -53,152 +53,7 @@ static const char *mode_name(int mode)
 	return mode == PMEMCTL_POLL ? "poll" : "irq";
 }
 
-/* ---- null: the round trip of a call that does nothing ---- */
-
-static void null_row(const char *path, int batch, const struct cost *c, const struct cost *trap)
-{
-	char b[8] = "-";
-	if (batch)
-		snprintf(b, sizeof(b), "%d", batch);
-	printf("  %-5s %5s %10lu.%02lu %10lu.%02lu %10lu.%02lu", path, b, c->ns100 / 100,
-	       c->ns100 % 100, c->instret100 / 100, c->instret100 % 100, c->own100 / 100,
-	       c->own100 % 100);
-	if (trap && c->ns100)
-		printf("   %4lu.%02lu", trap->ns100 / c->ns100, trap->ns100 * 100 / c->ns100 % 100);
-	printf("\n");
-	csv("null", path, "-", 1, batch, 0, "null", "ns", c->ns100);
-	csv("null", path, "-", 1, batch, 0, "null", "instret", c->instret100);
-	csv("null", path, "-", 1, batch, 0, "null", "instret_not_waiting", c->own100);
-}
-
-static void empty_loop(void *ctx, long n)
-{
-	UNUSED(ctx);
-	for (long i = 0; i < n; i++)
-		asm volatile("");
-}
-
-/* Does instret count instructions? The empty loop is 2 (add, bne) when it
- * does; QEMU without -icount derives it from host time instead. */
-static void say_what_instret_counts(void)
-{
-	struct cost c;
-
-	if (!measure_can_instret()) {
-		printf("  (instret is not readable in U-mode: its columns are 0)\n");
-		return;
-	}
-	measure_median(empty_loop, NULL, NULL_CALLS, runs, &c);
-	if (c.instret100 >= 195 && c.instret100 <= 205)
-		printf("  (instret counts instructions: the empty loop is %lu.%02lu per iteration)\n",
-		       c.instret100 / 100, c.instret100 % 100);
-	else
-		printf("  (instret follows host time here, not instructions: the empty loop is\n"
-		       "   %lu.%02lu per iteration, not 2; make bench ICOUNT=1 counts instructions)\n",
-		       c.instret100 / 100, c.instret100 % 100);
-}
-
-/* ---- the floor: one cache line bounced between two general harts ---- */
-
-static struct {
-	uint64_t v; /* odd: the caller's turn done; even: the bouncer's */
-	bool stop;
-} __attribute__((aligned(64))) bounce;
-
-/* The other side, pinned to hart arg: answer every odd value with the
- * next even one. */
-static void bouncer(void *arg)
-{
-	setaffinity(0, (int)(long)arg);
-	while (!__atomic_load_n(&bounce.stop, __ATOMIC_RELAXED)) {
-		uint64_t v = __atomic_load_n(&bounce.v, __ATOMIC_ACQUIRE);
-		if (v & 1)
-			__atomic_store_n(&bounce.v, v + 1, __ATOMIC_RELEASE);
-	}
-}
-
-/* n round trips of the line: the least any page round trip can cost. */
-static void floor_trips(void *ctx, long n)
-{
-	UNUSED(ctx);
-	for (long i = 0; i < n; i++) {
-		uint64_t v = __atomic_load_n(&bounce.v, __ATOMIC_RELAXED) + 1;
-		__atomic_store_n(&bounce.v, v, __ATOMIC_RELEASE);
-		while (__atomic_load_n(&bounce.v, __ATOMIC_ACQUIRE) != v + 1)
-			;
-	}
-}
-
-/* The floor row, if two general harts can be had; false if not. */
-static bool floor_row(struct cost *c)
-{
-	struct sysinfo si;
-	int h[2], n = 0, tid;
-	if (sysinfo(&si, sizeof(si)) < 0)
-		return false;
-	for (int i = 0; i < SYSINFO_MAX_HARTS && n < 2; i++)
-		if (si.role[i] == HART_ROLE_GENERAL)
-			h[n++] = i;
-	if (n < 2 || setaffinity(0, h[0]) < 0)
-		return false;
-	bounce.v = 0, bounce.stop = false;
-	if ((tid = thread_spawn(bouncer, (void *)(long)h[1])) < 0) {
-		setaffinity(0, -1);
-		return false;
-	}
-	measure_median(floor_trips, NULL, NULL_CALLS, runs, c);
-	__atomic_store_n(&bounce.stop, true, __ATOMIC_RELAXED);
-	thread_wait(tid, NULL);
-	setaffinity(0, -1);
-	return true;
-}
-
-/* The workers' instructions per entry served (from xlstat) while fn ran. */
-static void measure_worker(measure_fn fn, void *ctx, struct cost *c, uint64_t *worker100)
-{
-	static struct xl_stats a, b;
-	uint64_t ins = 0, served = 0;
-	xlstat(&a, sizeof(a));
-	measure_median(fn, ctx, NULL_CALLS, runs, c);
-	xlstat(&b, sizeof(b));
-	for (unsigned i = 0; i < b.nworkers; i++) {
-		ins += b.w[i].instret - a.w[i].instret;
-		served += b.w[i].served - a.w[i].served;
-	}
-	*worker100 = served ? ins * 100 / served : 0;
-}
-
-static void bench_null(void)
-{
-	static const int batches[] = { 1, 8, 32, 64 };
-	struct xlb_page p = { &ring, 1, 0 };
-	struct cost trap, page, fl;
-	uint64_t w100;
-
-	printf("\n== null: null() per call, median of %d runs of %d calls\n", runs, NULL_CALLS);
-	printf("  %-5s %5s %13s %13s %13s   %s\n", "path", "batch", "ns", "instret",
-	       "not waiting", "trap/page");
-	measure_median(xlb_trap_null, &p, NULL_CALLS, runs, &trap);
-	null_row("trap", 0, &trap, NULL);
-	for (unsigned i = 0; have_ring && i < ARRAY_SIZE(batches); i++) {
-		p.batch = batches[i];
-		measure_worker(xlb_page_null, &p, &page, &w100);
-		null_row("page", p.batch, &page, &trap);
-		printf("  %-5s %5d %10lu.%02lu worker instructions per entry (xlstat)\n", "",
-		       p.batch, w100 / 100, w100 % 100);
-		csv("null", "page", "-", 1, p.batch, 0, "null", "worker_instret", w100);
-	}
-	if (floor_row(&fl)) {
-		printf("  %-5s %5s %10lu.%02lu   one cache line there and back between two harts\n",
-		       "floor", "-", fl.ns100 / 100, fl.ns100 % 100);
-		csv("null", "floor", "-", 1, 1, 0, "bounce", "ns", fl.ns100);
-	} else {
-		printf("  floor: needs two general harts\n");
-	}
-	if (p.bad)
-		printf("  bench: %ld WRONG RESULTS through the page\n", p.bad);
-	say_what_instret_counts();
-}
+#include "bench_null.inc" /* the null section */
 
 /* ---- dev: 512 B commands straight to the driver ---- */
 
@@ -583,9 +438,10 @@ static void bench_fibers(void)
 
 static void usage(void)
 {
-	fprintf(2, "usage: bench [-q] [null] [dev] [seed] [fibers] [yield]\n"
+	fprintf(2, "usage: bench [-q] [-i] [null] [dev] [seed] [fibers] [yield]\n"
 		   "  no section: all but yield (the fiber switch alone, for icount)\n"
-		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n");
+		   "  -q  quick: 3 runs per median, one seed run of one round (a smoke test)\n"
+		   "  -i  QEMU runs with -icount (make bench ICOUNT=1 says so)\n");
 	exit(2);
 }
 
@@ -603,6 +459,10 @@ int main(int argc, char **argv)
 			: !strcmp(argv[i], "yield") ? 4 : -1;
 		if (!strcmp(argv[i], "-q")) {
 			runs = 3, seed_runs = 1, seed_rounds = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "-i")) {
+			null_icount = true;
 			continue;
 		}
 		if (k < 0)

@@ -5,13 +5,13 @@
 
 static const char *const rows[] = { "served", "rejected", "parked", "resumed", "polled",
 				    "sleeps", "wakeups", "threads", "passes", "dropped",
-				    "instret" };
+				    "instret", "measured" };
 
 static uint64_t field(const struct xl_worker_stats *w, int i)
 {
 	const uint64_t v[] = { w->served, w->rejected, w->parked, w->resumed, w->polled,
 			       w->sleeps, w->wakeups, w->threads, w->passes, w->dropped,
-			       w->instret };
+			       w->instret, w->measured };
 	return v[i];
 }
 

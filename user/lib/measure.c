@@ -4,6 +4,7 @@
 #include "../../lib/stats.h"
 
 uint64_t measure_waiting;
+struct measure_parts measure_parts;
 
 uint64_t measure_time(void)
 {
@@ -44,6 +45,8 @@ void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost 
 	bool have = measure_can_instret();
 	runs = MIN(MAX(runs, 1), MAX_RUNS);
 	fn(ctx, calls / 10 + 1); /* warm up: threads made, caches filled */
+	measure_parts.calls = measure_parts.batches = measure_parts.wakes = 0;
+	memset(measure_parts.nsample, 0, sizeof(measure_parts.nsample));
 	for (int r = 0; r < runs; r++) {
 		uint64_t t0, i0, t1, i1;
 		measure_waiting = 0;
@@ -52,6 +55,7 @@ void measure_median(measure_fn fn, void *ctx, long calls, int runs, struct cost 
 		fn(ctx, calls);
 		i1 = have ? measure_instret() : 0;
 		t1 = measure_time();
+		measure_parts.calls += (uint64_t)calls;
 		ns[r] = (t1 - t0) * (1000000000UL / MEASURE_TIMEBASE_HZ) * 100 / calls;
 		ins[r] = (i1 - i0) * 100 / calls;
 		own[r] = (i1 - i0 - MIN(measure_waiting, i1 - i0)) * 100 / calls;
@@ -81,15 +85,36 @@ void xlb_trap_echo(void *ctx, long n)
 	}
 }
 
+/* instret now, if it may be read (else 0: the parts stay 0). */
+static inline uint64_t ins_now(bool ins)
+{
+	return ins ? measure_instret() : 0;
+}
+
+/* Keep one batch's parts (instructions in b[]) per entry of k. */
+static void keep_parts(const uint64_t *b, int k, bool woke)
+{
+	struct measure_parts *mp = &measure_parts;
+	mp->batches++;
+	for (int p = 0; p < NPARTS && k; p++) {
+		if ((p == PART_WAKE && !woke) || (p == PART_KICK && woke) ||
+		    !mp->sample[p] || mp->nsample[p] >= mp->cap)
+			continue;
+		mp->sample[p][mp->nsample[p]++] = b[p] * 100 / (uint64_t)k;
+	}
+}
+
 /* n calls through the ring in batches, filled in place (xl_prep); check
- * each result. Reaps that find nothing yet count as waiting. */
+ * each result. Each step's instructions go to its part (measure_parts);
+ * the wait and reaps that find nothing yet count as waiting. */
 static void page_calls(struct xlb_page *p, long n, long nr)
 {
-	struct xl_done d[2 * XL_ENTRIES];
+	static struct xl_done d[2 * XL_ENTRIES]; /* off the stack: a small frame */
 	int batch = MIN(MAX(p->batch, 1), 2 * XL_ENTRIES), last = 0;
 	bool ins = measure_can_instret();
 	for (long done = 0; done < n;) {
 		int k = (int)MIN((long)batch, n - done), i;
+		uint64_t t = ins_now(ins), t1, w, part[NPARTS] = { 0 };
 		for (i = 0; i < k; i++) {
 			struct xl_entry *e = xl_prep(p->ring, nr, (uint16_t)i, &last);
 			if (!e)
@@ -100,27 +125,38 @@ static void page_calls(struct xlb_page *p, long n, long nr)
 					e->arg[j] = (uint64_t)j - 1;
 			}
 		}
-		k = xl_submit_prepped(p->ring);
+		k = xl_publish(p->ring);
+		t1 = ins_now(ins);
+		part[PART_SUBMIT] += t1 - t;
+		w = p->ring->wakes;
+		xl_kick(p->ring);
+		t = ins_now(ins);
+		part[p->ring->wakes != w ? PART_WAKE : PART_KICK] += t - t1;
+		measure_parts.wakes += p->ring->wakes - w;
 		/* Wait for the last of the batch (not counted as the caller's
 		 * own work), then take every result back. */
 		if (k) {
-			uint64_t w0 = ins ? measure_instret() : 0;
 			xl_wait_done(p->ring, last);
-			measure_waiting += ins ? measure_instret() - w0 : 0;
+			t1 = ins_now(ins);
+			part[PART_WAIT] += t1 - t;
+			t = t1;
 		}
 		for (int got = 0; got < k;) {
-			uint64_t w0 = ins ? measure_instret() : 0;
 			int m = xl_reap(p->ring, d, k - got);
-			if (!m)
-				measure_waiting += ins ? measure_instret() - w0 : 0;
+			t1 = ins_now(ins);
+			part[m ? PART_REAP : PART_WAIT] += t1 - t;
 			for (int j = 0; j < m; j++) {
 				uint64_t a[6] = { (uint64_t)(done + d[j].tag), 0, 1, 2, 3, 4 };
-				long want = nr == SYS_echo ? xl_echo_value(a) : 0;
-				if (d[j].ret != want || d[j].tag >= k)
+				if (d[j].tag >= k ||
+				    d[j].ret != (nr == SYS_echo ? xl_echo_value(a) : 0))
 					p->bad++;
 			}
 			got += m;
+			t = ins_now(ins);
+			part[PART_CHECK] += t - t1;
 		}
+		measure_waiting += part[PART_WAIT];
+		keep_parts(part, k, p->ring->wakes != w);
 		done += k;
 	}
 }

@@ -168,6 +168,7 @@ static const struct test quick[] = {
 	{"ringbadhead", test_ringbadhead, 60},
 	{"ringbadtail", test_ringbadtail, 60},
 	{"ringrawslot", test_ringrawslot, 0},
+	{"ringbadgen", test_ringbadgen, 60},
 	{"ringhogs", test_ringhogs, 120},
 };
 
