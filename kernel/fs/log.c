@@ -56,7 +56,7 @@ static struct {
 	uint32_t cblock[FS_LOGMAX];
 	struct fs_buf *cbuf[FS_LOGMAX];
 	bool chome[FS_LOGMAX];
-	uint64_t commits, logged;
+	uint64_t commits, logged, resets;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
 
@@ -103,6 +103,7 @@ static int reset_run(uint64_t seq)
 		return -EIO;
 	log.run = 0;
 	log.run_csum = fs_crc32(0, &seq, sizeof(seq));
+	log.resets++;
 	return 0;
 }
 
@@ -421,6 +422,7 @@ void fs_log_stats(struct fs_stats *s)
 {
 	s->commits = log.commits;
 	s->logged = log.logged;
+	s->resets = log.resets;
 	s->peak = log.peak;
 	s->maxop = log.maxop;
 	s->logcap = log.cap;
