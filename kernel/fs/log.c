@@ -179,6 +179,21 @@ int fs_log_reserve(uint32_t blocks)
 	return begin(blocks, true);
 }
 
+bool fs_log_grow(uint32_t blocks)
+{
+	bool ok;
+
+	spin_lock(&log.lock);
+	if (log.outstanding < 1)
+		panic("fs_log_grow: outside a transaction");
+	blocks = MIN(blocks, log.maxop);
+	ok = log.n + log.reserved + blocks <= log.cap;
+	if (ok)
+		log.reserved += blocks;
+	spin_unlock(&log.lock);
+	return ok;
+}
+
 int fs_log_begin(void)
 {
 	return begin(FS_LOGMAX, true); /* capped at the worst case */
@@ -269,8 +284,11 @@ static void add(struct fs_buf *b, bool home)
 	for (i = 0; i < log.n; i++)
 		if (log.block[i] == b->blockno)
 			return;
-	if (log.n >= log.cap)
-		panic("fs_log_write: transaction too big (%u blocks)", log.n);
+	/* Every call of the group reserved what it may log, and the group's
+	 * reservations stay counted until it closes: more is a broken bound. */
+	if (log.n >= log.cap || log.n >= log.reserved)
+		panic("fs_log_write: transaction too big (%u blocks, %u reserved)", log.n,
+		      log.reserved);
 	log.block[i] = b->blockno;
 	log.buf[i] = b;
 	log.home[i] = home;
@@ -353,7 +371,7 @@ static int recover(void)
 
 	if (dev_read(log.start, &head) < 0)
 		return -EIO;
-	if (head.magic != FS_LOG_MAGIC || head.head_csum != fs_loghead_csum(&head)) {
+	if (!fs_loghead_ok(&head)) {
 		fs_report("log: header damaged (a torn write?), ignored", log.start);
 		memset(&head, 0, sizeof(head));
 		if ((err = write_head(0, 0)) < 0)

@@ -99,10 +99,13 @@ static int create(struct inode *cwd, const char *path, uint16_t type, int major,
 }
 
 /* End the transaction; if that fails, let *ip (a reference the call
- * made, if ip is not NULL) go. */
+ * made, if ip is not NULL) go. Then free what the call's inode_puts left
+ * for later (they had no room in its transaction). */
 static int end_with(int err, struct inode **ip)
 {
 	int e = fs_log_end();
+
+	inode_reap_deferred();
 
 	if (err == 0 && e < 0) {
 		if (ip)
@@ -112,10 +115,22 @@ static int end_with(int err, struct inode **ip)
 	return err;
 }
 
+/* Blocks an open may log: nothing, unless it creates (the new inode's
+ * block, and the directory grown as a one-block write grows a file: a
+ * data block, 4 new and 3 changed indirect blocks, 5 bitmap blocks, its
+ * inode) or truncates (the worst case). Inodes whose last reference its
+ * walk drops grow the reservation or are freed after it (inode_put). */
+static uint32_t open_blocks(int flags)
+{
+	if (flags & O_TRUNC)
+		return FS_LOGMAX;
+	return flags & O_CREATE ? 1 + 14 : 0;
+}
+
 int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 {
 	struct inode *ip = NULL;
-	int err = fs_log_begin();
+	int err = fs_log_reserve(open_blocks(flags));
 
 	if (err)
 		return err;
@@ -143,7 +158,7 @@ int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 int fs_lookup(struct inode *cwd, const char *path, struct inode **out)
 {
 	struct inode *ip = NULL;
-	int err = fs_log_begin();
+	int err = fs_log_reserve(0); /* logs nothing but what its walk frees */
 
 	if (err)
 		return err;
