@@ -41,6 +41,7 @@ static struct {
 	uint32_t reserved;    /* blocks they reserved */
 	bool committing;
 	bool failed;          /* a commit failed: refuse everything */
+	int waiters;          /* threads asleep in log_wait */
 	uint64_t seq;         /* the open transaction */
 	uint64_t done;        /* the last durable transaction */
 	uint32_t n;           /* blocks logged so far */
@@ -146,6 +147,22 @@ static int commit(void)
 	return 0;
 }
 
+/* Sleep until the log changes (a group closes or commits, room frees up).
+ * Log lock held. */
+static void log_wait(void)
+{
+	log.waiters++;
+	fs_wait(&log, &log.lock);
+	log.waiters--;
+}
+
+/* Wake log_wait's sleepers, if any (counted under the log lock, held). */
+static void log_wake(void)
+{
+	if (log.waiters)
+		fs_wake(&log);
+}
+
 /* Join the open transaction with need blocks reserved; a killed caller
  * stops waiting if killable. */
 static int begin(uint32_t need, bool killable)
@@ -166,7 +183,7 @@ static int begin(uint32_t need, bool killable)
 			spin_unlock(&log.lock);
 			return -EINTR;
 		}
-		fs_wait(&log, &log.lock);
+		log_wait();
 	}
 	log.outstanding++;
 	log.reserved += need;
@@ -225,7 +242,7 @@ static void commit_group(void)
 	log.reserved = 0;
 	log.freed = false;
 	log.seq++;
-	fs_wake(&log); /* the next group has the whole log */
+	log_wake(); /* the next group has the whole log */
 	spin_unlock(&log.lock);
 	err = log.cn ? commit() : 0;
 	spin_lock(&log.lock);
@@ -245,7 +262,7 @@ static void commit_group(void)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
-	fs_wake(&log);
+	log_wake();
 }
 
 int fs_log_end(void)
@@ -258,14 +275,14 @@ int fs_log_end(void)
 		panic("fs_log_end: no transaction to end");
 	log.outstanding--;
 	mine = log.seq;
-	fs_wake(&log); /* our reservation is free for others */
+	log_wake(); /* our reservation is free for others */
 	/* The last member commits the group once the commit before it is
 	 * done; calls that join meanwhile make someone else the last. */
 	while (log.done < mine && !log.failed) {
 		if (log.seq == mine && log.outstanding == 0 && !log.committing)
 			commit_group();
 		else
-			fs_wait(&log, &log.lock);
+			log_wait();
 	}
 	err = log.done >= mine ? 0 : -EIO;
 	spin_unlock(&log.lock);
@@ -428,7 +445,7 @@ int fs_log_stop(void)
 		err = reset_run(log.seq);
 		spin_lock(&log.lock);
 		log.committing = false;
-		fs_wake(&log);
+		log_wake();
 	}
 	if (!err)
 		log.dev = NULL;
