@@ -195,8 +195,8 @@ int inode_update(struct inode *ip)
 /* How put frees the last reference of an unnamed inode: not at all (it
  * stays an orphan on the disk), in the caller's transaction, which
  * reserved the worst case, or only if the transaction can grow to what
- * the free needs, else later (deferred). */
-enum put_free { KEEP, FREE_RESERVED, FREE_IF_ROOM };
+ * the free needs, else later (deferred); outside a transaction, later. */
+enum put_free { KEEP, FREE_RESERVED, FREE_IF_ROOM, FREE_LATER };
 
 /*
  * Unnamed inodes whose last reference went in a transaction too small to
@@ -214,7 +214,7 @@ static bool may_free_now(struct inode *ip, enum put_free how)
 	if (how == FREE_RESERVED)
 		return true;
 	/* No lock needed for d: no one else holds a reference. */
-	if (fs_log_grow(has_blocks(&ip->d) ? FS_LOGMAX : 1))
+	if (how == FREE_IF_ROOM && fs_log_grow(has_blocks(&ip->d) ? FS_LOGMAX : 1))
 		return true;
 	spin_lock(&itable.lock);
 	if (ndeferred < NDEFER)
@@ -251,6 +251,11 @@ static void put(struct inode *ip, enum put_free how)
 void inode_put(struct inode *ip)
 {
 	put(ip, FREE_IF_ROOM);
+}
+
+void inode_put_outside(struct inode *ip)
+{
+	put(ip, FREE_LATER);
 }
 
 void inode_unlock_put(struct inode *ip)

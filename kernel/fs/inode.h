@@ -60,6 +60,9 @@ void inode_unlock(struct inode *ip);
  * such a reference calls inode_reap_deferred once its transaction ended.
  * Inside a transaction, ip unlocked. */
 void inode_put(struct inode *ip);
+/* inode_put_outside - inode_put outside any transaction: an inode it
+ * would free is always left for inode_reap_deferred. */
+void inode_put_outside(struct inode *ip);
 /* inode_reap_deferred - free the inodes inode_put left for later, each in
  * a transaction of its own. Outside any transaction, no inode locked;
  * sleeps. A failure leaves the inode an orphan for the next mount. */

@@ -115,24 +115,50 @@ static int end_with(int err, struct inode **ip)
 	return err;
 }
 
-/* Blocks an open may log: nothing, unless it creates (the new inode's
- * block, and the directory grown as a one-block write grows a file: a
- * data block, 4 new and 3 changed indirect blocks, 5 bitmap blocks, its
- * inode) or truncates (the worst case). Inodes whose last reference its
- * walk drops grow the reservation or are freed after it (inode_put). */
-static uint32_t open_blocks(int flags)
+/* Blocks an open that creates may log: the new inode's block, and the
+ * directory grown as a one-block write grows a file (a data block, 4 new
+ * and 3 changed indirect blocks, 5 bitmap blocks, its inode). Inodes
+ * whose last reference its walk drops grow the reservation or are freed
+ * after it (inode_put). */
+#define CREATE_BLOCKS (1 + 14)
+
+/* An open of an existing path that changes nothing (no O_TRUNC): no
+ * transaction, so it neither waits for room in the log nor for a group's
+ * commit. With O_CREATE a missing file is the caller's to make (-ENOENT);
+ * an existing directory is -EISDIR, as create would say. */
+static int open_existing(struct inode *cwd, const char *path, int flags, struct inode **out)
 {
-	if (flags & O_TRUNC)
-		return FS_LOGMAX;
-	return flags & O_CREATE ? 1 + 14 : 0;
+	struct inode *ip;
+	int err = fs_log_error();
+
+	if (err || (err = dir_walk_outside(cwd, path, &ip)) < 0)
+		return err;
+	if ((err = inode_lock(ip)) == 0) {
+		if (ip->d.type == T_DIR && (flags & (O_WRONLY | O_RDWR | O_CREATE)))
+			err = -EISDIR;
+		inode_unlock(ip);
+	}
+	if (err)
+		inode_put_outside(ip);
+	else
+		*out = ip;
+	return err;
 }
 
 int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 {
 	struct inode *ip = NULL;
-	int err = fs_log_reserve(open_blocks(flags));
+	int err;
 
-	if (err)
+	if (!(flags & O_TRUNC)) {
+		err = open_existing(cwd, path, flags, out);
+		inode_reap_deferred();
+		/* A missing file is O_CREATE's to make; the walk's other
+		 * answers are the ones create would give. */
+		if (err != -ENOENT || !(flags & O_CREATE))
+			return err;
+	}
+	if ((err = fs_log_reserve(flags & O_TRUNC ? FS_LOGMAX : CREATE_BLOCKS)) < 0)
 		return err;
 	if (flags & O_CREATE) {
 		err = create(cwd, path, T_FILE, 0, 0, &ip);
@@ -157,14 +183,12 @@ int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 
 int fs_lookup(struct inode *cwd, const char *path, struct inode **out)
 {
-	struct inode *ip = NULL;
-	int err = fs_log_reserve(0); /* logs nothing but what its walk frees */
+	int err = fs_log_error();
 
-	if (err)
-		return err;
-	err = end_with(dir_walk(cwd, path, false, NULL, &ip), &ip);
+	/* Changes nothing: no transaction (dir_walk_outside). */
 	if (err == 0)
-		*out = ip;
+		err = dir_walk_outside(cwd, path, out);
+	inode_reap_deferred();
 	return err;
 }
 
