@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // seedcommits: the seed workload at u = 1, 8, 64 (trap, polled): commits and device commands per call;
-// and the instructions each kind of call retires (instret, one process pinned to its hart).
+// with 'ins', instret ticks per kind of call in one process (under -icount: the machine's virtual clock).
 #include "../measure.h"
 
 /* Commits come from the file system's own counter (fsstat), commands from
@@ -9,7 +9,7 @@ enum { OPEN_W, WRITE, CLOSE, OPEN_R, READ, KINDS };
 static const char *const kind_name[KINDS] = { "open O_CREATE|O_RDWR", "write 512 B", "close",
 					      "open O_RDONLY", "read 512 B" };
 
-static uint64_t ins[KINDS], n[KINDS]; /* instructions and calls per kind */
+static uint64_t ins[KINDS], n[KINDS]; /* instret ticks and calls per kind */
 
 /* A call of kind started at instret t0 returned r: count it if on. */
 static long counted(int kind, bool on, uint64_t t0, long r)
@@ -57,9 +57,11 @@ static int count_instructions(int rounds)
 	return 0;
 }
 
-/* Instructions per call of each kind, with interrupt completions (the
- * hart sleeps rather than spins while the device works), pinned so that
- * every instret read is the same hart's. */
+/* instret ticks per call of each kind, with interrupt completions (no
+ * hart spins while the device works), pinned to one hart. Under QEMU's
+ * -icount shift=0, instret is the virtual clock, which every hart's
+ * instructions advance (one tick each) and which jumps ahead while all
+ * sleep: deterministic time per call on the whole machine, in ns. */
 static void instructions(int hart)
 {
 	uint64_t all = 0, calls = 0;
@@ -75,19 +77,18 @@ static void instructions(int hart)
 	}
 	printf("seedcommits: on hart %d, interrupt completions\n", hartid());
 	for (int k = 0; k < KINDS; k++) {
-		printf("seedcommits: %-22s %6lu instructions per call (%lu calls)\n", kind_name[k],
+		printf("seedcommits: %-22s %6lu instret ticks per call (%lu calls)\n", kind_name[k],
 		       ins[k] / n[k], n[k]);
 		all += ins[k];
 		calls += n[k];
 	}
-	printf("seedcommits: all calls %6lu instructions per call\n", all / calls);
+	printf("seedcommits: all calls %6lu instret ticks per call\n", all / calls);
 	setaffinity(0, -1);
 }
 
-/* seedcommits [ins [HART]]: ins runs only the instruction count, on HART
- * (default: where it starts), for a QEMU run with -icount shift=0, where
- * instret counts instructions; without it QEMU's instret follows the
- * host's clock. */
+/* seedcommits [ins [HART]]: ins runs only the instret count, on HART
+ * (default: where it starts), for a QEMU run with -icount shift=0;
+ * without icount QEMU's instret follows the host's clock. */
 int main(int argc, char **argv)
 {
 	static const int us[] = { 1, 8, 64 };
@@ -112,6 +113,5 @@ int main(int argc, char **argv)
 		       us[i], calls, t.commits * 100 / calls / 100, t.commits * 100 / calls % 100,
 		       t.commands * 100 / calls / 100, t.commands * 100 / calls % 100);
 	}
-	instructions(-1);
 	return 0;
 }
