@@ -28,6 +28,16 @@ static uint32_t ioffset(uint32_t inum)
 	return (inum % FS_IPB) * sizeof(struct fs_dinode);
 }
 
+/*
+ * Unnamed inodes whose last reference went in a transaction too small to
+ * free them: each call that may drop such a reference frees them after
+ * its transaction (inode_reap_deferred). A full list leaves the rest on
+ * the disk as orphans, for the next mount. Inode table lock.
+ */
+#define NDEFER 16
+static uint32_t deferred[NDEFER];
+static int ndeferred;
+
 int inode_reset(void)
 {
 	int err = 0;
@@ -36,6 +46,8 @@ int inode_reset(void)
 	for (int i = 0; i < FS_NINODE; i++)
 		if (itable.inode[i].ref)
 			err = -EBUSY;
+	if (!err)
+		ndeferred = 0; /* inode numbers of the file system that goes */
 	for (int i = 0; i < FS_NINODE && !err; i++) {
 		itable.inode[i].inum = 0;
 		itable.inode[i].valid = false;
@@ -197,16 +209,6 @@ int inode_update(struct inode *ip)
  * reserved the worst case, or only if the transaction can grow to what
  * the free needs, else later (deferred); outside a transaction, later. */
 enum put_free { KEEP, FREE_RESERVED, FREE_IF_ROOM, FREE_LATER };
-
-/*
- * Unnamed inodes whose last reference went in a transaction too small to
- * free them: each call that may drop such a reference frees them after
- * its transaction (inode_reap_deferred). A full list leaves the rest on
- * the disk as orphans, for the next mount. Inode table lock.
- */
-#define NDEFER 16
-static uint32_t deferred[NDEFER];
-static int ndeferred;
 
 /* Free ip (its last reference, no links) in the caller's transaction? */
 static bool may_free_now(struct inode *ip, enum put_free how)
