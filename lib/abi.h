@@ -127,6 +127,19 @@ _Static_assert(sizeof(struct statfs) == 48, "struct statfs");
 _Static_assert(offsetof(struct statfs, bfree) == 16, "statfs.bfree");
 _Static_assert(offsetof(struct statfs, ffree) == 32, "statfs.ffree");
 
+/* fsstat(): the file system's log counters since mount (for measuring
+ * group commit: commits per call). */
+struct fsstat {
+	uint64_t commits;   /*  0 groups written to the disk (a group that
+			     *    changed nothing is no commit) */
+	uint64_t logged;    /*  8 blocks those commits held */
+	uint64_t resets;    /* 16 times the log's run was full and started again */
+	uint32_t peak;      /* 24 most blocks one commit held */
+	uint32_t logcap;    /* 28 blocks the log holds */
+};
+_Static_assert(sizeof(struct fsstat) == 32, "struct fsstat");
+_Static_assert(offsetof(struct fsstat, peak) == 24, "fsstat.peak");
+
 /* pmemctl(op, arg): the pmem driver at run time (docs/pmem.md). */
 #define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ, _POLL or _HYBRID: completion mode */
 #define PMEMCTL_LATENCY 2 /* arg: emulated media latency in ns (at most 1 s) */

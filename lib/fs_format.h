@@ -129,14 +129,34 @@ static inline uint32_t fs_super_csum(const struct fs_super *sb)
 	return fs_crc32(0, sb, offsetof(struct fs_super, csum));
 }
 
-/* fs_loghead_csum - the checksum h->head_csum must hold. */
+/* fs_loghead_csum - the checksum h->head_csum must hold: of the fixed
+ * fields (head_csum as 0) and the count entries of block[] in use, so a
+ * commit checksums only what it names (entries past count are ignored). */
 static inline uint32_t fs_loghead_csum(const struct fs_loghead *h)
 {
 	static const uint32_t zero;
+	uint32_t n = h->count < FS_LOGMAX ? h->count : FS_LOGMAX;
 	uint32_t c = fs_crc32(0, h, offsetof(struct fs_loghead, head_csum));
 
 	c = fs_crc32(c, &zero, sizeof(zero));
-	return fs_crc32(c, h->block, sizeof(h->block));
+	return fs_crc32(c, h->block, n * sizeof(h->block[0]));
+}
+
+/* fs_loghead_ok - does h hold a header whose checksum is right? Headers
+ * written before the checksum covered only the used entries (it covered
+ * the whole block) are taken too, so an older image keeps its log. */
+static inline bool fs_loghead_ok(const struct fs_loghead *h)
+{
+	static const uint32_t zero;
+	uint32_t c;
+
+	if (h->magic != FS_LOG_MAGIC)
+		return false;
+	if (h->head_csum == fs_loghead_csum(h))
+		return true;
+	c = fs_crc32(0, h, offsetof(struct fs_loghead, head_csum));
+	c = fs_crc32(c, &zero, sizeof(zero));
+	return h->head_csum == fs_crc32(c, h->block, sizeof(h->block));
 }
 
 /*

@@ -57,3 +57,4 @@ SYSCALL(42, xl_wait, 3, TRAP)      /* xl_wait(min, timeout ticks, page mask) -> 
 SYSCALL(43, xl_wake, 0, TRAP)      /* wake this process's worker (NEED_WAKEUP was set) */
 SYSCALL(44, echo, 6, PAGE)         /* echo(a0..a5) -> xl_echo_value(): for ordering tests */
 SYSCALL(45, xlstat, 2, PAGE)       /* xlstat(struct xl_stats *, size) -> workers */
+SYSCALL(46, fsstat, 2, PAGE)       /* fsstat(struct fsstat *, size): the log's commit counters */

@@ -139,7 +139,7 @@ static bool check_log(struct ck *c, int flags, uint8_t **copy)
 	struct fs_loghead h;
 
 	memcpy(&h, blk(c, c->sb.log_start), sizeof(h));
-	if (h.magic != FS_LOG_MAGIC || h.head_csum != fs_loghead_csum(&h)) {
+	if (!fs_loghead_ok(&h)) {
 		PROBLEM(c, "log: header damaged (bad magic or checksum); the kernel ignores it");
 		return true;
 	}

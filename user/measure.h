@@ -74,10 +74,20 @@ struct seed_load {
 	bool page;
 	const char *dir; /* must exist */
 };
-/* seed_run - fork the u processes, start them together, wait for all;
- * *ticks is the wall time from the start to the last exit (time CSR).
- * Removes the files. Returns 0, how many processes failed, or -E* if
- * not all could be forked. */
+/* seed_run_times - fork the u processes, let them set up (fork, fault in
+ * their buffers), start them together, wait for all. The calls are timed
+ * apart from the processes' set-up and exit: *t holds, in time-CSR ticks,
+ * setup (the first fork until all are ready), calls (the start until the
+ * last process's last call returned) and exit (from then until the last
+ * exit was reaped); and the device commands and file-system commits made
+ * during the calls. Removes the files. Returns 0, how many processes
+ * failed, or -E* if not all could be forked. */
+struct seed_times {
+	uint64_t setup, calls, exit;
+	uint64_t commands, commits;
+};
+long seed_run_times(const struct seed_load *w, struct seed_times *t);
+/* seed_run - seed_run_times with only the calls' time (*ticks). */
 long seed_run(const struct seed_load *w, uint64_t *ticks);
 
 /* The same workload in one process (user/lib/fiberload.c): u fibers whose

@@ -42,6 +42,7 @@ int hartid(void);
 long lseek(int fd, long off, int whence); /* the new offset */
 int fsync(int fd);
 int statfs(struct statfs *st);
+int fsstat(struct fsstat *st, unsigned long size); /* the log's counters */
 int pmemctl(int op, unsigned long arg);   /* PMEMCTL_* (lib/abi.h) */
 /* syscall_nr - any call by its SYS_* number, through the trap path. */
 long syscall_nr(long nr, long a0, long a1, long a2, long a3, long a4, long a5);

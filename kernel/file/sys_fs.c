@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The calls on paths: open, mknod, unlink, link, mkdir, chdir; and statfs.
+// The calls on paths: open, mknod, unlink, link, mkdir, chdir; statfs and fsstat.
 #include "file.h"
 #include "kernel/fs/fs.h"
 #include "kernel/proc/proc.h"
@@ -150,5 +150,23 @@ long sys_statfs(const struct sys_args *a)
 
 	if (err < 0)
 		return err;
+	return copyout(arg_uaddr(a, 0), &st, sizeof(st));
+}
+
+/* fsstat(struct fsstat *, size) -> 0: the log's counters since mount
+ * (racy snapshots, no lock). -EINVAL for a size below the struct's,
+ * -ENXIO with no file system mounted, -EFAULT. */
+long sys_fsstat(const struct sys_args *a)
+{
+	struct fs_stats s;
+	struct fsstat st;
+
+	if (arg_uaddr(a, 1) < sizeof(st))
+		return -EINVAL;
+	if (!rootfs_mounted())
+		return -ENXIO;
+	fs_get_stats(&s);
+	st = (struct fsstat){ .commits = s.commits, .logged = s.logged, .resets = s.resets,
+			      .peak = s.peak, .logcap = s.logcap };
 	return copyout(arg_uaddr(a, 0), &st, sizeof(st));
 }

@@ -65,13 +65,17 @@ void fs_sleep_init(struct fs_sleeplock *l, const char *name)
 	spin_init(&l->lk, name);
 	l->locked = false;
 	l->owner = NULL;
+	l->waiters = 0;
 }
 
 void fs_sleep_lock(struct fs_sleeplock *l)
 {
 	spin_lock(&l->lk);
-	while (l->locked)
+	while (l->locked) {
+		l->waiters++;
 		fs_wait(l, &l->lk);
+		l->waiters--;
+	}
 	l->locked = true;
 	l->owner = self();
 	spin_unlock(&l->lk);
@@ -85,7 +89,9 @@ int fs_sleep_lock_killable(struct fs_sleeplock *l)
 			spin_unlock(&l->lk);
 			return -EINTR;
 		}
+		l->waiters++;
 		fs_wait(l, &l->lk);
+		l->waiters--;
 	}
 	l->locked = true;
 	l->owner = self();
@@ -114,7 +120,10 @@ void fs_sleep_unlock(struct fs_sleeplock *l)
 		panic("fs_sleep_unlock: %s not held", l->lk.name);
 	l->locked = false;
 	l->owner = NULL;
-	fs_wake(l);
+	/* A waiter counted itself under lk before it slept (and sleeping lets
+	 * lk go only once it is asleep), so none is missed. */
+	if (l->waiters)
+		fs_wake(l);
 	spin_unlock(&l->lk);
 }
 
@@ -144,6 +153,7 @@ static struct {
 	struct fs_dev *dev;
 	uint32_t limit;
 	bool ready;
+	int waiters;          /* threads asleep for a free buffer */
 	struct fs_buf head;
 	struct fs_buf *hash[NHASH];
 	struct fs_buf buf[FS_NBUF];
@@ -243,7 +253,9 @@ static struct fs_buf *lookup(uint32_t blockno)
 				b->valid = false;
 				goto found;
 			}
+		cache.waiters++;
 		fs_wait(&cache, &cache.lock);
+		cache.waiters--;
 	}
 found:
 	b->refcnt++;
@@ -259,7 +271,8 @@ static void unref(struct fs_buf *b)
 		panic("fs_cache: buffer of block %u released too often", b->blockno);
 	if (--b->refcnt == 0) {
 		to_front(b);
-		fs_wake(&cache);
+		if (cache.waiters) /* counted under the cache lock, as here */
+			fs_wake(&cache);
 	}
 	spin_unlock(&cache.lock);
 }

@@ -8,9 +8,11 @@ struct fs_dev;
 
 /* A lock held across disk I/O: waiters sleep instead of spinning. */
 struct fs_sleeplock {
-	struct spinlock lk; /* guards the two fields below */
+	struct spinlock lk; /* guards the fields below */
 	bool locked;
 	void *owner;        /* the holding thread (the host: a dummy) */
+	int waiters;        /* threads asleep on it: an unlock without any
+			     * skips the wakeup (a scan of every thread) */
 };
 
 /* fs_sleep_init - a free sleeping lock named name. */
@@ -38,7 +40,9 @@ void fs_wait(void *chan, struct spinlock *lk);
  * Long reads and writes stop at the next block when it is. In the kernel
  * the process's kill state; on the host a hook the tests set. */
 bool fs_killed(void);
-/* fs_wake - wake everything in fs_wait on chan. */
+/* fs_wake - wake everything in fs_wait on chan. In the kernel this scans
+ * every thread under the scheduler's lock: callers that can tell nobody
+ * waits (a count of waiters under lk) skip it. */
 void fs_wake(void *chan);
 
 #define FS_NBUF 256 /* cached blocks; the log pins up to FS_LOGMAX of them */

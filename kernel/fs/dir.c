@@ -192,24 +192,28 @@ static int next_elem(const char **path, char *name)
 }
 
 /* Step from directory ip (referenced) to its entry name: *next. ip's
- * reference is dropped. */
-static int step(struct inode *ip, const char *name, struct inode **next)
+ * reference is dropped with put. */
+static int step(struct inode *ip, const char *name, struct inode **next,
+		void (*put)(struct inode *))
 {
 	int err = inode_lock(ip);
 
 	if (err) {
-		inode_put(ip);
+		put(ip);
 		return err;
 	}
 	if (ip->d.type != T_DIR)
 		err = -ENOTDIR;
 	else
 		err = dir_lookup(ip, name, NULL, next);
-	inode_unlock_put(ip);
+	inode_unlock(ip);
+	put(ip);
 	return err;
 }
 
-int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out)
+/* dir_walk, dropping references with put. */
+static int walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out,
+		void (*put)(struct inode *))
 {
 	char elem[DIRSIZ + 1];
 	struct inode *ip;
@@ -230,13 +234,23 @@ int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struc
 			*out = ip; /* the caller locks it and checks that it is a directory */
 			return 0;
 		}
-		if ((err = step(ip, name, &ip)) < 0)
+		if ((err = step(ip, name, &ip, put)) < 0)
 			return err;
 	}
 	if (r < 0 || parent) {
-		inode_put(ip);
+		put(ip);
 		return r < 0 ? r : -EBUSY;
 	}
 	*out = ip;
 	return 0;
+}
+
+int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out)
+{
+	return walk(cwd, path, parent, name, out, inode_put);
+}
+
+int dir_walk_outside(struct inode *cwd, const char *path, struct inode **out)
+{
+	return walk(cwd, path, false, NULL, out, inode_put_outside);
 }

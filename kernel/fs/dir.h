@@ -32,3 +32,7 @@ int dir_is_empty(struct inode *dp);
  * Inside a transaction (references are dropped on the way).
  */
 int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **ip);
+/* dir_walk_outside - dir_walk (parent unset) outside any transaction: an
+ * inode whose last reference the walk drops is left for the caller's
+ * inode_reap_deferred (inode_put_outside). For calls that change nothing. */
+int dir_walk_outside(struct inode *cwd, const char *path, struct inode **ip);

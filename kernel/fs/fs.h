@@ -127,6 +127,7 @@ int fs_statfs(struct statfs *st);
 struct fs_stats {
 	uint64_t commits;      /* transactions written to disk */
 	uint64_t logged;       /* blocks written through the log */
+	uint64_t resets;       /* times the log's run filled and started again */
 	uint32_t peak;         /* most blocks one commit held */
 	uint32_t maxop;        /* blocks each system call reserves */
 	uint32_t logcap;       /* blocks the log holds */

@@ -28,6 +28,16 @@ static uint32_t ioffset(uint32_t inum)
 	return (inum % FS_IPB) * sizeof(struct fs_dinode);
 }
 
+/*
+ * Unnamed inodes whose last reference went in a transaction too small to
+ * free them: each call that may drop such a reference frees them after
+ * its transaction (inode_reap_deferred). A full list leaves the rest on
+ * the disk as orphans, for the next mount. Inode table lock.
+ */
+#define NDEFER 16
+static uint32_t deferred[NDEFER];
+static int ndeferred;
+
 int inode_reset(void)
 {
 	int err = 0;
@@ -36,6 +46,8 @@ int inode_reset(void)
 	for (int i = 0; i < FS_NINODE; i++)
 		if (itable.inode[i].ref)
 			err = -EBUSY;
+	if (!err)
+		ndeferred = 0; /* inode numbers of the file system that goes */
 	for (int i = 0; i < FS_NINODE && !err; i++) {
 		itable.inode[i].inum = 0;
 		itable.inode[i].valid = false;
@@ -192,13 +204,40 @@ int inode_update(struct inode *ip)
 	return 0;
 }
 
-/* Drop a reference; free the inode if may_free and it was the last one
- * of an unnamed inode. Nobody else can reach it then: no reference, no name. */
-static void put(struct inode *ip, bool may_free)
+/* How put frees the last reference of an unnamed inode: not at all (it
+ * stays an orphan on the disk), in the caller's transaction, which
+ * reserved the worst case, or only if the transaction can grow to what
+ * the free needs, else later (deferred); outside a transaction, later. */
+enum put_free { KEEP, FREE_RESERVED, FREE_IF_ROOM, FREE_LATER };
+
+/* Free ip (its last reference, no links) in the caller's transaction? */
+static bool may_free_now(struct inode *ip, enum put_free how)
+{
+	if (how == FREE_RESERVED)
+		return true;
+	/* No lock needed for d: no one else holds a reference. */
+	if (how == FREE_IF_ROOM && fs_log_grow(has_blocks(&ip->d) ? FS_LOGMAX : 1))
+		return true;
+	spin_lock(&itable.lock);
+	if (ndeferred < NDEFER)
+		deferred[ndeferred++] = ip->inum;
+	spin_unlock(&itable.lock);
+	return false;
+}
+
+/* Drop a reference; free the inode as how says if it was the last one of
+ * an unnamed inode. Nobody else can reach it then: no reference, no name. */
+static void put(struct inode *ip, enum put_free how)
 {
 	spin_lock(&itable.lock);
-	if (may_free && ip->ref == 1 && ip->valid && ip->d.nlink == 0) {
+	if (how != KEEP && ip->ref == 1 && ip->valid && ip->d.nlink == 0) {
 		spin_unlock(&itable.lock);
+		if (!may_free_now(ip, how)) {
+			spin_lock(&itable.lock);
+			ip->ref--;
+			spin_unlock(&itable.lock);
+			return;
+		}
 		fs_sleep_lock(&ip->lock);
 		bmap_trunc(ip);
 		memset(&ip->d, 0, sizeof(ip->d));
@@ -213,7 +252,12 @@ static void put(struct inode *ip, bool may_free)
 
 void inode_put(struct inode *ip)
 {
-	put(ip, true);
+	put(ip, FREE_IF_ROOM);
+}
+
+void inode_put_outside(struct inode *ip)
+{
+	put(ip, FREE_LATER);
 }
 
 void inode_unlock_put(struct inode *ip)
@@ -272,10 +316,23 @@ static int reap(uint32_t inum)
 		fs_sleep_lock(&ip->lock);
 		err = load(ip, true);
 		fs_sleep_unlock(&ip->lock);
-		put(ip, err == 0);
+		put(ip, err == 0 ? FREE_RESERVED : KEEP);
 	}
 	int e = fs_log_end();
 	return err ? err : e ? e : 1;
+}
+
+void inode_reap_deferred(void)
+{
+	for (;;) {
+		uint32_t inum = 0;
+		spin_lock(&itable.lock);
+		if (ndeferred > 0)
+			inum = deferred[--ndeferred];
+		spin_unlock(&itable.lock);
+		if (!inum || reap(inum) == -EIO)
+			return;
+	}
 }
 
 int inode_reap_orphans(void)
@@ -318,9 +375,9 @@ void fs_iput(struct inode *ip)
 	}
 	spin_unlock(&itable.lock);
 	if (fs_log_begin_always() < 0) {
-		put(ip, false); /* the file system is dead: just let go */
+		put(ip, KEEP); /* the file system is dead: just let go */
 		return;
 	}
-	inode_put(ip);
+	put(ip, FREE_RESERVED);
 	fs_log_end();
 }

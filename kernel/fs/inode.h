@@ -55,8 +55,18 @@ int inode_lock_always(struct inode *ip);
 /* inode_unlock - unlock ip. */
 void inode_unlock(struct inode *ip);
 /* inode_put - drop a reference; the last one of an inode without links
- * frees its blocks and the inode. Inside a transaction, ip unlocked. */
+ * frees its blocks and the inode, in the caller's transaction if it can
+ * grow to hold that (fs_log_grow), else after it: a caller that may drop
+ * such a reference calls inode_reap_deferred once its transaction ended.
+ * Inside a transaction, ip unlocked. */
 void inode_put(struct inode *ip);
+/* inode_put_outside - inode_put outside any transaction: an inode it
+ * would free is always left for inode_reap_deferred. */
+void inode_put_outside(struct inode *ip);
+/* inode_reap_deferred - free the inodes inode_put left for later, each in
+ * a transaction of its own. Outside any transaction, no inode locked;
+ * sleeps. A failure leaves the inode an orphan for the next mount. */
+void inode_reap_deferred(void);
 /* inode_unlock_put - inode_unlock then inode_put. */
 void inode_unlock_put(struct inode *ip);
 /* inode_update - write ip->d (locked) through the log; 0 or -EIO. */

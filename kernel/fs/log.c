@@ -56,16 +56,9 @@ static struct {
 	uint32_t cblock[FS_LOGMAX];
 	struct fs_buf *cbuf[FS_LOGMAX];
 	bool chome[FS_LOGMAX];
-	uint64_t commits, logged;
+	uint64_t commits, logged, resets;
 	uint32_t peak;
 } log = { .lock = SPINLOCK_INIT("fs_log") };
-/* Two wait channels, so that a wake-up rouses only those it may let go:
- * &room for calls waiting to begin (a group closed, the log failed or
- * stopped), &log for members waiting for their group's commit (a commit
- * ended). With one channel woken whenever a member ended, every waiting
- * call slept and woke again per member: with dozens of calls open on a
- * syscall worker, most of its sleeps and wake-ups. */
-static char room;
 
 /* The header as written, and a block for recovery; static for the driver. */
 static struct fs_loghead head __attribute__((aligned(FS_BSIZE)));
@@ -110,6 +103,7 @@ static int reset_run(uint64_t seq)
 		return -EIO;
 	log.run = 0;
 	log.run_csum = fs_crc32(0, &seq, sizeof(seq));
+	log.resets++;
 	return 0;
 }
 
@@ -152,6 +146,34 @@ static int commit(void)
 	return 0;
 }
 
+/* Two wait channels, so that a wake-up rouses only those it may let go:
+ * room, for calls waiting to begin (a group closed, the log failed or
+ * stopped), and commit, for members waiting for their group's commit (a
+ * commit ended). With one channel woken whenever a member ended, every
+ * waiting call slept and woke again per member: with dozens of calls
+ * open on a syscall worker, most of its sleeps and wake-ups. Each counts
+ * its sleepers, because a wake-up scans every thread even when none
+ * sleeps there. Both under the log lock. */
+struct log_chan {
+	int waiters;
+};
+static struct log_chan room, commit_done;
+
+/* Sleep on ch until woken (log lock held, dropped while asleep). */
+static void log_wait(struct log_chan *ch)
+{
+	ch->waiters++;
+	fs_wait(ch, &log.lock);
+	ch->waiters--;
+}
+
+/* Wake ch's sleepers, if any (log lock held). */
+static void log_wake(struct log_chan *ch)
+{
+	if (ch->waiters)
+		fs_wake(ch);
+}
+
 /* Join the open transaction with need blocks reserved; a killed caller
  * stops waiting if killable. */
 static int begin(uint32_t need, bool killable)
@@ -172,7 +194,7 @@ static int begin(uint32_t need, bool killable)
 			spin_unlock(&log.lock);
 			return -EINTR;
 		}
-		fs_wait(&room, &log.lock);
+		log_wait(&room);
 	}
 	log.outstanding++;
 	log.reserved += need;
@@ -183,6 +205,21 @@ static int begin(uint32_t need, bool killable)
 int fs_log_reserve(uint32_t blocks)
 {
 	return begin(blocks, true);
+}
+
+bool fs_log_grow(uint32_t blocks)
+{
+	bool ok;
+
+	spin_lock(&log.lock);
+	if (log.outstanding < 1)
+		panic("fs_log_grow: outside a transaction");
+	blocks = MIN(blocks, log.maxop);
+	ok = log.n + log.reserved + blocks <= log.cap;
+	if (ok)
+		log.reserved += blocks;
+	spin_unlock(&log.lock);
+	return ok;
 }
 
 int fs_log_begin(void)
@@ -216,7 +253,7 @@ static void commit_group(void)
 	log.reserved = 0;
 	log.freed = false;
 	log.seq++;
-	fs_wake(&room); /* the next group has the whole log */
+	log_wake(&room); /* the next group has the whole log */
 	spin_unlock(&log.lock);
 	err = log.cn ? commit() : 0;
 	spin_lock(&log.lock);
@@ -236,8 +273,8 @@ static void commit_group(void)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
-	fs_wake(&log);
-	fs_wake(&room); /* a failed log refuses them */
+	log_wake(&commit_done);
+	log_wake(&room); /* a failed log refuses them */
 }
 
 int fs_log_end(void)
@@ -250,15 +287,15 @@ int fs_log_end(void)
 		panic("fs_log_end: no transaction to end");
 	log.outstanding--;
 	mine = log.seq;
-	/* No wake-up for &room: our reservation is freed only when the
-	 * group closes (commit_group wakes them then). */
+	/* No wake-up for room: our reservation is freed only when the group
+	 * closes (commit_group wakes them then). */
 	/* The last member commits the group once the commit before it is
 	 * done; calls that join meanwhile make someone else the last. */
 	while (log.done < mine && !log.failed) {
 		if (log.seq == mine && log.outstanding == 0 && !log.committing)
 			commit_group();
 		else
-			fs_wait(&log, &log.lock);
+			log_wait(&commit_done);
 	}
 	err = log.done >= mine ? 0 : -EIO;
 	spin_unlock(&log.lock);
@@ -277,8 +314,11 @@ static void add(struct fs_buf *b, bool home)
 	for (i = 0; i < log.n; i++)
 		if (log.block[i] == b->blockno)
 			return;
-	if (log.n >= log.cap)
-		panic("fs_log_write: transaction too big (%u blocks)", log.n);
+	/* Every call of the group reserved what it may log, and the group's
+	 * reservations stay counted until it closes: more is a broken bound. */
+	if (log.n >= log.cap || log.n >= log.reserved)
+		panic("fs_log_write: transaction too big (%u blocks, %u reserved)", log.n,
+		      log.reserved);
 	log.block[i] = b->blockno;
 	log.buf[i] = b;
 	log.home[i] = home;
@@ -361,7 +401,7 @@ static int recover(void)
 
 	if (dev_read(log.start, &head) < 0)
 		return -EIO;
-	if (head.magic != FS_LOG_MAGIC || head.head_csum != fs_loghead_csum(&head)) {
+	if (!fs_loghead_ok(&head)) {
 		fs_report("log: header damaged (a torn write?), ignored", log.start);
 		memset(&head, 0, sizeof(head));
 		if ((err = write_head(0, 0)) < 0)
@@ -418,8 +458,8 @@ int fs_log_stop(void)
 		err = reset_run(log.seq);
 		spin_lock(&log.lock);
 		log.committing = false;
-		fs_wake(&log);
-		fs_wake(&room);
+		log_wake(&commit_done);
+		log_wake(&room);
 	}
 	if (!err)
 		log.dev = NULL;
@@ -431,6 +471,7 @@ void fs_log_stats(struct fs_stats *s)
 {
 	s->commits = log.commits;
 	s->logged = log.logged;
+	s->resets = log.resets;
 	s->peak = log.peak;
 	s->maxop = log.maxop;
 	s->logcap = log.cap;

@@ -39,6 +39,12 @@ int fs_log_begin_always(void);
  * logs more than it reserved can overflow the log (a panic). */
 int fs_log_reserve(uint32_t blocks);
 
+/* fs_log_grow - add blocks (capped at FS_MAXOP) to the calling call's
+ * reservation if the open group has room for them, never waiting: true
+ * if it did. For work a call finds it must do only once inside (freeing
+ * an inode whose last reference it dropped). Inside a transaction. */
+bool fs_log_grow(uint32_t blocks);
+
 /*
  * fs_log_end - end it. The last call of a group commits the group; the
  * others wait for that commit. Returns 0 once the call's changes are

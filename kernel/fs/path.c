@@ -99,10 +99,13 @@ static int create(struct inode *cwd, const char *path, uint16_t type, int major,
 }
 
 /* End the transaction; if that fails, let *ip (a reference the call
- * made, if ip is not NULL) go. */
+ * made, if ip is not NULL) go. Then free what the call's inode_puts left
+ * for later (they had no room in its transaction). */
 static int end_with(int err, struct inode **ip)
 {
 	int e = fs_log_end();
+
+	inode_reap_deferred();
 
 	if (err == 0 && e < 0) {
 		if (ip)
@@ -112,12 +115,50 @@ static int end_with(int err, struct inode **ip)
 	return err;
 }
 
+/* Blocks an open that creates may log: the new inode's block, and the
+ * directory grown as a one-block write grows a file (a data block, 4 new
+ * and 3 changed indirect blocks, 5 bitmap blocks, its inode). Inodes
+ * whose last reference its walk drops grow the reservation or are freed
+ * after it (inode_put). */
+#define CREATE_BLOCKS (1 + 14)
+
+/* An open of an existing path that changes nothing (no O_TRUNC): no
+ * transaction, so it neither waits for room in the log nor for a group's
+ * commit. With O_CREATE a missing file is the caller's to make (-ENOENT);
+ * an existing directory is -EISDIR, as create would say. */
+static int open_existing(struct inode *cwd, const char *path, int flags, struct inode **out)
+{
+	struct inode *ip;
+	int err = fs_log_error();
+
+	if (err || (err = dir_walk_outside(cwd, path, &ip)) < 0)
+		return err;
+	if ((err = inode_lock(ip)) == 0) {
+		if (ip->d.type == T_DIR && (flags & (O_WRONLY | O_RDWR | O_CREATE)))
+			err = -EISDIR;
+		inode_unlock(ip);
+	}
+	if (err)
+		inode_put_outside(ip);
+	else
+		*out = ip;
+	return err;
+}
+
 int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 {
 	struct inode *ip = NULL;
-	int err = fs_log_begin();
+	int err;
 
-	if (err)
+	if (!(flags & O_TRUNC)) {
+		err = open_existing(cwd, path, flags, out);
+		inode_reap_deferred();
+		/* A missing file is O_CREATE's to make; the walk's other
+		 * answers are the ones create would give. */
+		if (err != -ENOENT || !(flags & O_CREATE))
+			return err;
+	}
+	if ((err = fs_log_reserve(flags & O_TRUNC ? FS_LOGMAX : CREATE_BLOCKS)) < 0)
 		return err;
 	if (flags & O_CREATE) {
 		err = create(cwd, path, T_FILE, 0, 0, &ip);
@@ -142,14 +183,12 @@ int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 
 int fs_lookup(struct inode *cwd, const char *path, struct inode **out)
 {
-	struct inode *ip = NULL;
-	int err = fs_log_begin();
+	int err = fs_log_error();
 
-	if (err)
-		return err;
-	err = end_with(dir_walk(cwd, path, false, NULL, &ip), &ip);
+	/* Changes nothing: no transaction (dir_walk_outside). */
 	if (err == 0)
-		*out = ip;
+		err = dir_walk_outside(cwd, path, out);
+	inode_reap_deferred();
 	return err;
 }
 

@@ -85,6 +85,49 @@ static void test_log_replayed(void)
 	stop(false);
 }
 
+/* The header's checksum as it was before it covered only the entries in
+ * use: the whole block. */
+static void reseal_log_whole_block(void)
+{
+	struct fs_loghead h;
+	static const uint32_t zero;
+
+	memcpy(&h, blk(ref.sb.log_start), sizeof(h));
+	uint32_t c = fs_crc32(0, &h, offsetof(struct fs_loghead, head_csum));
+	c = fs_crc32(c, &zero, sizeof(zero));
+	h.head_csum = fs_crc32(c, h.block, sizeof(h.block));
+	memcpy(blk(ref.sb.log_start), &h, sizeof(h));
+}
+
+/* The header checksum covers the entries in use, so a stale entry past
+ * count changes nothing; a header sealed the older way (the whole block)
+ * is still taken, by mount and fsck. */
+static void test_log_header_checksums(void)
+{
+	uint8_t data[FS_BSIZE], back[100];
+	struct fs_dinode g;
+	struct fs_loghead *h;
+
+	start(); /* an entry past count differs: still a good header */
+	get_dinode(ref.g, &g);
+	memset(data, 'S', sizeof(data));
+	plant_log(g.addrs[0], 1, data, true);
+	h = (struct fs_loghead *)blk(ref.sb.log_start);
+	h->block[5] = 12345;
+	expect_fsck(FSCK_BROKEN, "not installed");
+	expect_mount(0, NULL);
+	CHECK(get_file("/g", back, sizeof(back)) == 100 && back[0] == 'S');
+	stop(true);
+
+	start(); /* the whole-block checksum of older images */
+	plant_log(g.addrs[0], 1, data, true);
+	reseal_log_whole_block();
+	expect_fsck(FSCK_BROKEN, "not installed");
+	expect_mount(0, NULL);
+	CHECK(get_file("/g", back, sizeof(back)) == 100 && back[0] == 'S');
+	stop(true);
+}
+
 static void test_bad_log(void)
 {
 	uint8_t data[FS_BSIZE] = { 0 };
@@ -296,6 +339,7 @@ int main(void)
 	build_ref();
 	RUN(test_bad_superblocks);
 	RUN(test_log_replayed);
+	RUN(test_log_header_checksums);
 	RUN(test_bad_log);
 	RUN(test_bad_root);
 	RUN(test_bad_inodes);

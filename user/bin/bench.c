@@ -156,32 +156,54 @@ static void bench_dev(void)
 
 /* ---- seed: seed 000's experiment ---- */
 
-/* Device commands so far (0 without a device). */
-static uint64_t pmem_commands(void)
+/* The medians of seed_runs runs of w, each field in hundredths: the calls'
+ * time in ms, the processes' set-up and exit in ms, device commands and
+ * commits during the calls (per run). 0 (and a line) if a run failed. */
+static int seed_median(struct seed_load *w, struct seed_times *m)
 {
-	struct pmem_stats st;
-	return pmemctl(PMEMCTL_STATS, (unsigned long)&st) == 0 ? st.commands : 0;
-}
-
-/* The median wall time of runs runs of w, in ms x100; 0 if one failed.
- * *cmds: device commands per run (the mean). */
-static uint64_t seed_median(struct seed_load *w, uint64_t *cmds)
-{
-	uint64_t t[31], c0 = pmem_commands();
+	static uint64_t v[5][31];
 	int n = MIN(seed_runs, 31);
 
 	for (int i = 0; i < n; i++) {
-		long bad = seed_run(w, &t[i]);
+		struct seed_times t;
+		long bad = seed_run_times(w, &t);
 		if (bad) {
 			printf("  bench: u=%d %s: %ld process(es) failed (%s)\n", w->u,
 			       w->page ? "page" : "trap", bad, bad < 0 ? strerror((int)bad) : "status");
-			return 0;
+			return -1;
 		}
-		t[i] = t[i] * 100 / (MEASURE_TIMEBASE_HZ / 1000); /* ms x100 */
+		v[0][i] = t.calls * 100 / (MEASURE_TIMEBASE_HZ / 1000); /* ms x100 */
+		v[1][i] = t.setup * 100 / (MEASURE_TIMEBASE_HZ / 1000);
+		v[2][i] = t.exit * 100 / (MEASURE_TIMEBASE_HZ / 1000);
+		v[3][i] = t.commands * 100;
+		v[4][i] = t.commits * 100;
 	}
-	*cmds = (pmem_commands() - c0) / (uint64_t)n;
-	sort_u64(t, (size_t)n);
-	return percentile(t, (size_t)n, 50);
+	for (int k = 0; k < 5; k++)
+		sort_u64(v[k], (size_t)n);
+	*m = (struct seed_times){ percentile(v[0], (size_t)n, 50), percentile(v[1], (size_t)n, 50),
+				  percentile(v[2], (size_t)n, 50), percentile(v[3], (size_t)n, 50),
+				  percentile(v[4], (size_t)n, 50) };
+	return 0;
+}
+
+/* One row of the seed table and its CSV lines. */
+static void seed_row(const struct seed_load *w, int mode, const struct seed_times *m)
+{
+	uint64_t ncalls = (uint64_t)w->u * (uint64_t)seed_rounds * (2 * SEED_D + 4);
+	uint64_t per = m->calls * 1000 / ncalls, cmds = m->commands / ncalls;
+	uint64_t commits = m->commits / ncalls;
+	const char *path = w->page ? "page" : "trap", *mn = mode_name(mode);
+
+	printf("  %4d  %-5s %-5s %7lu.%02lu %7lu.%02lu %7lu.%02lu %7lu.%02lu %7lu.%02lu %7lu.%02lu\n",
+	       w->u, path, mn, m->calls / 100, m->calls % 100, per / 100, per % 100, cmds / 100,
+	       cmds % 100, commits / 100, commits % 100, m->setup / 100, m->setup % 100,
+	       m->exit / 100, m->exit % 100);
+	csv("seed", path, mn, w->u, 1, 0, "file", "ms", m->calls);
+	csv("seed", path, mn, w->u, 1, 0, "file", "us_per_call", per);
+	csv("seed", path, mn, w->u, 1, 0, "file", "device_cmds_per_call", cmds);
+	csv("seed", path, mn, w->u, 1, 0, "file", "commits_per_call", commits);
+	csv("seed", path, mn, w->u, 1, 0, "file", "setup_ms", m->setup);
+	csv("seed", path, mn, w->u, 1, 0, "file", "exit_ms", m->exit);
 }
 
 static void bench_seed(void)
@@ -189,7 +211,6 @@ static void bench_seed(void)
 	static const int us[] = { 1, 8, 64 };
 	struct pmem_stats st;
 	int old_mode = PMEMCTL_IRQ;
-	long calls_per_proc = (long)seed_rounds * (2 * SEED_D + 4);
 
 	if (pmemctl(PMEMCTL_STATS, (unsigned long)&st) == 0 && st.present)
 		old_mode = (int)st.mode;
@@ -198,30 +219,23 @@ static void bench_seed(void)
 		return;
 	}
 	printf("\n== seed: u processes at once, each %d x (open, %d x write 512 B, close, reopen,\n"
-	       "   %d x read 512 B, close) on its own file; wall ms, median of %d runs\n",
+	       "   %d x read 512 B, close) on its own file; median of %d runs. ms and us/call:\n"
+	       "   from the start to the last call's return; commands and commits: during\n"
+	       "   the calls; setup: forking until all are ready; exit: the last call's\n"
+	       "   return until every exit was reaped (neither is in the calls' time)\n",
 	       seed_rounds, SEED_D, SEED_D, seed_runs);
-	printf("  %4s  %-5s %-5s %10s %10s %10s\n", "u", "path", "mode", "ms", "us/call",
-	       "cmds/call");
+	printf("  %4s  %-5s %-5s %10s %10s %10s %10s %10s %10s\n", "u", "path", "mode", "ms",
+	       "us/call", "cmds/call", "commits", "setup ms", "exit ms");
 	for (unsigned i = 0; i < ARRAY_SIZE(us); i++)
 		for (int cfg = 0; cfg < 4; cfg++) {
 			struct seed_load w = { us[i], SEED_D, seed_rounds, cfg >= 2, SEED_DIR };
 			int mode = cfg % 2 ? PMEMCTL_POLL : PMEMCTL_IRQ;
-			uint64_t ms100, per, cmds = 0, ncalls = (uint64_t)w.u * (uint64_t)calls_per_proc;
+			struct seed_times m;
 			if (w.page && !have_ring)
 				continue;
 			set_mode(mode);
-			ms100 = seed_median(&w, &cmds);
-			per = ms100 * 1000 / ncalls;
-			cmds = cmds * 100 / ncalls;
-			printf("  %4d  %-5s %-5s %7lu.%02lu %7lu.%02lu %7lu.%02lu\n", w.u,
-			       w.page ? "page" : "trap", mode_name(mode), ms100 / 100, ms100 % 100,
-			       per / 100, per % 100, cmds / 100, cmds % 100);
-			csv("seed", w.page ? "page" : "trap", mode_name(mode), w.u, 1, 0, "file",
-			    "ms", ms100);
-			csv("seed", w.page ? "page" : "trap", mode_name(mode), w.u, 1, 0, "file",
-			    "us_per_call", per);
-			csv("seed", w.page ? "page" : "trap", mode_name(mode), w.u, 1, 0, "file",
-			    "device_cmds_per_call", cmds);
+			if (seed_median(&w, &m) == 0)
+				seed_row(&w, mode, &m);
 		}
 	pmemctl(PMEMCTL_MODE, (unsigned long)old_mode);
 }

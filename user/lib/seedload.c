@@ -16,77 +16,162 @@ static void fill(char *b, int id, int j)
 		b[k] = (char)(id * 31 + j * 7 + k);
 }
 
-/* One process's rounds; 0, or which step failed (the exit status). */
-static int one_process(const struct seed_load *w, int id, int go)
+/* One process's rounds, after its set-up: each process reports the time
+ * its last call returned (or failed) through done, then exits with 0 or
+ * the step that failed. Its buffers are touched before it says it is
+ * ready, so the first touch (a copy-on-write fault) is set-up, not a
+ * call. */
+static int one_process(const struct seed_load *w, int id, int go, int ready, int done)
 {
 	static char out[SEED_BLOCK], in[SEED_BLOCK];
 	struct xl_ring ring, *r = NULL;
-	char path[32], token;
+	char path[32], token = 'r';
+	uint64_t end;
 	long fd;
+	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/f%d", w->dir, id);
-	if (w->page) {
-		if (xl_setup(&ring, 1) < 0)
-			return 2;
+	if (w->page && xl_setup(&ring, 1) == 0)
 		r = &ring;
-	}
-	if (read(go, &token, 1) != 1) /* everyone starts together */
+	fill(out, id, 0);
+	memset(in, 0, sizeof(in));
+	/* Ready even when set-up failed: the parent counts every process. */
+	if (write(ready, &token, 1) != 1 || (w->page && !r))
+		return 2;
+	if (read(go, &token, 1) != 1) /* start together */
 		return 3;
-	for (int round = 0; round < w->rounds; round++) {
-		if ((fd = call(r, SYS_open, (long)path, O_CREATE | O_RDWR, 0)) < 0)
-			return 4;
-		for (int j = 0; j < w->d; j++) {
+	for (int round = 0; round < w->rounds && !err; round++) {
+		if ((fd = call(r, SYS_open, (long)path, O_CREATE | O_RDWR, 0)) < 0) {
+			err = 4;
+			break;
+		}
+		for (int j = 0; j < w->d && !err; j++) {
 			fill(out, id, j);
 			if (call(r, SYS_write, fd, (long)out, SEED_BLOCK) != SEED_BLOCK)
-				return 5;
+				err = 5;
 		}
 		call(r, SYS_close, fd, 0, 0);
-		if ((fd = call(r, SYS_open, (long)path, O_RDONLY, 0)) < 0)
-			return 6;
-		for (int j = 0; j < w->d; j++) {
+		if (err || (fd = call(r, SYS_open, (long)path, O_RDONLY, 0)) < 0) {
+			err = err ? err : 6;
+			break;
+		}
+		for (int j = 0; j < w->d && !err; j++) {
 			fill(out, id, j);
 			if (call(r, SYS_read, fd, (long)in, SEED_BLOCK) != SEED_BLOCK ||
 			    memcmp(in, out, SEED_BLOCK))
-				return 7;
+				err = 7;
 		}
 		call(r, SYS_close, fd, 0, 0);
 	}
+	end = measure_time();
+	if (write(done, &end, sizeof(end)) != sizeof(end))
+		err = err ? err : 8;
 	if (r)
 		xl_teardown(r);
-	return 0;
+	return err;
 }
 
-long seed_run(const struct seed_load *w, uint64_t *ticks)
+/* The file system's commits so far (0 if it cannot say). */
+static uint64_t fs_commits(void)
 {
-	int go[2], st, started = 0, bad = 0;
-	uint64_t t0;
-	char tokens[64];
+	struct fsstat st;
+	return fsstat(&st, sizeof(st)) == 0 ? st.commits : 0;
+}
 
-	if (pipe(go) < 0)
-		return -EMFILE;
+/* Device commands so far (0 without a device). */
+static uint64_t dev_commands(void)
+{
+	struct pmem_stats st;
+	return pmemctl(PMEMCTL_STATS, (unsigned long)&st) == 0 ? st.commands : 0;
+}
+
+/* Read n bytes from fd (pipe reads may come in pieces); false at EOF. */
+static bool read_all(int fd, void *buf, unsigned long n)
+{
+	for (unsigned long got = 0; got < n;) {
+		long r = read(fd, (char *)buf + got, n - got);
+		if (r <= 0)
+			return false;
+		got += (unsigned long)r;
+	}
+	return true;
+}
+
+/* Fork the processes: each waits for its token on go[0], says ready on
+ * ready[1] and reports its end on done[1]. Returns how many started. */
+static int fork_all(const struct seed_load *w, int go[2], int ready[2], int done[2])
+{
+	int started = 0;
+
 	for (; started < w->u; started++) {
 		int pid = fork();
 		if (pid == 0) {
 			close(go[1]);
-			exit(one_process(w, started, go[0]));
+			close(ready[0]);
+			close(done[0]);
+			exit(one_process(w, started, go[0], ready[1], done[1]));
 		}
 		if (pid < 0)
 			break;
 	}
 	close(go[0]);
-	memset(tokens, 'g', sizeof(tokens));
+	close(ready[1]);
+	close(done[1]);
+	return started;
+}
+
+long seed_run_times(const struct seed_load *w, struct seed_times *t)
+{
+	int go[2], ready[2], done[2], st, started, bad = 0;
+	uint64_t t0, t1, t2, end, last = 0, c0, k0;
+	char tokens[64];
+
+	memset(t, 0, sizeof(*t));
+	if (pipe(go) < 0)
+		return -EMFILE;
+	if (pipe(ready) < 0 || pipe(done) < 0) {
+		close(go[0]);
+		close(go[1]);
+		return -EMFILE; /* a leaked ready pipe ends with the process */
+	}
 	t0 = measure_time();
+	started = fork_all(w, go, ready, done);
+	for (int i = 0; i < started; i++) /* all set up, waiting for the go */
+		if (!read_all(ready[0], tokens, 1))
+			break;
+	c0 = dev_commands();
+	k0 = fs_commits();
+	memset(tokens, 'g', sizeof(tokens));
+	t1 = measure_time();
 	for (int left = started; left > 0; left -= (int)sizeof(tokens))
 		write(go[1], tokens, (unsigned long)MIN(left, (int)sizeof(tokens)));
+	while (read_all(done[0], &end, sizeof(end))) /* EOF: every process is gone */
+		last = MAX(last, end);
+	t->commands = dev_commands() - c0;
+	t->commits = fs_commits() - k0;
 	for (int i = 0; i < started; i++)
 		if (wait(&st) < 0 || st != 0)
 			bad++;
-	*ticks = measure_time() - t0;
+	t2 = measure_time();
+	t->setup = t1 - t0;
+	t->calls = last > t1 ? last - t1 : 0;
+	t->exit = last > t1 ? t2 - last : t2 - t1;
 	close(go[1]);
+	close(ready[0]);
+	close(done[0]);
 	for (int i = 0; i < started; i++) {
 		char path[32];
 		snprintf(path, sizeof(path), "%s/f%d", w->dir, i);
 		unlink(path);
 	}
 	return started < w->u ? -EAGAIN : bad;
+}
+
+long seed_run(const struct seed_load *w, uint64_t *ticks)
+{
+	struct seed_times t;
+	long r = seed_run_times(w, &t);
+
+	*ticks = t.calls;
+	return r;
 }
