@@ -180,9 +180,11 @@ static int seed_median(struct seed_load *w, struct seed_times *m)
 	}
 	for (int k = 0; k < 5; k++)
 		sort_u64(v[k], (size_t)n);
-	*m = (struct seed_times){ percentile(v[0], (size_t)n, 50), percentile(v[1], (size_t)n, 50),
-				  percentile(v[2], (size_t)n, 50), percentile(v[3], (size_t)n, 50),
-				  percentile(v[4], (size_t)n, 50) };
+	*m = (struct seed_times){ .calls = percentile(v[0], (size_t)n, 50),
+				  .setup = percentile(v[1], (size_t)n, 50),
+				  .exit = percentile(v[2], (size_t)n, 50),
+				  .commands = percentile(v[3], (size_t)n, 50),
+				  .commits = percentile(v[4], (size_t)n, 50) };
 	return 0;
 }
 
