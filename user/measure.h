@@ -77,9 +77,10 @@ struct seed_load {
 /* seed_run_times - fork the u processes, let them set up (fork, fault in
  * their buffers), start them together, wait for all. The calls are timed
  * apart from the processes' set-up and exit: *t holds, in time-CSR ticks,
- * setup (the first fork until all are ready), calls (the start until the
- * last process's last call returned) and exit (from then until the last
- * exit was reaped); and the device commands and file-system commits made
+ * setup (the first fork until the first process started its calls, its
+ * go token's wake-up included), calls (from then until the last
+ * process's last call returned) and exit (from then until the last exit
+ * was reaped); and the device commands and file-system commits made
  * during the calls. Removes the files. Returns 0, how many processes
  * failed, or -E* if not all could be forked. */
 struct seed_times {

@@ -222,9 +222,10 @@ static void bench_seed(void)
 	}
 	printf("\n== seed: u processes at once, each %d x (open, %d x write 512 B, close, reopen,\n"
 	       "   %d x read 512 B, close) on its own file; median of %d runs. ms and us/call:\n"
-	       "   from the start to the last call's return; commands and commits: during\n"
-	       "   the calls; setup: forking until all are ready; exit: the last call's\n"
-	       "   return until every exit was reaped (neither is in the calls' time)\n",
+	       "   from the first process's first call to the last one's last return;\n"
+	       "   commands and commits: during the calls; setup: forking until the first\n"
+	       "   call; exit: the last return until every exit was reaped (neither is in\n"
+	       "   the calls' time)\n",
 	       seed_rounds, SEED_D, SEED_D, seed_runs);
 	printf("  %4s  %-5s %-5s %10s %10s %10s %10s %10s %10s\n", "u", "path", "mode", "ms",
 	       "us/call", "cmds/call", "commits", "setup ms", "exit ms");
