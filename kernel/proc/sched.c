@@ -240,7 +240,7 @@ static void run(struct hart *h, struct thread *t)
 	arch_set_kernel_stack(t->kstack_lo, t->kstack_top);
 	/* Syscall threads reach user memory only through copyin/copyout's
 	 * page walk: they stay on the kernel's table (no TLB flush). */
-	vm_activate(t->proc && !t->sys ? t->proc->vm : NULL); /* NULL once torn down */
+	vm_activate(t->proc && !t->sys && !t->exiting ? t->proc->vm : NULL); /* NULL once torn down */
 	arch_switch_to(&h->sched_ctx, &t->ctx);
 	h = this_hart();
 	arch_use_boot_stack(); /* the scheduler's stack, and its guard */

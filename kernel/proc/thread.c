@@ -3,6 +3,7 @@
 #include "thread.h"
 #include "kernel/hart.h"
 #include "kernel/mm/page.h"
+#include "kernel/mm/vm.h"
 #include "kernel/printk.h"
 #include "proc.h"
 #include "sched.h"
@@ -69,6 +70,7 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 		t->wake_tick = 0;
 		t->nsleeps = 0;
 		t->joined = false;
+		t->exiting = false;
 		t->exit_value = 0;
 		t->chan = NULL;
 		alarm_reset(&t->alarm);
@@ -138,7 +140,15 @@ struct thread *thread_by_tid(int tid)
 void thread_exit(long value)
 {
 	struct thread *t = curthread();
-	bool last = t->proc ? proc_thread_exiting(t, value) : true;
+	bool last;
+
+	/* Off the process's page table before this thread is counted out:
+	 * from then on the process's last thread may free that table on
+	 * another hart while this one still runs here. run() keeps an
+	 * exiting thread on the kernel's table if it is switched meanwhile. */
+	t->exiting = true;
+	vm_activate(NULL);
+	last = t->proc ? proc_thread_exiting(t, value) : true;
 
 	spin_lock(&sched_lock);
 	t->exit_value = value;

@@ -44,6 +44,8 @@ struct thread {
 	void *karg;
 	long exit_value;         /* for thread_join */
 	bool joined;             /* someone is joining or joined it */
+	bool exiting;            /* in thread_exit: runs on the kernel's table
+				  * (its process's may be freed meanwhile) */
 	struct alarm alarm;      /* sigalarm's state (alarm.h) */
 };
 
