@@ -337,6 +337,7 @@ const struct file_ops console_file_ops = {
 	.write = console_write,
 	.stat = console_stat,
 	.close = console_close,
+	.waits = true,
 };
 
 /*

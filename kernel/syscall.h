@@ -32,6 +32,16 @@ long syscall_dispatch(uint64_t nr, const struct sys_args *a);
  * (lib/syscall_list.h's path column), else 0. */
 long syscall_page_refusal(uint64_t nr);
 
+/* syscall_may_wait - may call nr with arguments a wait for another
+ * program without bound (the list's path column: WAITS, TRAP, or FD on a
+ * pipe or the console)? Then only a syscall thread, never a caller
+ * serving its own page, runs it from a page. For an FD call it looks at
+ * the current process's descriptor table: a racy answer (another thread
+ * may close and reopen the descriptor) costs only a wait, never
+ * correctness. fd_may_wait - the FD case (kernel/file/sys_file.c). */
+bool syscall_may_wait(uint64_t nr, const struct sys_args *a);
+bool fd_may_wait(const struct sys_args *a);
+
 /* syscall_nargs - how many arguments nr reads (the list's nargs column);
  * 0 for an unknown number. The page path copies no more than these. */
 int syscall_nargs(uint64_t nr);

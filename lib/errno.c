@@ -15,6 +15,7 @@ static const char *const names[] = {
 	[EROFS] = "EROFS",   [EPIPE] = "EPIPE",   [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
 	[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ENOTSUP] = "ENOTSUP",
 	[ETIMEDOUT] = "ETIMEDOUT", [EMLINK] = "EMLINK", [EUCLEAN] = "EUCLEAN",
+	[EMAYWAIT] = "EMAYWAIT",
 };
 
 const char *errno_name(int err)

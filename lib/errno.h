@@ -36,6 +36,7 @@
 #define ETIMEDOUT 110 /* timed out */
 #define ENOTSUP 95 /* operation not supported */
 #define EUCLEAN 117 /* structure needs cleaning: damage found on disk */
+#define EMAYWAIT 140 /* not run: the call may wait for another program (SYS_BOUNDED) */
 
 /* errno_name - the symbolic name of an error number, or "E?" if unknown. */
 const char *errno_name(int err);

@@ -10,3 +10,7 @@ enum syscall_nr {
 };
 
 #define SYSCALL_MAX_ARGS 6
+/* Or'ed into a trap's call number: run the call only if it cannot wait
+ * for another program (the list's PAGE, or FD on a file); else return
+ * -EMAYWAIT without running it. The fiber library's lone calls use it. */
+#define SYS_BOUNDED 0x10000

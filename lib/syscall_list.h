@@ -3,19 +3,26 @@
  * The one list of system calls: SYSCALL(number, name, argument count, path).
  * It generates the SYS_* numbers (lib/syscall.h), the kernel's handler
  * table and page policy (kernel/syscall.c) and the user stubs
- * (user/lib/syscall.S). path is PAGE for a call that a syscall page may
- * carry as well as a trap, TRAP for one that only makes sense from the
- * calling thread itself (it changes or names that thread, or waits on
- * the pages): a page refuses it with -ENOTSUP.
+ * (user/lib/syscall.S). path says how a call may travel:
+ *   TRAP   only from the calling thread itself (it changes or names that
+ *          thread, or waits on the pages): a page refuses it, -ENOTSUP;
+ *   PAGE   a trap or a syscall page; it never waits for another program,
+ *          so a caller waiting for its page may run it itself
+ *          (XL_WAIT_SERVE, SYS_BOUNDED);
+ *   WAITS  a trap or a page, but it may wait for another program (a
+ *          child, the clock) for as long as that takes: on a page only a
+ *          syscall thread runs it;
+ *   FD     as PAGE or WAITS by its first argument, a descriptor: WAITS if
+ *          that is a pipe or the console (their file_ops say so).
  * Numbers 1-21 are xv6's, so xv6 lab material ports unchanged; 40-49
  * are kept for the exception-less (syscall page) calls.
  * No C here: assembly includes this file too.
  */
 SYSCALL(1, fork, 0, TRAP)          /* pid in the parent, 0 in the child */
 SYSCALL(2, exit, 1, TRAP)          /* exit(status) */
-SYSCALL(3, wait, 1, PAGE)          /* wait(int *status) -> pid */
+SYSCALL(3, wait, 1, WAITS)         /* wait(int *status) -> pid */
 SYSCALL(4, pipe, 1, PAGE)          /* pipe(int fds[2]) */
-SYSCALL(5, read, 3, PAGE)          /* read(fd, buf, n) -> bytes */
+SYSCALL(5, read, 3, FD)            /* read(fd, buf, n) -> bytes */
 SYSCALL(6, kill, 1, PAGE)          /* kill(pid) */
 SYSCALL(7, exec, 2, TRAP)          /* exec(path, argv) */
 SYSCALL(8, fstat, 2, PAGE)         /* fstat(fd, struct stat *) */
@@ -23,10 +30,10 @@ SYSCALL(9, chdir, 1, PAGE)         /* chdir(path) */
 SYSCALL(10, dup, 1, PAGE)          /* dup(fd) -> new fd */
 SYSCALL(11, getpid, 0, PAGE)
 SYSCALL(12, sbrk, 1, PAGE)         /* sbrk(delta) -> old break */
-SYSCALL(13, sleep, 1, PAGE)        /* sleep(ticks) */
+SYSCALL(13, sleep, 1, WAITS)       /* sleep(ticks) */
 SYSCALL(14, uptime, 0, PAGE)       /* ticks since boot */
 SYSCALL(15, open, 2, PAGE)         /* open(path, O_* flags) -> fd */
-SYSCALL(16, write, 3, PAGE)        /* write(fd, buf, n) -> bytes */
+SYSCALL(16, write, 3, FD)          /* write(fd, buf, n) -> bytes */
 SYSCALL(17, mknod, 3, PAGE)        /* mknod(path, major, minor) */
 SYSCALL(18, unlink, 1, PAGE)       /* unlink(path) */
 SYSCALL(19, link, 2, PAGE)         /* link(old, new) */

@@ -60,6 +60,11 @@ _Static_assert(offsetof(struct xl_entry, tag) == 6, "xl_entry.tag");
 _Static_assert(offsetof(struct xl_entry, arg) == 8, "xl_entry.arg");
 _Static_assert(offsetof(struct xl_entry, ret) == 56, "xl_entry.ret");
 
+/* In xl_wait's page mask: before waiting, run the masked pages'
+ * SUBMITTED entries on the calling thread (those no worker took yet). */
+#define XL_WAIT_SERVE 0x100
+_Static_assert(XL_WAIT_SERVE >> XL_MAX_PAGES, "XL_WAIT_SERVE is no page's bit");
+
 /* Header flags, written by the kernel. */
 #define XL_NEED_WAKEUP 0x1 /* the worker sleeps: xl_wake() after submitting */
 #define XL_STOPPED 0x2     /* an END entry was seen: nothing more is served */
@@ -149,11 +154,15 @@ struct xl_stats {
 	uint32_t nworkers;   /* 0 workers in use (bootarg workers=) */
 	uint32_t spin_us;    /* 4 idle spin budget (bootarg xl_spin=) */
 	struct xl_worker_stats w[XL_MAX_WORKERS]; /* 8 */
+	uint64_t served_here; /* 840 entries callers ran on their own pages while
+			       *     they waited (XL_WAIT_SERVE), all processes */
 };
 _Static_assert(offsetof(struct xl_stats, nworkers) == 0, "xl_stats.nworkers");
 _Static_assert(offsetof(struct xl_stats, spin_us) == 4, "xl_stats.spin_us");
 _Static_assert(offsetof(struct xl_stats, w) == 8, "xl_stats.w");
-_Static_assert(sizeof(struct xl_stats) == 8 + 104 * XL_MAX_WORKERS, "xl_stats");
+_Static_assert(offsetof(struct xl_stats, served_here) == 8 + 104 * XL_MAX_WORKERS,
+	       "xl_stats.served_here");
+_Static_assert(sizeof(struct xl_stats) == 16 + 104 * XL_MAX_WORKERS, "xl_stats");
 
 /* What the echo syscall returns for its six arguments: every argument
  * matters, and the result is never negative (never mistaken for -E*). */

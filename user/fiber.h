@@ -12,6 +12,9 @@ struct fiber;
 struct fiber_opts {
 	int threads;           /* kernel threads; 0: one per general hart */
 	bool trap;             /* page off: every call traps and blocks its thread */
+	bool page_only;        /* every call through the page, as seed 000's library:
+				* a lone fiber's calls do not trap, and an idle
+				* thread does not run its own page's entries */
 	bool no_pin;           /* do not pin the threads to harts */
 	unsigned long stack;   /* default stack size in bytes; 0: FIBER_STACK */
 	int spin_us;           /* idle spin before sleeping; 0: FIBER_SPIN_US */
@@ -28,6 +31,9 @@ struct fiber_opts {
  * leaving the host's cores to the worker and the device. */
 #define FIBER_SPIN_FEW_US 500
 #define FIBER_FEW 2
+/* An idle thread whose entries no worker has taken after this long runs
+ * them itself, in its xl_wait trap: the workers are busy. */
+#define FIBER_UNTAKEN_US 5
 /* The kernel runs at most XL_MAX_BLOCKED (64) blocked entries of a process
  * at once and refuses more with -EAGAIN; stay below it. */
 #define FIBER_MAX_INFLIGHT 60
@@ -41,10 +47,13 @@ struct fiber_thread_stats {
 	uint64_t dispatches;      /* fibers run (a switch in and one out each) */
 	uint64_t entries;         /* calls submitted to its page */
 	uint64_t trapped;         /* calls from fibers that trapped instead */
+	uint64_t lone;            /* of them: the fiber was alone on its thread (none
+				   * ready, none out: nothing to overlap with) */
 	uint64_t reaps;           /* xl_reap calls that found something */
 	uint64_t reaped;          /* completions taken back */
 	uint64_t scans;           /* xl_reap calls in all */
-	uint64_t waits;           /* xl_wait traps (nothing ready, entries out) */
+	uint64_t waits;           /* xl_wait traps (nothing ready, entries out); unless
+				   * page_only, each runs the entries no worker took */
 	uint64_t naps;            /* sleep(1) traps (nothing ready, nothing out) */
 	uint64_t steals;          /* fibers taken from another thread's queue */
 	uint64_t full;            /* times a fiber waited for an in-flight slot */

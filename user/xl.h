@@ -9,6 +9,7 @@
 
 #define XL_SPIN_POLLS 64   /* looks at a slot between two reads of the time */
 #define XL_SPIN_TICKS 200  /* rdtime ticks (20 us) xl_wait_done spins before xl_wait */
+#define XL_TAKE_TICKS 50   /* ... or 5 us, if no worker has taken the entry by then */
 #define XL_RING_SLOTS (XL_MAX_PAGES * XL_ENTRIES)
 
 struct xl_ring {
@@ -35,6 +36,8 @@ struct xl_ring {
 	uint32_t cq_head[XL_MAX_PAGES];
 	uint32_t cq_lost[XL_MAX_PAGES];
 	unsigned rescan; /* a bit per page whose states must be scanned */
+	bool serve_here; /* xl_wait_done runs an entry no worker has taken
+			  * itself (XL_WAIT_SERVE); xl_setup sets it */
 };
 _Static_assert(XL_RING_SLOTS <= 256, "slot numbers fit a byte");
 
@@ -109,7 +112,9 @@ bool xl_poll(struct xl_ring *r, int slot, long *ret);
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
 /* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
  * completion in this ring's own pages, until slot is COMPLETED (it stays
- * so). xl_wait_slot - the same, then xl_poll: the result, and the slot is
+ * so). With r->serve_here, an entry no worker has taken within 5 us is
+ * run by this thread in that xl_wait (the workers are busy, and the
+ * caller has nothing else to do). xl_wait_slot - the same, then xl_poll: the result, and the slot is
  * free. */
 void xl_wait_done(struct xl_ring *r, int slot);
 long xl_wait_slot(struct xl_ring *r, int slot);

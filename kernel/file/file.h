@@ -28,6 +28,8 @@ struct file_ops {
 	/* fsync: 0 once what was written is durable; NULL: -EINVAL. */
 	int (*fsync)(struct file *f);
 	void (*close)(struct file *f); /* last reference gone */
+	bool waits; /* read or write may wait for another program without
+		     * bound (a pipe's other end, a person at the console) */
 };
 
 struct file {

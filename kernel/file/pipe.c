@@ -181,6 +181,7 @@ static const struct file_ops pipe_ops = {
 	.write = pipe_write,
 	.stat = pipe_stat,
 	.close = pipe_close,
+	.waits = true,
 };
 
 /*

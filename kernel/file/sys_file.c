@@ -55,6 +55,18 @@ static long rw(const struct sys_args *a, bool write)
 	return ret;
 }
 
+/* read and write may wait without bound on the kinds of file that say so
+ * (a pipe, the console); on a bad descriptor they fail at once. */
+bool fd_may_wait(const struct sys_args *a)
+{
+	struct file *f = fd_get(arg_int(a, 0));
+	bool waits = f && f->ops->waits;
+
+	if (f)
+		file_close(f);
+	return waits;
+}
+
 /* read(fd, buf, n) -> bytes read, 0 at end of file, or -E*. */
 long sys_read(const struct sys_args *a)
 {

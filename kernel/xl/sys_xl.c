@@ -64,6 +64,7 @@ long sys_xlstat(const struct sys_args *a)
 	st.spin_us = (uint32_t)(xl_spin_ticks / timer_ticks_per_us());
 	for (int i = 0; i < xl_nworkers; i++)
 		st.w[i] = xl_workers[i].st;
+	st.served_here = __atomic_load_n(&xl_served_here, __ATOMIC_RELAXED);
 	err = copyout(arg_uaddr(a, 0), &st, sizeof(st));
 	spin_unlock(&lock);
 	return err ? err : xl_nworkers;

@@ -222,19 +222,26 @@ int xl_count_completed(struct xl_ctx *c, unsigned pages)
  * process's pages whose index (xl_register's result) is a bit of pages
  * (0: all of them), once at least min are or timeout ticks have passed
  * (0: no timeout); -EINVAL (no pages, bad min, timeout or mask) or
- * -EINTR. Wakes the workers if they sleep. Sleeps on the context's done
- * channel. */
+ * -EINTR. With XL_WAIT_SERVE in pages, first runs those pages' SUBMITTED
+ * entries on this thread (a caller with nothing else to do serves its
+ * own page rather than wait for a worker hart). Wakes the workers if
+ * they sleep and entries wait. Sleeps on the context's done channel. */
 long xl_wait(long min, long timeout, uint64_t pages)
 {
 	struct xl_ctx *c = curproc()->xl;
 	uint64_t deadline = sched_ticks() + (uint64_t)timeout;
+	bool here = pages & XL_WAIT_SERVE;
 	long n;
 	int err = 0;
 
+	pages &= ~(uint64_t)XL_WAIT_SERVE;
 	if (!c || min < 0 || min > XL_MAX_PAGES * XL_ENTRIES || timeout < 0 ||
 	    pages >> XL_MAX_PAGES)
 		return -EINVAL;
-	xl_wake_all();
+	if (here)
+		xl_serve_here(c, (unsigned)pages);
+	if (!here || xl_pending(c))
+		xl_wake_all();
 	spin_lock(&c->lock);
 	c->waiters++;
 	for (;;) {

@@ -76,6 +76,57 @@ static inline void xl_count(uint64_t *counter, uint64_t n)
 		__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
 }
 
+/* Results of one page, run and not yet published (on the serving
+ * thread's stack; the park hook finds it while a handler runs). */
+struct xl_batch {
+	struct xl_pool *pl;    /* the syscall threads' pool; NULL: the caller
+				* serves its own page (xl_serve_here) */
+	struct xl_ctx *ctx;
+	struct xl_reg *reg;    /* referenced by the server while it serves */
+	struct xl_page *pg;
+	int n;                 /* results held */
+	uint64_t refused;      /* bit k: slot[k] was refused unrun */
+	uint8_t slot[XL_ENTRIES];
+};
+
+/* How xl_flush may wake xl_wait callers: the locks its caller holds. */
+enum { UNLOCKED, CTX_LOCKED, SCHED_LOCKED };
+
+#define XL_PAGE_QUOTA 16 /* entries taken from one page per turn: a batch */
+
+/* Entries run by callers on their own pages (xl_serve_here), all
+ * processes (added once per batch). */
+extern uint64_t xl_served_here;
+
+/* xl_take - take entry e if it is SUBMITTED (the one winner of a
+ * compare-and-swap to EXECUTING): true if it is ours to run. */
+bool xl_take(struct xl_entry *e);
+/* xl_page_work - pg's entries SUBMITTED or END, a bit per entry (one
+ * look, reads only: a snapshot xl_take checks again). */
+uint64_t xl_page_work(const struct xl_page *pg);
+/* xl_serve_page - run up to XL_PAGE_QUOTA of the entries in *work (an
+ * xl_page_work look at b's page, whose registration b->reg the caller
+ * holds a reference on), from *next on round the page, then publish
+ * them; *stop if an END entry says so. Only the entries the look found
+ * are visited; *work keeps those not visited. How many ran. No lock. */
+int xl_serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop);
+/* xl_flush - publish the results b holds: counters once, each state
+ * EXECUTING -> COMPLETED (unless the user changed it: then dropped), the
+ * CQ records, one notify of xl_wait callers; how: the locks held. */
+void xl_flush(struct xl_batch *b, int how);
+
+/* xl_reg_served - a server is done with c->reg[i] (it held a reference):
+ * keep where the next look starts, mark the page stopped if it met an
+ * END entry, drop the reference (and release the page if it was the
+ * last). Takes c->lock; no lock held. */
+void xl_reg_served(struct xl_ctx *c, int i, unsigned next, bool stop);
+/* xl_serve_here - the current thread, one of c's process's, is about to
+ * wait for completions (xl_wait with XL_WAIT_SERVE): run the SUBMITTED
+ * entries of its pages whose index is a bit of pages (0: all) here, up to
+ * XL_PAGE_QUOTA a page, racing the syscall threads for each (xl_take).
+ * No lock held. How many ran. */
+int xl_serve_here(struct xl_ctx *c, unsigned pages);
+
 /* xl_ctx_threads / xl_ctx_parked - c's syscall threads alive, and of them
  * asleep in a handler, summed over its pools (c->lock for a true count). */
 int xl_ctx_threads(const struct xl_ctx *c);

@@ -346,18 +346,26 @@ static void nap(struct frun *r, struct fsched *s)
 
 /* Nothing ready here: spin for the budget looking for completions and
  * for work to steal, then sleep in one trap. The budget is longer with
- * a few entries out (FIBER_SPIN_FEW_US). */
+ * a few entries out (FIBER_SPIN_FEW_US); but once FIBER_UNTAKEN_US have
+ * passed with an entry no worker has taken, the trap comes at once and
+ * runs it (fio_idle), unless the run is page_only. */
 static void idle(struct frun *r, struct fsched *s)
 {
 	uint64_t t0 = fiber_rdtime(), now = t0;
 	long out = fio_inflight(s);
 	uint64_t budget = (uint64_t)(out > 0 && out <= FIBER_FEW ? r->spin_few_ticks : r->spin_ticks);
+	bool looked = r->page_only;
 
 	while (now - t0 < budget) {
 		if (s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) ||
 		    (fio_inflight(s) && fio_reap(s)))
 			goto out;
 		now = fiber_rdtime();
+		if (!looked && now - t0 >= (uint64_t)r->untaken_ticks) {
+			looked = true;
+			if (fio_untaken(s))
+				break;
+		}
 	}
 	if (fio_inflight(s))
 		fio_idle(s);
@@ -432,6 +440,7 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 	nh = general_harts(harts, FIBER_MAX_THREADS);
 	r->nthreads = o->threads > 0 ? MIN(o->threads, FIBER_MAX_THREADS) : MAX(nh, 1);
 	r->trap = o->trap;
+	r->page_only = o->page_only;
 	r->stack = o->stack ? o->stack : FIBER_STACK;
 	r->spin_ticks = (int)((uint64_t)(o->spin_us ? o->spin_us : FIBER_SPIN_US) * si.timebase /
 			      1000000);
@@ -439,6 +448,7 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 			    : (int)((uint64_t)(o->spin_few_us ? o->spin_few_us : FIBER_SPIN_FEW_US) *
 				    si.timebase / 1000000);
 	r->max_inflight = o->max_inflight > 0 ? o->max_inflight : FIBER_MAX_INFLIGHT;
+	r->untaken_ticks = (int)((uint64_t)FIBER_UNTAKEN_US * si.timebase / 1000000);
 	for (int i = 0; i < r->nthreads; i++) {
 		struct fsched *s = &r->sched[i];
 		s->idx = i;

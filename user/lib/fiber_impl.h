@@ -53,9 +53,11 @@ struct fsched {
 struct frun {
 	int nthreads;
 	bool trap;
+	bool page_only;           /* fiber_opts.page_only */
 	unsigned long stack;
 	int spin_ticks;
 	int spin_few_ticks;       /* the spin with at most FIBER_FEW entries out */
+	int untaken_ticks;        /* FIBER_UNTAKEN_US */
 	int max_inflight;
 	long live;                /* fibers not yet ended (atomic) */
 	int nasleep;              /* threads with asleep set (atomic) */
@@ -105,5 +107,8 @@ void fio_stop(struct fsched *s);
 int fio_reap(struct fsched *s);                    /* completions readied */
 long fio_inflight(struct fsched *s);
 /* fio_idle - nothing ready: sleep in one trap until a completion (or a
- * tick passes). */
+ * tick passes); unless page_only, run there first the thread's entries
+ * that no worker has taken. fio_untaken - has no worker taken one of the
+ * thread's entries yet? */
 void fio_idle(struct fsched *s);
+bool fio_untaken(struct fsched *s);

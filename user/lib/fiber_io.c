@@ -115,9 +115,21 @@ void fio_idle(struct fsched *s)
 	/* xl_wait returns once one entry of our page is COMPLETED, at once if
 	 * one already is: the loop has taken back every earlier completion,
 	 * so none can be missed. The one-tick timeout lets the loop look for
-	 * work to steal now and then. */
+	 * work to steal now and then. XL_WAIT_SERVE: the entries still
+	 * SUBMITTED run in this trap, on this hart, which is idle anyway. */
 	s->st.waits++;
-	xl_wait(1, 1, s->io->ring.pages);
+	xl_wait(1, 1, s->io->ring.pages | (fiber_run_now->page_only ? 0 : XL_WAIT_SERVE));
+}
+
+bool fio_untaken(struct fsched *s)
+{
+	struct fiber_io *io = s->io;
+
+	for (int i = 0; io && i < FIO_PAGES * XL_ENTRIES; i++)
+		if (io->owner[i] &&
+		    __atomic_load_n(&xl_entry_of(&io->ring, i)->state, __ATOMIC_RELAXED) == XL_SUBMITTED)
+			return true;
+	return false;
 }
 
 /* Is sp on f's stack? Not there, the caller is the scheduler loop, a
@@ -176,6 +188,15 @@ long fiber_syscall(long a0, long a1, long a2, long a3, long a4, long a5, long a6
 	if (!s->io || nr == SYS_sbrk) {
 		s->st.trapped++;
 		ret = syscall_nr(nr, a0, a1, a2, a3, a4, a5);
+	} else if (!s->qlen && !s->io->inflight && !fiber_run_now->page_only &&
+		   (ret = syscall_nr(nr | SYS_BOUNDED, a0, a1, a2, a3, a4, a5)) != -EMAYWAIT) {
+		/* A fiber alone on its thread (nothing ready, nothing out) has
+		 * nothing to overlap its call with: through the page it would
+		 * only wait for a round trip to the worker hart, so it traps,
+		 * unless the call may wait for another program (a pipe, a
+		 * child), which may be a fiber of this thread. */
+		s->st.trapped++;
+		s->st.lone++;
 	} else {
 		ret = via_page(nr, arg);
 	}

@@ -4,7 +4,7 @@
  * a7, arguments already in a0-a5 (the C calling convention put them
  * there), ecall, result back in a0 (negative: -errno).
  *
- * A PAGE call first tests tp. tp is 0 in every thread (exec and
+ * A call that a page may carry (not TRAP) first tests tp. tp is 0 in every thread (exec and
  * thread_create start threads with it 0; nothing else in user space uses
  * it) except a kernel thread that runs fibers: the fiber library points
  * tp at that thread's scheduler, and the stub then jumps to
@@ -12,7 +12,7 @@
  * argument register. One not-taken branch is all it costs elsewhere.
  * TRAP calls always trap. The child of a fork gets tp 0 back: its copy
  * of the parent's scheduler has no pages and no threads to serve it.
- * 1. PAGE only: tp set? Then to fiber_syscall.
+ * 1. Not TRAP: tp set? Then to fiber_syscall.
  * 2. The number in a7; ecall.
  * 3. fork only: in the child (a0 == 0), tp = 0.
  */
@@ -20,7 +20,7 @@
 	.globl name;              \
 	.type name, @function;    \
 name:                             \
-	.ifc path, PAGE;          \
+	.ifnc path, TRAP;         \
 	bnez	tp, 1f;           \
 	.endif;                   \
 	li	a7, num;          \
@@ -31,7 +31,7 @@ name:                             \
 2:	;                         \
 	.endif;                   \
 	ret;                      \
-	.ifc path, PAGE;          \
+	.ifnc path, TRAP;         \
 1:	li	a7, num;          \
 	tail	fiber_syscall;    \
 	.endif;

@@ -35,6 +35,7 @@ int xl_setup(struct xl_ring *r, int npages)
 		r->free[r->nfree++] = (uint8_t)s;
 		r->onstack[s] = true;
 	}
+	r->serve_here = true;
 	return 0;
 }
 
@@ -349,21 +350,28 @@ static bool is_completed(struct xl_entry *e)
 void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
+	unsigned long serve = r->serve_here ? XL_WAIT_SERVE : 0;
 	long done;
 
 	for (;;) {
 		/* Spin about 20 us: the time is read once per XL_SPIN_POLLS
-		 * looks, not per look (a look is a load and a compare). */
-		uint64_t end = 0, now;
+		 * looks, not per look (a look is a load and a compare). Stop
+		 * after 5 us if the entry is still SUBMITTED: no worker has
+		 * got to it, and xl_wait will run it here. */
+		uint64_t end = 0, untaken = 0, now;
 		for (;;) {
 			for (int k = 0; k < XL_SPIN_POLLS; k++)
 				if (is_completed(e))
 					return;
 			asm volatile("rdtime %0" : "=r"(now));
-			if (!end)
+			if (!end) {
 				end = now + XL_SPIN_TICKS;
-			else if (now >= end)
+				untaken = now + XL_TAKE_TICKS;
+			} else if (now >= end || (serve && now >= untaken &&
+						  __atomic_load_n(&e->state, __ATOMIC_RELAXED) ==
+							  XL_SUBMITTED)) {
 				break;
+			}
 		}
 		/* Count our pages' completions first, then look at the slot
 		 * once more: if it completed before the count we leave here,
@@ -374,7 +382,7 @@ void xl_wait_done(struct xl_ring *r, int slot)
 		done = completed(r);
 		if (is_completed(e))
 			return;
-		if (xl_wait(done + 1, 10, r->pages) == done)
+		if (xl_wait(done + 1, 10, r->pages | serve) == done)
 			r->timeouts++; /* nothing completed in 10 ticks */
 	}
 }

@@ -28,6 +28,7 @@
 #include "ut_fiber2.inc"
 #include "ut_fiberwait.inc"
 #include "ut_ring.inc"
+#include "ut_xlhere.inc"
 
 struct test {
 	const char *name;
@@ -164,6 +165,9 @@ static const struct test quick[] = {
 	{"fiberoverflow", test_fiberoverflow, 0},
 	{"fiberexit", test_fiberexit, 120},
 	{"fiberinplace", test_fiberinplace, 60},
+	{"xlhere", test_xlhere, 0},
+	{"sysbounded", test_sysbounded, 0},
+	{"fiberlone", test_fiberlone, 0},
 	{"ringcq", test_ringcq, 0},
 	{"ringbadhead", test_ringbadhead, 60},
 	{"ringbadtail", test_ringbadtail, 60},
