@@ -92,13 +92,16 @@ long seed_run_times(const struct seed_load *w, struct seed_times *t);
 long seed_run(const struct seed_load *w, uint64_t *ticks);
 
 /* The same workload in one process (user/lib/fiberload.c): u fibers whose
- * calls go through their thread's page (FIBERLOAD_PAGE) or trap
- * (FIBERLOAD_TRAP), or u kernel threads that trap (FIBERLOAD_THREADS);
+ * calls go through their thread's page (FIBERLOAD_PAGE; a lone fiber's
+ * traps, an idle thread runs its untaken entries), every call through the
+ * page (FIBERLOAD_PAGE_ONLY) or trap (FIBERLOAD_TRAP), or u kernel
+ * threads that trap (FIBERLOAD_THREADS);
  * w->page is not looked at. *ticks: from the start to the last worker's
  * end. st (fibers only, may be NULL) gets the fiber run's counters.
  * Returns 0, how many workers failed, or -E*. */
 #define FIBERLOAD_PAGE 0
 #define FIBERLOAD_TRAP 1
 #define FIBERLOAD_THREADS 2
+#define FIBERLOAD_PAGE_ONLY 3
 struct fiber_stats;
 long fiberload_run(const struct seed_load *w, int how, uint64_t *ticks, struct fiber_stats *st);

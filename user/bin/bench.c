@@ -207,15 +207,17 @@ static void fiber_switch_cost(void)
 struct fcfg {
 	const char *path; /* the CSV's path column */
 	int how;          /* FIBERLOAD_*, or -1: u processes (seed_run) */
+	bool poll_only;   /* not run with interrupt completions */
 };
 /* Processes first: each fork copies the heap, which the fiber and thread
  * stacks grow (malloc keeps what it got), and 64 copies of a big heap
  * do not fit in memory. */
 static const struct fcfg fcfgs[] = {
-	{ "procs+trap", -1 },
-	{ "threads+trap", FIBERLOAD_THREADS },
-	{ "fibers+trap", FIBERLOAD_TRAP },
-	{ "fibers+page", FIBERLOAD_PAGE },
+	{ "procs+trap", -1, false },
+	{ "threads+trap", FIBERLOAD_THREADS, false },
+	{ "fibers+trap", FIBERLOAD_TRAP, false },
+	{ "fibers+page", FIBERLOAD_PAGE, false },
+	{ "fibers+pageonly", FIBERLOAD_PAGE_ONLY, true }, /* the page alone, as the seed's */
 };
 
 /* Counters around one run, for "where the time goes". */
@@ -248,6 +250,7 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 			  const struct fiber_stats *fs)
 {
 	uint64_t served = 0, passes = 0, sleeps = 0, wakeups = 0, polled = 0, parked = 0;
+	uint64_t here = b->xs.served_here - a->xs.served_here;
 	uint64_t ms100 = (b->t - a->t) / 100;
 
 	for (unsigned w = 0; w < b->xs.nworkers && w < XL_MAX_WORKERS; w++) {
@@ -262,6 +265,7 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 	       "%lu parked, %lu polled, %lu sleeps, %lu wake-ups\n", name, ms100 / 100,
 	       ms100 % 100, served, passes, passes ? served / passes : 0,
 	       passes ? served * 100 / passes % 100 : 0, parked, polled, sleeps, wakeups);
+	printf("  %18s %lu entries run by their callers while waiting\n", "", here);
 	printf("  %18s device: %lu commands, %lu waits polled in place on a worker hart, "
 	       "%lu slept for its poller\n", "", b->ps.commands - a->ps.commands,
 	       b->ps.inplace_polls - a->ps.inplace_polls, b->ps.poller_sleeps - a->ps.poller_sleeps);
@@ -276,9 +280,9 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 		const struct fiber_thread_stats *t = &fs->t[i];
 		uint64_t busy = t->busy_ticks / 100, idle = t->idle_ticks / 100; /* ms x100 */
 		printf("  %18s thread %d (hart %d): busy %lu.%02lu ms, idle %lu.%02lu ms; %lu runs, "
-		       "%lu entries, %lu trapped, %lu/%lu reaps found some, %lu reaped, %lu xl_wait, "
+		       "%lu entries, %lu trapped (%lu alone), %lu/%lu reaps found some, %lu reaped, %lu xl_wait, "
 		       "%lu naps, %lu steals, %lu full\n", "", i, t->hart, busy / 100, busy % 100,
-		       idle / 100, idle % 100, t->dispatches, t->entries, t->trapped, t->reaps,
+		       idle / 100, idle % 100, t->dispatches, t->entries, t->trapped, t->lone, t->reaps,
 		       t->scans, t->reaped, t->waits, t->naps, t->steals, t->full);
 	}
 }
@@ -303,7 +307,7 @@ static uint64_t fiber_median(const struct fcfg *c, struct seed_load *w, long cal
 			       bad < 0 ? strerror((int)bad) : "status");
 			return 0;
 		}
-		if (c->how == FIBERLOAD_PAGE && !fs.page)
+		if ((c->how == FIBERLOAD_PAGE || c->how == FIBERLOAD_PAGE_ONLY) && !fs.page)
 			printf("  bench: u=%d %s: no pages to be had: it trapped\n", w->u, c->path);
 		t[i] = t[i] * 100 / (MEASURE_TIMEBASE_HZ / 1000000) / (uint64_t)calls; /* us x100 */
 	}
@@ -318,7 +322,7 @@ static void bench_fibers(void)
 	static const int us_all[] = { 1, 2, 4, 8, 16, 32, 64, 128 }, us_quick[] = { 1, 8, 64 };
 	const int *us = seed_runs > 1 ? us_all : us_quick;
 	int nus = seed_runs > 1 ? (int)ARRAY_SIZE(us_all) : (int)ARRAY_SIZE(us_quick);
-	uint64_t res[8][8];
+	uint64_t res[2 * ARRAY_SIZE(fcfgs)][8];
 	int old_mode = PMEMCTL_IRQ;
 	struct pmem_stats st;
 
@@ -337,6 +341,10 @@ static void bench_fibers(void)
 		for (int m = 0; m < 2; m++) {
 			int mode = m ? PMEMCTL_IRQ : PMEMCTL_POLL;
 			char name[32];
+			if (m && fcfgs[c].poll_only) {
+				memset(res[c * 2 + m], 0, sizeof(res[0]));
+				continue;
+			}
 			snprintf(name, sizeof(name), "%s+%s", fcfgs[c].path, mode_name(mode));
 			set_mode(mode);
 			for (int i = 0; i < nus; i++) {
@@ -351,13 +359,15 @@ static void bench_fibers(void)
 			}
 		}
 	pmemctl(PMEMCTL_MODE, (unsigned long)old_mode);
-	printf("\n  %-18s", "us per call, u =");
+	printf("\n  %-20s", "us per call, u =");
 	for (int i = 0; i < nus; i++)
 		printf(" %7d", us[i]);
 	printf("\n");
 	printf("  (0.00: not run; u processes stop at %d)\n", FIBER_MAX_PROCS);
 	for (unsigned c = 0; c < 2 * ARRAY_SIZE(fcfgs); c++) {
-		printf("  %-13s+%-4s", fcfgs[c / 2].path, c % 2 ? "irq" : "poll");
+		if (c % 2 && fcfgs[c / 2].poll_only)
+			continue;
+		printf("  %-15s+%-4s", fcfgs[c / 2].path, c % 2 ? "irq" : "poll");
 		for (int i = 0; i < nus; i++)
 			printf(" %4lu.%02lu", res[c][i] / 100, res[c][i] % 100);
 		printf("\n");
