@@ -100,6 +100,15 @@ void fiber_park(struct ulock *lk);
 void fiber_ready(struct fiber *f);
 /* fiber_ready_on - the same on thread s (s's own loop only). */
 void fiber_ready_on(struct fsched *s, struct fiber *f);
+/* fiber_new - a fiber with its stack, canary and first frame, on the
+ * run's list but on no queue; NULL if out of memory. fiber_free - off
+ * the run's list and freed (it has ended or never ran). Take r->lk. */
+struct fiber *fiber_new(struct frun *r, void (*fn)(void *), void *arg, const char *name,
+			unsigned long stack);
+void fiber_free(struct frun *r, struct fiber *f);
+/* fiber_sched_loop - one kernel thread's scheduler (tp set to s): run
+ * fibers, reap, steal, idle, until none is left in the run. */
+void fiber_sched_loop(struct frun *r, struct fsched *s);
 
 /* fiber_io.c: the syscall page, for the scheduler loop. */
 int fio_start(struct fsched *s, struct frun *r);   /* 0 or -E*: page set up */
