@@ -101,6 +101,7 @@ static const struct test quick[] = {
 	{"elfbad", test_elfbad, 0},
 	{"elfleak", test_elfleak, 120},
 	{"badintrstat", test_badintrstat, 0},
+	{"badfsstat", test_badfsstat, 0},
 	{"badjoin", test_badjoin, 0},
 	{"badthread", test_badthread, 0},
 	{"badfd", test_badfd, 0},
