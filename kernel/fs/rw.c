@@ -110,15 +110,32 @@ long fs_read(struct inode *ip, bool user, uint64_t dst, uint64_t off, uint64_t n
 	return r;
 }
 
+/* The blocks a write of n > 0 bytes at off may log: its k data blocks, a
+ * bitmap block for each block it may allocate, and the inode; past the
+ * direct blocks also up to 4 new indirect blocks (with their bitmap
+ * blocks) and 3 changed ones. An append's offset is not known yet: it
+ * may span one block more and reach past the direct blocks. The log
+ * stops the kernel if a group logs more than its calls reserved, so
+ * this must be a true bound; a tighter one lets more writers share a
+ * commit instead of waiting for room (a 512 B write inside the direct
+ * blocks: 3 blocks, not 16). */
+static uint32_t chunk_blocks(uint64_t off, uint64_t n)
+{
+	uint32_t k;
+
+	if (off != FS_OFF_APPEND && (off + n - 1) / FS_BSIZE < FS_NDIRECT) {
+		k = (uint32_t)((off + n - 1) / FS_BSIZE - off / FS_BSIZE + 1);
+		return 2 * k + 1;
+	}
+	k = (uint32_t)((n + 2 * FS_BSIZE - 1) / FS_BSIZE); /* any offset */
+	return 2 * k + 12;
+}
+
 /* One transaction of fs_write: n bytes at *off (FS_OFF_APPEND: the end,
  * which *off is then set to), spanning at most FS_WRITE_BLOCKS blocks. */
 static long write_chunk(struct inode *ip, bool user, uint64_t src, uint64_t *off, uint64_t n)
 {
-	/* Blocks it may log: its k data blocks, up to 4 new indirect blocks
-	 * and 3 changed ones, a bitmap block for each of the k + 4 it may
-	 * allocate, and the inode. */
-	uint32_t k = (uint32_t)((n + 2 * FS_BSIZE - 1) / FS_BSIZE); /* any offset */
-	long r = fs_log_reserve(2 * k + 12), e;
+	long r = fs_log_reserve(chunk_blocks(*off, n)), e;
 
 	if (r < 0)
 		return r;
