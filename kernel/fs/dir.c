@@ -8,15 +8,19 @@
 
 #define DIRENT_SIZE ((uint32_t)sizeof(struct dirent))
 
-/* Called on each entry by dir_each: 1 stops the walk, 0 goes on. */
-typedef int (*dirent_fn)(const struct dirent *de, uint32_t off, void *arg);
+/* Called on each entry by dir_each, with its inode number and its name
+ * (DIRSIZ bytes in the locked buffer, NUL-padded, maybe not terminated):
+ * 1 stops the walk, 0 goes on. */
+typedef int (*dirent_fn)(uint32_t inum, const char *name, uint32_t off, void *arg);
 
-/* The entries of block bn of dp that lie within its size, through fn. */
+/* The entries of block bn of dp that lie within its size, through fn.
+ * Each entry is looked at where it lies: a scan of a directory is most
+ * of a path walk's time, and copying every entry out doubled it. */
 static int each_in_block(struct inode *dp, uint32_t bn, dirent_fn fn, void *arg)
 {
 	struct fs_buf *b;
-	struct dirent de;
-	uint32_t blk, off = bn * FS_BSIZE;
+	uint32_t blk, inum, off = bn * FS_BSIZE;
+	uint32_t n = MIN((dp->d.size - off) / DIRENT_SIZE, FS_DPB);
 	int r = bmap(dp, bn, false, &blk);
 
 	if (r < 0)
@@ -27,13 +31,15 @@ static int each_in_block(struct inode *dp, uint32_t bn, dirent_fn fn, void *arg)
 	}
 	if ((r = fs_cache_get(blk, &b)) < 0)
 		return r;
-	for (uint32_t i = 0; i < FS_DPB && off + i * DIRENT_SIZE < dp->d.size && r == 0; i++) {
-		memcpy(&de, b->data + i * DIRENT_SIZE, DIRENT_SIZE);
-		if (de.inum >= fs_sb.ninodes) {
+	for (uint32_t i = 0; i < n && r == 0; i++) {
+		const uint8_t *de = b->data + i * DIRENT_SIZE;
+		__builtin_memcpy(&inum, de + offsetof(struct dirent, inum), sizeof(inum));
+		if (inum >= fs_sb.ninodes) {
 			fs_report("directory: entry with a bad inode number", dp->inum);
 			r = -EUCLEAN;
 		} else {
-			r = fn(&de, off + i * DIRENT_SIZE, arg);
+			r = fn(inum, (const char *)de + offsetof(struct dirent, name),
+			       off + i * DIRENT_SIZE, arg);
 		}
 	}
 	fs_cache_put(b);
@@ -61,22 +67,23 @@ static bool dots(const char *name)
 	return !strncmp(name, ".", DIRSIZ) || !strncmp(name, "..", DIRSIZ);
 }
 
-static int match(const struct dirent *de, uint32_t off, void *arg)
+static int match(uint32_t inum, const char *name, uint32_t off, void *arg)
 {
 	struct find *f = arg;
 
-	if (de->inum == 0)
+	if (inum == 0)
 		return 0;
-	if (f->name ? strncmp(de->name, f->name, DIRSIZ) != 0 : dots(de->name))
+	if (f->name ? name[0] != f->name[0] || strncmp(name, f->name, DIRSIZ) != 0 : dots(name))
 		return 0;
 	f->off = off;
-	f->inum = de->inum;
+	f->inum = inum;
 	return 1;
 }
 
-static int free_slot(const struct dirent *de, uint32_t off, void *arg)
+static int free_slot(uint32_t inum, const char *name, uint32_t off, void *arg)
 {
-	if (de->inum)
+	UNUSED(name);
+	if (inum)
 		return 0;
 	*(uint32_t *)arg = off;
 	return 1;
@@ -154,12 +161,13 @@ int dir_is_empty(struct inode *dp)
 }
 
 /* dir_each's fn for dir_names_twice: count the entries naming arg's inode. */
-static int names(const struct dirent *de, uint32_t off, void *arg)
+static int names(uint32_t inum, const char *name, uint32_t off, void *arg)
 {
 	uint32_t *f = arg; /* f[0]: the inode, f[1]: entries seen */
 
+	UNUSED(name);
 	UNUSED(off);
-	return de->inum == f[0] && ++f[1] > 1;
+	return inum == f[0] && ++f[1] > 1;
 }
 
 int dir_names_twice(struct inode *dp, uint32_t inum)
