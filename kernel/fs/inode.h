@@ -31,6 +31,7 @@ struct inode {
 	struct fs_sleeplock lock;
 	struct fs_sleeplock append; /* an O_APPEND write, across its transactions */
 	bool valid;
+	uint32_t gen;     /* a directory: one more at each entry written */
 	struct fs_dinode d;
 };
 
