@@ -14,8 +14,9 @@
  * allocates the blocks; later ones overwrite cached blocks. Prints device
  * commands per call. "fsprof ROUNDS bench" then runs it as bench does
  * too: each time a new file, two rounds, and the file removed;
- * "fsprof ROUNDS seed" does that in a tree shaped like nagi's after a
- * bench run: 50 files in /, and /seed, which held 64 files, holding one.
+ * "fsprof ROUNDS seed" does only that, in a tree shaped like nagi's after
+ * a bench run: 50 files in /, and /seed, which held 64 files, holding
+ * one (callgrind --toggle-collect=round_once: the seed's calls alone).
  */
 
 #define NBLOCKS 8192
@@ -121,7 +122,8 @@ int main(int argc, char **argv)
 	nreads = nwrites = nflushes = 0;
 	fs_get_stats(&st);
 	uint64_t commits0 = st.commits;
-	for (int r = 0; r < rounds; r++)
+	bool seed = argc > 2 && !strcmp(argv[2], "seed");
+	for (int r = 0; r < (seed ? 0 : rounds); r++)
 		if ((err = round_once("/f0")) != 0) {
 			fprintf(stderr, "fsprof: round %d failed at step %d\n", r, err);
 			return 1;
@@ -130,7 +132,6 @@ int main(int argc, char **argv)
 	print_counts(rounds, calls, st.commits - commits0);
 	if (argc < 3 || (strcmp(argv[2], "bench") && strcmp(argv[2], "seed")))
 		return 0;
-	bool seed = !strcmp(argv[2], "seed");
 	const char *path = seed ? "/seed/f0" : "/g";
 	if (seed && (err = seed_tree()) < 0) {
 		fprintf(stderr, "fsprof: making the seed tree: %s\n", errno_name(err));
