@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The inode table: its hash and free list follow the references; inode_alloc's hint and wrap.
+// The inode table's hash and free list follow the references; inode and block allocation go round from a hint.
 #include "fs_host.h"
 #include "kernel/fs/inode.h"
 #include "lib/errno.h"
@@ -147,10 +147,52 @@ static void test_alloc_hint_and_wrap(void)
 	teardown();
 }
 
+/* The first block of path's file, 0 if none. */
+static uint32_t first_block(const char *path)
+{
+	struct inode *ip;
+	uint32_t b = 0;
+
+	if (fs_open(NULL, path, O_RDONLY, &ip) == 0) {
+		if (inode_lock(ip) == 0) {
+			b = ip->d.addrs[0];
+			inode_unlock(ip);
+		}
+		fs_iput(ip);
+	}
+	return b;
+}
+
+/* Blocks are taken going forward from the last one taken: a block just
+ * freed is left alone, and found again once the scan has gone round. */
+static void test_blocks_go_forward_and_round(void)
+{
+	static char blk[FS_BSIZE];
+	struct inode *ip;
+	long n = FS_BSIZE;
+
+	setup(2048, 0);
+	CHECK(put_file("/a", "a", 1) == 0 && put_file("/b", "b", 1) == 0);
+	uint32_t a = first_block("/a"), b = first_block("/b");
+	CHECK(a && b > a);
+	CHECK(fs_unlink(NULL, "/a") == 0 && put_file("/c", "c", 1) == 0);
+	CHECK(first_block("/c") > b); /* not a's, freed just now */
+	/* One file takes every block left, a's on the way round. */
+	CHECK(fs_open(NULL, "/big", O_CREATE | O_RDWR, &ip) == 0);
+	for (uint64_t off = 0; n == FS_BSIZE; off += FS_BSIZE)
+		n = fs_write(ip, false, (uint64_t)blk, off, FS_BSIZE);
+	CHECK(n == -ENOSPC);
+	fs_iput(ip);
+	CHECK(fs_unlink(NULL, "/b") == 0 && put_file("/d", "d", 1) == 0);
+	CHECK(first_block("/d") == b); /* the only free block */
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_lists_follow_references);
 	RUN(test_lists_after_path_calls);
 	RUN(test_alloc_hint_and_wrap);
+	RUN(test_blocks_go_forward_and_round);
 	UNIT_EXIT();
 }
