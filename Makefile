@@ -189,6 +189,8 @@ UNIT_DEPS_fs_limits_test  := $(FS_CORE)
 UNIT_DEPS_fs_kill_test    := $(FS_CORE)
 UNIT_DEPS_fs_fuzz_test    := $(FS_CORE)
 UNIT_DEPS_fs_reserve_test := $(FS_CORE)
+UNIT_DEPS_fs_itable_test  := $(FS_CORE)
+UNIT_DEPS_fs_create_test  := $(FS_CORE)
 
 .SECONDEXPANSION:
 $(B)/unit/%: tests/unit/%.c tests/unit/unit.h $$(UNIT_DEPS_$$*)

@@ -13,7 +13,10 @@
  * 8 x read 512 B, close, as user/lib/seedload.c does. The first round
  * allocates the blocks; later ones overwrite cached blocks. Prints device
  * commands per call. "fsprof ROUNDS bench" then runs it as bench does
- * too: each time a new file, two rounds, and the file removed.
+ * too: each time a new file, two rounds, and the file removed;
+ * "fsprof ROUNDS seed" does only that, in a tree shaped like nagi's after
+ * a bench run: 50 files in /, and /seed, which held 64 files, holding
+ * one (callgrind --toggle-collect=round_once: the seed's calls alone).
  */
 
 #define NBLOCKS 8192
@@ -46,6 +49,26 @@ static int mem_flush(struct fs_dev *d)
 }
 
 static void print_counts(int rounds, int calls, uint64_t commits);
+
+/* The tree of "seed": 50 files in / (the boot image's programs) and
+ * /seed, whose 64 files a bench run made and removed. 0 or -E*. */
+static int seed_tree(void)
+{
+	struct inode *ip;
+	char name[32];
+	int err = fs_mkdir(NULL, "/seed");
+
+	for (int i = 0; i < 50 + 64 && err == 0; i++) {
+		snprintf(name, sizeof(name), i < 50 ? "/prog%d" : "/seed/f%d", i < 50 ? i : i - 50);
+		if ((err = fs_open(NULL, name, O_CREATE | O_RDWR, &ip)) == 0)
+			fs_iput(ip);
+	}
+	for (int i = 0; i < 64 && err == 0; i++) {
+		snprintf(name, sizeof(name), "/seed/f%d", i);
+		err = fs_unlink(NULL, name);
+	}
+	return err;
+}
 
 static const struct fs_dev_ops mem_ops = { mem_read, mem_write, mem_flush };
 
@@ -99,20 +122,26 @@ int main(int argc, char **argv)
 	nreads = nwrites = nflushes = 0;
 	fs_get_stats(&st);
 	uint64_t commits0 = st.commits;
-	for (int r = 0; r < rounds; r++)
+	bool seed = argc > 2 && !strcmp(argv[2], "seed");
+	for (int r = 0; r < (seed ? 0 : rounds); r++)
 		if ((err = round_once("/f0")) != 0) {
 			fprintf(stderr, "fsprof: round %d failed at step %d\n", r, err);
 			return 1;
 		}
 	fs_get_stats(&st);
 	print_counts(rounds, calls, st.commits - commits0);
-	if (argc < 3 || strcmp(argv[2], "bench"))
+	if (argc < 3 || (strcmp(argv[2], "bench") && strcmp(argv[2], "seed")))
 		return 0;
+	const char *path = seed ? "/seed/f0" : "/g";
+	if (seed && (err = seed_tree()) < 0) {
+		fprintf(stderr, "fsprof: making the seed tree: %s\n", errno_name(err));
+		return 1;
+	}
 	/* As bench runs it: a new file, two rounds, then it is removed. */
 	nreads = nwrites = nflushes = 0;
 	commits0 = st.commits;
 	for (int r = 0; r < rounds; r++) {
-		if (round_once("/g") || round_once("/g") || fs_unlink(NULL, "/g") < 0) {
+		if (round_once(path) || round_once(path) || fs_unlink(NULL, path) < 0) {
 			fprintf(stderr, "fsprof: bench-like run %d failed\n", r);
 			return 1;
 		}

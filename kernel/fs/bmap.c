@@ -37,11 +37,11 @@ static int zero_block(uint32_t b, bool data)
 	return err;
 }
 
-/* Take the first free data block covered by bitmap block bb, if any:
- * *out (0: none). Returns 0 or -EIO. */
-static int take_free(uint32_t bb, uint32_t *out)
+/* Take the first free data block covered by bitmap block bb, from block
+ * from on, if any: *out (0: none). Returns 0 or -EIO. */
+static int take_free(uint32_t bb, uint32_t from, uint32_t *out)
 {
-	uint32_t base = bb * FS_BPB, b = MAX(base, fs_sb.data_start);
+	uint32_t base = bb * FS_BPB, b = MAX(MAX(base, from), fs_sb.data_start);
 	uint32_t end = MIN(base + FS_BPB, fs_sb.size);
 	struct fs_buf *bp;
 	int err = fs_cache_get(fs_sb.bmap_start + bb, &bp);
@@ -67,19 +67,38 @@ static int take_free(uint32_t bb, uint32_t *out)
 }
 
 /*
- * bmap_alloc - scan the bitmap from the first data block; the block found is
- * marked used and zeroed, both through the log. The bitmap block's lock
- * keeps two allocations from taking the same bit.
+ * Where bmap_alloc starts looking: after the block it took last. Only a
+ * hint (any value finds a free block if there is one), so a plain atomic
+ * word. Scanning from the first data block walked every full bitmap block
+ * before the free space (four of them, a byte at a time, on the boot
+ * image) for each block a write allocated; and going on past the last
+ * block taken leaves a block just freed alone for a while, so a new one
+ * has seldom a copy in the log's run and goes straight home.
+ */
+static uint32_t next_block;
+
+/*
+ * bmap_alloc - scan the bitmap from the hint to the end, then from the
+ * first data block on; the block found is marked used and zeroed, both
+ * through the log. The bitmap block's lock keeps two allocations from
+ * taking the same bit.
  */
 int bmap_alloc(uint32_t *out, bool data)
 {
-	uint32_t nbmap = fs_sb.data_start - fs_sb.bmap_start, b;
+	uint32_t first = fs_sb.data_start / FS_BPB, nbmap = fs_sb.data_start - fs_sb.bmap_start;
+	uint32_t start = __atomic_load_n(&next_block, __ATOMIC_RELAXED), b;
 
-	for (uint32_t bb = fs_sb.data_start / FS_BPB; bb < nbmap; bb++) {
-		int err = take_free(bb, &b);
+	if (start < fs_sb.data_start || start >= fs_sb.size)
+		start = fs_sb.data_start; /* another file system, or past the end */
+	/* The hint's bitmap block first (from the hint), the rest in turn,
+	 * and the hint's again (for the blocks before the hint). */
+	for (uint32_t i = 0; i <= nbmap - first; i++) {
+		uint32_t bb = first + (start / FS_BPB - first + i) % (nbmap - first);
+		int err = take_free(bb, i == 0 ? start : 0, &b);
 		if (err)
 			return err;
 		if (b) {
+			__atomic_store_n(&next_block, b + 1, __ATOMIC_RELAXED);
 			if ((err = zero_block(b, data)) < 0) {
 				bmap_free(b);
 				return err;

@@ -8,15 +8,19 @@
 
 #define DIRENT_SIZE ((uint32_t)sizeof(struct dirent))
 
-/* Called on each entry by dir_each: 1 stops the walk, 0 goes on. */
-typedef int (*dirent_fn)(const struct dirent *de, uint32_t off, void *arg);
+/* Called on each entry by dir_each, with its inode number and its name
+ * (DIRSIZ bytes in the locked buffer, NUL-padded, maybe not terminated):
+ * 1 stops the walk, 0 goes on. */
+typedef int (*dirent_fn)(uint32_t inum, const char *name, uint32_t off, void *arg);
 
-/* The entries of block bn of dp that lie within its size, through fn. */
+/* The entries of block bn of dp that lie within its size, through fn.
+ * Each entry is looked at where it lies: a scan of a directory is most
+ * of a path walk's time, and copying every entry out doubled it. */
 static int each_in_block(struct inode *dp, uint32_t bn, dirent_fn fn, void *arg)
 {
 	struct fs_buf *b;
-	struct dirent de;
-	uint32_t blk, off = bn * FS_BSIZE;
+	uint32_t blk, inum, off = bn * FS_BSIZE;
+	uint32_t n = MIN((dp->d.size - off) / DIRENT_SIZE, FS_DPB);
 	int r = bmap(dp, bn, false, &blk);
 
 	if (r < 0)
@@ -27,13 +31,15 @@ static int each_in_block(struct inode *dp, uint32_t bn, dirent_fn fn, void *arg)
 	}
 	if ((r = fs_cache_get(blk, &b)) < 0)
 		return r;
-	for (uint32_t i = 0; i < FS_DPB && off + i * DIRENT_SIZE < dp->d.size && r == 0; i++) {
-		memcpy(&de, b->data + i * DIRENT_SIZE, DIRENT_SIZE);
-		if (de.inum >= fs_sb.ninodes) {
+	for (uint32_t i = 0; i < n && r == 0; i++) {
+		const uint8_t *de = b->data + i * DIRENT_SIZE;
+		__builtin_memcpy(&inum, de + offsetof(struct dirent, inum), sizeof(inum));
+		if (inum >= fs_sb.ninodes) {
 			fs_report("directory: entry with a bad inode number", dp->inum);
 			r = -EUCLEAN;
 		} else {
-			r = fn(&de, off + i * DIRENT_SIZE, arg);
+			r = fn(inum, (const char *)de + offsetof(struct dirent, name),
+			       off + i * DIRENT_SIZE, arg);
 		}
 	}
 	fs_cache_put(b);
@@ -51,9 +57,12 @@ static int dir_each(struct inode *dp, dirent_fn fn, void *arg)
 	return r;
 }
 
+#define NO_SLOT 0xffffffffu
+
 struct find {
 	const char *name;  /* NULL: any used entry but "." and ".." */
 	uint32_t off, inum;
+	uint32_t slot;     /* the first free slot seen; NO_SLOT: none */
 };
 
 static bool dots(const char *name)
@@ -61,51 +70,64 @@ static bool dots(const char *name)
 	return !strncmp(name, ".", DIRSIZ) || !strncmp(name, "..", DIRSIZ);
 }
 
-static int match(const struct dirent *de, uint32_t off, void *arg)
+static int match(uint32_t inum, const char *name, uint32_t off, void *arg)
 {
 	struct find *f = arg;
 
-	if (de->inum == 0)
+	if (inum == 0) {
+		f->slot = MIN(f->slot, off);
 		return 0;
-	if (f->name ? strncmp(de->name, f->name, DIRSIZ) != 0 : dots(de->name))
+	}
+	if (f->name ? name[0] != f->name[0] || strncmp(name, f->name, DIRSIZ) != 0 : dots(name))
 		return 0;
 	f->off = off;
-	f->inum = de->inum;
+	f->inum = inum;
 	return 1;
 }
 
-static int free_slot(const struct dirent *de, uint32_t off, void *arg)
+/* Find name in dp (locked), checked as dir_lookup says: *f filled. */
+static int find(struct inode *dp, const char *name, struct find *f, struct inode **ip)
 {
-	if (de->inum)
-		return 0;
-	*(uint32_t *)arg = off;
-	return 1;
-}
+	int r;
 
-int dir_lookup(struct inode *dp, const char *name, uint32_t *off, struct inode **ip)
-{
-	struct find f = { .name = name };
-	int r = dir_each(dp, match, &f);
-
-	if (r <= 0)
+	*f = (struct find){ .name = name, .slot = NO_SLOT };
+	if ((r = dir_each(dp, match, f)) <= 0)
 		return r < 0 ? r : -ENOENT;
-	if (f.inum == dp->inum && !dots(name)) {
+	if (f->inum == dp->inum && !dots(name)) {
 		fs_report("directory: entry names the directory itself", dp->inum);
 		return -EUCLEAN;
 	}
 	/* "." must be the directory, and only the root is its own "..": a
 	 * walk through either would go somewhere else without a word. */
-	if (!strncmp(name, ".", DIRSIZ) && f.inum != dp->inum) {
+	if (!strncmp(name, ".", DIRSIZ) && f->inum != dp->inum) {
 		fs_report("directory: '.' names another inode", dp->inum);
 		return -EUCLEAN;
 	}
-	if (!strncmp(name, "..", DIRSIZ) && f.inum == dp->inum && dp->inum != FS_ROOTINO) {
+	if (!strncmp(name, "..", DIRSIZ) && f->inum == dp->inum && dp->inum != FS_ROOTINO) {
 		fs_report("directory: '..' names the directory itself", dp->inum);
 		return -EUCLEAN;
 	}
-	if (off)
+	return inode_get(f->inum, ip);
+}
+
+int dir_lookup(struct inode *dp, const char *name, uint32_t *off, struct inode **ip)
+{
+	struct find f;
+	int r = find(dp, name, &f, ip);
+
+	if (r == 0 && off)
 		*off = f.off;
-	return inode_get(f.inum, ip);
+	return r;
+}
+
+int dir_lookup_free(struct inode *dp, const char *name, uint32_t *slot, struct inode **ip)
+{
+	struct find f;
+	int r = find(dp, name, &f, ip);
+
+	if (r == -ENOENT)
+		*slot = f.slot != NO_SLOT ? f.slot : dp->d.size;
+	return r;
 }
 
 /* Write entry (name, inum) at byte offset off of dp. */
@@ -114,6 +136,7 @@ static int put_entry(struct inode *dp, uint32_t off, const char *name, uint32_t 
 	struct dirent de = { .inum = inum };
 	long n;
 
+	dp->gen++; /* a lookup's free slot and answer may be out of date */
 	for (int i = 0; i < DIRSIZ && name[i]; i++)
 		de.name[i] = name[i];
 	n = inode_write(dp, false, (uint64_t)&de, off, DIRENT_SIZE);
@@ -122,15 +145,17 @@ static int put_entry(struct inode *dp, uint32_t off, const char *name, uint32_t 
 
 int dir_link(struct inode *dp, const char *name, uint32_t inum)
 {
-	struct find f = { .name = name };
-	uint32_t off = dp->d.size;
+	struct find f = { .name = name, .slot = NO_SLOT };
 	int r = dir_each(dp, match, &f);
 
 	if (r != 0)
 		return r < 0 ? r : -EEXIST;
-	if ((r = dir_each(dp, free_slot, &off)) < 0)
-		return r;
-	return put_entry(dp, off, name, inum);
+	return put_entry(dp, f.slot != NO_SLOT ? f.slot : dp->d.size, name, inum);
+}
+
+int dir_link_at(struct inode *dp, const char *name, uint32_t inum, uint32_t slot)
+{
+	return put_entry(dp, slot, name, inum);
 }
 
 int dir_clear(struct inode *dp, uint32_t off)
@@ -154,12 +179,13 @@ int dir_is_empty(struct inode *dp)
 }
 
 /* dir_each's fn for dir_names_twice: count the entries naming arg's inode. */
-static int names(const struct dirent *de, uint32_t off, void *arg)
+static int names(uint32_t inum, const char *name, uint32_t off, void *arg)
 {
 	uint32_t *f = arg; /* f[0]: the inode, f[1]: entries seen */
 
+	UNUSED(name);
 	UNUSED(off);
-	return de->inum == f[0] && ++f[1] > 1;
+	return inum == f[0] && ++f[1] > 1;
 }
 
 int dir_names_twice(struct inode *dp, uint32_t inum)
@@ -192,10 +218,12 @@ static int next_elem(const char **path, char *name)
 }
 
 /* Step from directory ip (referenced) to its entry name: *next. ip's
- * reference is dropped with put. */
+ * reference is dropped with put, but kept in miss (if not NULL) when
+ * name is missing. */
 static int step(struct inode *ip, const char *name, struct inode **next,
-		void (*put)(struct inode *))
+		void (*put)(struct inode *), struct dir_miss *miss)
 {
+	uint32_t slot;
 	int err = inode_lock(ip);
 
 	if (err) {
@@ -205,15 +233,21 @@ static int step(struct inode *ip, const char *name, struct inode **next,
 	if (ip->d.type != T_DIR)
 		err = -ENOTDIR;
 	else
-		err = dir_lookup(ip, name, NULL, next);
+		err = dir_lookup_free(ip, name, &slot, next);
+	if (err == -ENOENT && miss) {
+		*miss = (struct dir_miss){ .dp = ip, .gen = ip->gen, .slot = slot };
+		memcpy(miss->name, name, sizeof(miss->name));
+		inode_unlock(ip);
+		return err;
+	}
 	inode_unlock(ip);
 	put(ip);
 	return err;
 }
 
-/* dir_walk, dropping references with put. */
+/* dir_walk, dropping references with put; miss as dir_walk_miss says. */
 static int walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out,
-		void (*put)(struct inode *))
+		void (*put)(struct inode *), struct dir_miss *miss)
 {
 	char elem[DIRSIZ + 1];
 	struct inode *ip;
@@ -234,7 +268,7 @@ static int walk(struct inode *cwd, const char *path, bool parent, char *name, st
 			*out = ip; /* the caller locks it and checks that it is a directory */
 			return 0;
 		}
-		if ((err = step(ip, name, &ip, put)) < 0)
+		if ((err = step(ip, name, &ip, put, *path == '\0' ? miss : NULL)) < 0)
 			return err;
 	}
 	if (r < 0 || parent) {
@@ -247,10 +281,16 @@ static int walk(struct inode *cwd, const char *path, bool parent, char *name, st
 
 int dir_walk(struct inode *cwd, const char *path, bool parent, char *name, struct inode **out)
 {
-	return walk(cwd, path, parent, name, out, inode_put);
+	return walk(cwd, path, parent, name, out, inode_put, NULL);
 }
 
 int dir_walk_outside(struct inode *cwd, const char *path, struct inode **out)
 {
-	return walk(cwd, path, false, NULL, out, inode_put_outside);
+	return walk(cwd, path, false, NULL, out, inode_put_outside, NULL);
+}
+
+int dir_walk_miss(struct inode *cwd, const char *path, struct dir_miss *miss, struct inode **out)
+{
+	miss->dp = NULL;
+	return walk(cwd, path, false, NULL, out, inode_put_outside, miss);
 }

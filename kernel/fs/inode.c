@@ -8,12 +8,22 @@
 #include "lib/string.h"
 
 /*
- * The inode table. An entry with ref 0 is free. The lock guards inum and
- * ref; an inode's sleeping lock guards valid and d. An inode with nlink 0
- * is named by no directory: once its last reference goes, it is freed.
+ * The inode table. A referenced inode (ref > 0) is on the hash chain of
+ * its inum, where inode_get finds it; one with ref 0 is free, on the free
+ * list. ref changes only under the lock: inode_get takes it from 0 to 1
+ * (off the free list, onto a chain), inode_dup adds one, and every drop
+ * goes through unref(), which moves the inode back at 0, so the lists
+ * follow the counts. The lock guards inum, ref, next and the lists; an
+ * inode's sleeping lock guards valid and d. An inode with nlink 0 is
+ * named by no directory: once its last reference goes, it is freed.
+ * next_inum is where inode_alloc starts looking for a free inode.
  */
+#define NIHASH FS_NINODE /* chains; a power of two */
 static struct {
 	struct spinlock lock;
+	struct inode *hash[NIHASH];
+	struct inode *free;
+	uint32_t next_inum;
 	struct inode inode[FS_NINODE];
 } itable = { .lock = SPINLOCK_INIT("fs_inodes") };
 
@@ -26,6 +36,30 @@ static uint32_t iblock(uint32_t inum)
 static uint32_t ioffset(uint32_t inum)
 {
 	return (inum % FS_IPB) * sizeof(struct fs_dinode);
+}
+
+static struct inode **chain(uint32_t inum)
+{
+	return &itable.hash[inum & (NIHASH - 1)];
+}
+
+/* Drop one reference; at the last, ip leaves its chain for the free
+ * list. The only place ref falls. Table lock held. */
+static void unref(struct inode *ip)
+{
+	struct inode **pp = chain(ip->inum);
+
+	if (ip->ref < 1)
+		panic("fs: inode %u released too often", ip->inum);
+	if (--ip->ref > 0)
+		return;
+	while (*pp && *pp != ip)
+		pp = &(*pp)->next;
+	if (!*pp)
+		panic("fs: inode %u not on its hash chain", ip->inum);
+	*pp = ip->next;
+	ip->next = itable.free;
+	itable.free = ip;
 }
 
 /*
@@ -46,13 +80,20 @@ int inode_reset(void)
 	for (int i = 0; i < FS_NINODE; i++)
 		if (itable.inode[i].ref)
 			err = -EBUSY;
-	if (!err)
+	if (!err) {
 		ndeferred = 0; /* inode numbers of the file system that goes */
-	for (int i = 0; i < FS_NINODE && !err; i++) {
-		itable.inode[i].inum = 0;
-		itable.inode[i].valid = false;
-		fs_sleep_init(&itable.inode[i].lock, "fs_inode");
-		fs_sleep_init(&itable.inode[i].append, "fs_append");
+		itable.next_inum = 1;
+		itable.free = NULL;
+		memset(itable.hash, 0, sizeof(itable.hash));
+	}
+	for (int i = FS_NINODE - 1; i >= 0 && !err; i--) {
+		struct inode *ip = &itable.inode[i];
+		ip->inum = 0;
+		ip->valid = false;
+		ip->next = itable.free;
+		itable.free = ip;
+		fs_sleep_init(&ip->lock, "fs_inode");
+		fs_sleep_init(&ip->append, "fs_append");
 	}
 	spin_unlock(&itable.lock);
 	return err;
@@ -60,31 +101,74 @@ int inode_reset(void)
 
 int inode_get(uint32_t inum, struct inode **out)
 {
-	struct inode *ip, *free = NULL;
+	struct inode *ip;
 
 	if (inum < 1 || inum >= fs_sb.ninodes) {
 		fs_report("inode number out of range", inum);
 		return -EUCLEAN;
 	}
 	spin_lock(&itable.lock);
-	for (ip = itable.inode; ip < itable.inode + FS_NINODE; ip++) {
-		if (ip->ref > 0 && ip->inum == inum) {
-			ip->ref++;
-			spin_unlock(&itable.lock);
-			*out = ip;
-			return 0;
-		}
-		if (!free && ip->ref == 0)
-			free = ip;
-	}
-	if (free) {
-		free->inum = inum;
-		free->ref = 1;
-		free->valid = false;
+	for (ip = *chain(inum); ip && ip->inum != inum; ip = ip->next)
+		;
+	if (ip) {
+		ip->ref++;
+	} else if ((ip = itable.free)) {
+		itable.free = ip->next;
+		ip->inum = inum;
+		ip->ref = 1;
+		ip->valid = false;
+		ip->next = *chain(inum);
+		*chain(inum) = ip;
 	}
 	spin_unlock(&itable.lock);
-	*out = free;
-	return free ? 0 : -ENFILE;
+	*out = ip;
+	return ip ? 0 : -ENFILE;
+}
+
+/* Mark ip seen in seen[]; what is wrong if it was already. */
+static const char *see(const struct inode *ip, uint8_t *seen)
+{
+	if (ip < itable.inode || ip >= itable.inode + FS_NINODE)
+		return "a list names something outside the table";
+	if (seen[ip - itable.inode]++)
+		return "an inode is on the lists twice";
+	return NULL;
+}
+
+/* The checks of inode_table_check; table lock held. */
+static const char *table_bad(void)
+{
+	static uint8_t seen[FS_NINODE];
+	const char *why = NULL;
+
+	memset(seen, 0, sizeof(seen));
+	for (struct inode *ip = itable.free; ip && !why; ip = ip->next)
+		if (!(why = see(ip, seen)) && ip->ref != 0)
+			why = "a referenced inode is on the free list";
+	for (int h = 0; h < NIHASH && !why; h++)
+		for (struct inode *ip = itable.hash[h]; ip && !why; ip = ip->next) {
+			if ((why = see(ip, seen)))
+				break;
+			if (ip->ref < 1)
+				why = "an unreferenced inode is on a hash chain";
+			else if (chain(ip->inum) != &itable.hash[h])
+				why = "an inode is on another inum's chain";
+			for (struct inode *o = ip->next; o && !why; o = o->next)
+				if (o->inum == ip->inum)
+					why = "two referenced inodes have one inum";
+		}
+	for (int i = 0; i < FS_NINODE && !why; i++)
+		if (!seen[i])
+			why = "an inode is on no list";
+	return why;
+}
+
+const char *inode_table_check(void)
+{
+	spin_lock(&itable.lock);
+	const char *why = table_bad();
+	spin_unlock(&itable.lock);
+	return why;
 }
 
 struct inode *inode_dup(struct inode *ip)
@@ -234,7 +318,7 @@ static void put(struct inode *ip, enum put_free how)
 		spin_unlock(&itable.lock);
 		if (!may_free_now(ip, how)) {
 			spin_lock(&itable.lock);
-			ip->ref--;
+			unref(ip);
 			spin_unlock(&itable.lock);
 			return;
 		}
@@ -245,8 +329,9 @@ static void put(struct inode *ip, enum put_free how)
 		ip->valid = false;
 		fs_sleep_unlock(&ip->lock);
 		spin_lock(&itable.lock);
+		itable.next_inum = ip->inum; /* the next create takes it again */
 	}
-	ip->ref--;
+	unref(ip);
 	spin_unlock(&itable.lock);
 }
 
@@ -279,29 +364,62 @@ static bool claim(struct fs_buf *b, uint32_t inum, const struct fs_dinode *d)
 	return true;
 }
 
+/* Claim the first free inode in the inode block b (locked) from inum
+ * on, up to end, and take it into the table (*out, not locked yet): 0,
+ * -ENOSPC if the block has none there, or -ENFILE (the claim undone). */
+static int claim_in(struct fs_buf *b, uint32_t inum, uint32_t end, const struct fs_dinode *d,
+		    struct inode **out)
+{
+	int err = -ENOSPC;
+
+	for (; inum < end && err == -ENOSPC; inum++) {
+		if (!claim(b, inum, d))
+			continue;
+		if ((err = inode_get(inum, out)) < 0) {
+			memset(b->data + ioffset(inum), 0, sizeof(*d)); /* give it back */
+			break;
+		}
+		spin_lock(&itable.lock);
+		itable.next_inum = inum + 1;
+		spin_unlock(&itable.lock);
+	}
+	return err;
+}
+
 int inode_alloc(uint16_t type, struct inode **out)
 {
 	struct fs_dinode d = { .type = type };
-	struct fs_buf *b = NULL;
-	int err;
+	uint32_t inum, start, end;
+	struct fs_buf *b;
+	int err = -ENOSPC;
 
-	for (uint32_t inum = 1; inum < fs_sb.ninodes; inum++) {
+	spin_lock(&itable.lock);
+	start = itable.next_inum;
+	spin_unlock(&itable.lock);
+	if (start < 1 || start >= fs_sb.ninodes)
+		start = 1;
+	/* A block at a time from the hint on, round to it again (its block
+	 * is looked at twice: from it, then up to it). */
+	inum = start;
+	do {
+		end = MIN((inum / FS_IPB + 1) * FS_IPB, fs_sb.ninodes);
+		if (inum < start && end > start)
+			end = start;
 		if ((err = fs_cache_get(iblock(inum), &b)) < 0)
 			return err;
-		bool mine = claim(b, inum, &d);
-		if (mine && (err = inode_get(inum, out)) < 0)
-			memset(b->data + ioffset(inum), 0, sizeof(d)); /* give it back */
+		err = claim_in(b, inum, end, &d, out);
 		fs_cache_put(b);
-		if (mine) {
-			if (err)
-				return err;
-			fs_sleep_lock(&(*out)->lock);
-			(*out)->d = d;
-			(*out)->valid = true;
-			return 0;
-		}
-	}
-	return -ENOSPC;
+		inum = end == fs_sb.ninodes ? 1 : end;
+	} while (err == -ENOSPC && inum != start);
+	if (err)
+		return err;
+	/* Locked only now: holding its block while waiting for the lock of
+	 * an inode another call can reach (a damaged entry naming it) could
+	 * deadlock with that call's load of the block. */
+	fs_sleep_lock(&(*out)->lock);
+	(*out)->d = d;
+	(*out)->valid = true;
+	return 0;
 }
 
 /* Free inode inum if it is an orphan. Returns 1 if it was, 0, or -E*. */
@@ -369,7 +487,7 @@ void fs_iput(struct inode *ip)
 	 * reference of their own, so nlink cannot fall after this check. */
 	spin_lock(&itable.lock);
 	if (!(ip->ref == 1 && ip->valid && ip->d.nlink == 0)) {
-		ip->ref--;
+		unref(ip);
 		spin_unlock(&itable.lock);
 		return;
 	}

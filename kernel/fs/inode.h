@@ -22,14 +22,16 @@ static inline bool fs_block_ok(uint32_t b)
 
 #define FS_NINODE 256 /* in-memory inodes: open files, cwds, path walks */
 
-/* An in-memory inode. ref is under the inode table's lock; the rest
- * under lock, and d is the disk inode only while valid. */
+/* An in-memory inode. inum, ref and next are under the inode table's
+ * lock; the rest under lock, and d is the disk inode only while valid. */
 struct inode {
 	uint32_t inum;
 	int ref;
+	struct inode *next; /* referenced: inum's hash chain; else the free list */
 	struct fs_sleeplock lock;
 	struct fs_sleeplock append; /* an O_APPEND write, across its transactions */
 	bool valid;
+	uint32_t gen;     /* a directory: one more at each entry written */
 	struct fs_dinode d;
 };
 
@@ -37,8 +39,14 @@ struct inode {
  * still referenced (unmount). Inode table lock. */
 int inode_reset(void);
 /* inode_get - a reference to inode inum, not locked and not read yet.
- * -EUCLEAN if inum is out of range, -ENFILE if the table is full. */
+ * -EUCLEAN if inum is out of range, -ENFILE if the table is full.
+ * Inode table lock; constant time (a hash of the referenced inodes). */
 int inode_get(uint32_t inum, struct inode **ip);
+/* inode_table_check - the table's lists against the references: every
+ * referenced inode on its inum's hash chain, once, and no other inum
+ * twice; every other one on the free list. NULL if so, else what is
+ * wrong. Inode table lock; for tests. */
+const char *inode_table_check(void);
 /* inode_dup - one more reference. */
 struct inode *inode_dup(struct inode *ip);
 /* inode_lock - lock ip, reading it from disk the first time and checking

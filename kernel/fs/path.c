@@ -7,24 +7,30 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
+/* Lock dp, which must be a directory still named (not a removed cwd);
+ * dropped on failure. */
+static int lock_dir(struct inode *dp)
+{
+	int err = inode_lock(dp);
+
+	if (err) {
+		inode_put(dp);
+		return err;
+	}
+	if (dp->d.type != T_DIR || dp->d.nlink == 0) {
+		err = dp->d.type != T_DIR ? -ENOTDIR : -ENOENT;
+		inode_unlock_put(dp);
+	}
+	return err;
+}
+
 /* The parent directory of path's last element, locked (*dp), and that
  * element (name). -EBUSY for a path without one ("/"). */
 static int lock_parent(struct inode *cwd, const char *path, char *name, struct inode **dp)
 {
 	int err = dir_walk(cwd, path, true, name, dp);
 
-	if (err)
-		return err;
-	if ((err = inode_lock(*dp)) < 0) {
-		inode_put(*dp);
-		return err;
-	}
-	if ((*dp)->d.type != T_DIR || (*dp)->d.nlink == 0) {
-		/* not a directory, or one that was removed (a cwd) */
-		err = (*dp)->d.type != T_DIR ? -ENOTDIR : -ENOENT;
-		inode_unlock_put(*dp);
-	}
-	return err;
+	return err ? err : lock_dir(*dp);
 }
 
 /* create found ip under the name: fine for O_CREATE of a file or device;
@@ -46,9 +52,10 @@ static int existing(struct inode *ip, uint16_t type, struct inode **out)
 	return err;
 }
 
-/* Fill the new inode ip (locked) and name it in dp (locked). On failure
- * it is left without links, for inode_put to free. */
-static int make(struct inode *dp, struct inode *ip, const char *name, int major, int minor)
+/* Fill the new inode ip (locked) and name it in dp (locked) at slot.
+ * On failure it is left without links, for inode_put to free. */
+static int make(struct inode *dp, struct inode *ip, const char *name, uint32_t slot, int major,
+		int minor)
 {
 	int err;
 
@@ -59,7 +66,7 @@ static int make(struct inode *dp, struct inode *ip, const char *name, int major,
 		goto fail;
 	if (ip->d.type == T_DIR && (err = dir_init(ip, dp->inum)) < 0)
 		goto fail;
-	if ((err = dir_link(dp, name, ip->inum)) < 0)
+	if ((err = dir_link_at(dp, name, ip->inum, slot)) < 0)
 		goto fail;
 	if (ip->d.type == T_DIR) {
 		dp->d.nlink++; /* the new ".." */
@@ -73,29 +80,45 @@ fail:
 	return err;
 }
 
-/* The inode at path, made with type if missing; returned locked. */
-static int create(struct inode *cwd, const char *path, uint16_t type, int major, int minor,
-		  struct inode **out)
+/* The inode name in dp (locked; unlocked and dropped here), made with
+ * type if missing; returned locked. miss, if not NULL, is what a lookup
+ * of name in dp found before dp was locked this time: still true if dp's
+ * entries have not changed since (its gen). */
+static int create_in(struct inode *dp, const char *name, const struct dir_miss *miss, uint16_t type,
+		     int major, int minor, struct inode **out)
 {
-	char name[DIRSIZ + 1];
-	struct inode *dp, *ip;
-	int err = lock_parent(cwd, path, name, &dp);
+	struct inode *ip;
+	uint32_t slot = 0;
+	int err = -ENOENT;
 
-	if (err)
-		return err == -EBUSY ? (type == T_FILE ? -EISDIR : -EEXIST) : err;
-	if ((err = dir_lookup(dp, name, NULL, &ip)) == 0) {
+	if (miss && miss->gen == dp->gen)
+		slot = miss->slot;
+	else if ((err = dir_lookup_free(dp, name, &slot, &ip)) == 0) {
 		inode_unlock_put(dp);
 		return existing(ip, type, out);
 	}
 	if (err == -ENOENT && type == T_DIR && dp->d.nlink >= FS_MAXLINK)
 		err = -EMLINK;
 	else if (err == -ENOENT && (err = inode_alloc(type, &ip)) == 0 &&
-		 (err = make(dp, ip, name, major, minor)) < 0)
+		 (err = make(dp, ip, name, slot, major, minor)) < 0)
 		inode_unlock_put(ip);
 	inode_unlock_put(dp);
 	if (err == 0)
 		*out = ip;
 	return err;
+}
+
+/* The inode at path, made with type if missing; returned locked. */
+static int create(struct inode *cwd, const char *path, uint16_t type, int major, int minor,
+		  struct inode **out)
+{
+	char name[DIRSIZ + 1];
+	struct inode *dp;
+	int err = lock_parent(cwd, path, name, &dp);
+
+	if (err)
+		return err == -EBUSY ? (type == T_FILE ? -EISDIR : -EEXIST) : err;
+	return create_in(dp, name, NULL, type, major, minor, out);
 }
 
 /* End the transaction; if that fails, let *ip (a reference the call
@@ -124,14 +147,17 @@ static int end_with(int err, struct inode **ip)
 
 /* An open of an existing path that changes nothing (no O_TRUNC): no
  * transaction, so it neither waits for room in the log nor for a group's
- * commit. With O_CREATE a missing file is the caller's to make (-ENOENT);
- * an existing directory is -EISDIR, as create would say. */
-static int open_existing(struct inode *cwd, const char *path, int flags, struct inode **out)
+ * commit. With O_CREATE a missing file is the caller's to make (-ENOENT,
+ * and miss says where, as dir_walk_miss does); an existing directory is
+ * -EISDIR, as create would say. */
+static int open_existing(struct inode *cwd, const char *path, int flags, struct dir_miss *miss,
+			 struct inode **out)
 {
 	struct inode *ip;
 	int err = fs_log_error();
 
-	if (err || (err = dir_walk_outside(cwd, path, &ip)) < 0)
+	miss->dp = NULL;
+	if (err || (err = dir_walk_miss(cwd, path, miss, &ip)) < 0)
 		return err;
 	if ((err = inode_lock(ip)) == 0) {
 		if (ip->d.type == T_DIR && (flags & (O_WRONLY | O_RDWR | O_CREATE)))
@@ -145,22 +171,41 @@ static int open_existing(struct inode *cwd, const char *path, int flags, struct 
 	return err;
 }
 
+/* Let go of the directory a failed walk kept, outside a transaction. */
+static void drop_miss(struct dir_miss *miss)
+{
+	if (miss->dp)
+		inode_put_outside(miss->dp);
+	miss->dp = NULL;
+	inode_reap_deferred();
+}
+
 int fs_open(struct inode *cwd, const char *path, int flags, struct inode **out)
 {
+	struct dir_miss miss = { .dp = NULL };
 	struct inode *ip = NULL;
 	int err;
 
 	if (!(flags & O_TRUNC)) {
-		err = open_existing(cwd, path, flags, out);
-		inode_reap_deferred();
+		err = open_existing(cwd, path, flags, &miss, out);
 		/* A missing file is O_CREATE's to make; the walk's other
 		 * answers are the ones create would give. */
-		if (err != -ENOENT || !(flags & O_CREATE))
+		if (err != -ENOENT || !(flags & O_CREATE)) {
+			drop_miss(&miss);
 			return err;
+		}
+		inode_reap_deferred(); /* what the walk let go (miss.dp kept) */
 	}
-	if ((err = fs_log_reserve(flags & O_TRUNC ? FS_LOGMAX : CREATE_BLOCKS)) < 0)
+	if ((err = fs_log_reserve(flags & O_TRUNC ? FS_LOGMAX : CREATE_BLOCKS)) < 0) {
+		drop_miss(&miss);
 		return err;
-	if (flags & O_CREATE) {
+	}
+	if (miss.dp) {
+		/* The walk stopped at the missing name: make it there,
+		 * without walking and looking again. */
+		if ((err = lock_dir(miss.dp)) == 0)
+			err = create_in(miss.dp, miss.name, &miss, T_FILE, 0, 0, &ip);
+	} else if (flags & O_CREATE) {
 		err = create(cwd, path, T_FILE, 0, 0, &ip);
 	} else if ((err = dir_walk(cwd, path, false, NULL, &ip)) == 0 &&
 		   (err = inode_lock(ip)) < 0) {

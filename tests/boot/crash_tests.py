@@ -50,7 +50,7 @@ def durable(log):
         kind, path = m.group(1), "/" + m.group(2)
         if kind == "rm":
             want.pop(path, None)
-        else:
+        elif m.group(3) is not None:  # not the last line, cut by the kill
             want[path] = (int(m.group(3)), int(m.group(4)), kind == "synced")
     return want
 

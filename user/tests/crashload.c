@@ -10,8 +10,11 @@
 #include "../user.h"
 
 #define KEEP 16       /* files kept before the oldest is removed */
-#define NFILES 2000   /* stop after this many (the checker kills sooner) */
+#define NFILES 100000 /* stop after this many (the checker kills sooner:
+		       * 2000 took less than its latest kill, 2.5 s) */
 #define BIGCHUNK 4096 /* bytes appended to big at a time */
+#define BIGMAX (256 * 1024) /* big stops growing here: every boot keeps its
+			     * big, and a hundred of them share the disk */
 
 static char buf[32 * 1024];
 static uint32_t rng = 12345;
@@ -96,7 +99,7 @@ int main(void)
 		if (err < 0)
 			return printf("crashload: writing %s failed: %s\n", path, errno_name(err)), 1;
 		printf("synced %s %u %u\n", path, len, key);
-		if (i % 4 == 0) {
+		if (i % 4 == 0 && bigsize < BIGMAX) {
 			if (write_pattern(big, bigkey, bigsize, BIGCHUNK) < 0 || fsync(big) < 0)
 				return printf("crashload: growing big failed\n"), 1;
 			bigsize += BIGCHUNK;
