@@ -13,8 +13,10 @@ struct fiber_opts {
 	int threads;           /* kernel threads; 0: one per general hart */
 	bool trap;             /* page off: every call traps and blocks its thread */
 	bool page_only;        /* every call through the page, as seed 000's library:
-				* a lone fiber's calls do not trap, and an idle
-				* thread does not run its own page's entries */
+				* a lone fiber's calls do not trap */
+	bool serve_idle;       /* an idle thread runs its own page's entries that
+				* no worker has taken (XL_WAIT_SERVE): off by
+				* default, it measured slower (docs/fibers.md) */
 	bool no_pin;           /* do not pin the threads to harts */
 	unsigned long stack;   /* default stack size in bytes; 0: FIBER_STACK */
 	int spin_us;           /* idle spin before sleeping; 0: FIBER_SPIN_US */
@@ -31,8 +33,8 @@ struct fiber_opts {
  * leaving the host's cores to the worker and the device. */
 #define FIBER_SPIN_FEW_US 500
 #define FIBER_FEW 2
-/* An idle thread whose entries no worker has taken after this long runs
- * them itself, in its xl_wait trap: the workers are busy. */
+/* With serve_idle, an idle thread whose entries no worker has taken
+ * after this long runs them itself, in its xl_wait trap. */
 #define FIBER_UNTAKEN_US 5
 /* The kernel runs at most XL_MAX_BLOCKED (64) blocked entries of a process
  * at once and refuses more with -EAGAIN; stay below it. */

@@ -73,6 +73,7 @@ struct seed_load {
 	int u, d, rounds;
 	bool page;
 	const char *dir; /* must exist */
+	bool serve;      /* page: xl_call runs an untaken entry itself (xl.h serve_here) */
 };
 /* seed_run_times - fork the u processes, let them set up (fork, fault in
  * their buffers), start them together, wait for all. The calls are timed
@@ -103,5 +104,6 @@ long seed_run(const struct seed_load *w, uint64_t *ticks);
 #define FIBERLOAD_TRAP 1
 #define FIBERLOAD_THREADS 2
 #define FIBERLOAD_PAGE_ONLY 3
+#define FIBERLOAD_PAGE_SERVE 4 /* FIBERLOAD_PAGE, and idle threads run their own entries */
 struct fiber_stats;
 long fiberload_run(const struct seed_load *w, int how, uint64_t *ticks, struct fiber_stats *st);

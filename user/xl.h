@@ -37,7 +37,8 @@ struct xl_ring {
 	uint32_t cq_lost[XL_MAX_PAGES];
 	unsigned rescan; /* a bit per page whose states must be scanned */
 	bool serve_here; /* xl_wait_done runs an entry no worker has taken
-			  * itself (XL_WAIT_SERVE); xl_setup sets it */
+			  * itself (XL_WAIT_SERVE); off after xl_setup: with
+			  * one worker hart it measured slower (docs/xl.md) */
 };
 _Static_assert(XL_RING_SLOTS <= 256, "slot numbers fit a byte");
 
@@ -112,8 +113,8 @@ bool xl_poll(struct xl_ring *r, int slot, long *ret);
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
 /* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
  * completion in this ring's own pages, until slot is COMPLETED (it stays
- * so). With r->serve_here, an entry no worker has taken within 5 us is
- * run by this thread in that xl_wait (the workers are busy, and the
+ * so). With r->serve_here set, an entry no worker has taken within 5 us
+ * is run by this thread in that xl_wait (the workers are busy, and the
  * caller has nothing else to do). xl_wait_slot - the same, then xl_poll: the result, and the slot is
  * free. */
 void xl_wait_done(struct xl_ring *r, int slot);

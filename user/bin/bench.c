@@ -348,7 +348,7 @@ static void bench_fibers(void)
 			snprintf(name, sizeof(name), "%s+%s", fcfgs[c].path, mode_name(mode));
 			set_mode(mode);
 			for (int i = 0; i < nus; i++) {
-				struct seed_load w = { us[i], SEED_D, seed_rounds, false, SEED_DIR };
+				struct seed_load w = { us[i], SEED_D, seed_rounds, false, SEED_DIR, false };
 				long calls = (long)us[i] * seed_rounds * (2 * SEED_D + 4);
 				res[c * 2 + m][i] = 0;
 				if (fcfgs[c].how < 0 && us[i] > FIBER_MAX_PROCS)

@@ -15,9 +15,10 @@ static const struct {
 	const char *name;
 	int how; /* FIBERLOAD_*, or -1: processes by trap, -2: by page */
 } hows[] = {
-	{ "procs", -1 }, { "procs-page", -2 }, { "threads", FIBERLOAD_THREADS },
-	{ "fibers-trap", FIBERLOAD_TRAP }, { "fibers", FIBERLOAD_PAGE },
-	{ "fibers-pageonly", FIBERLOAD_PAGE_ONLY },
+	{ "procs", -1 }, { "procs-page", -2 }, { "procs-page-serve", -3 },
+	{ "threads", FIBERLOAD_THREADS }, { "fibers-trap", FIBERLOAD_TRAP },
+	{ "fibers", FIBERLOAD_PAGE }, { "fibers-pageonly", FIBERLOAD_PAGE_ONLY },
+	{ "fibers-serve", FIBERLOAD_PAGE_SERVE },
 };
 
 static void usage(void)
@@ -41,7 +42,7 @@ static void print_fibers(const struct fiber_stats *fs)
 
 int main(int argc, char **argv)
 {
-	struct seed_load w = { 1, 8, 2, false, SEED_DIR };
+	struct seed_load w = { 1, 8, 2, false, SEED_DIR, false };
 	int runs = 3, how = FIBERLOAD_PAGE, mode = PMEMCTL_POLL;
 	struct xl_stats x0, x1;
 
@@ -71,7 +72,8 @@ int main(int argc, char **argv)
 		printf("seed: no file system to write to\n");
 		return 1;
 	}
-	w.page = how == -2;
+	w.page = how == -2 || how == -3;
+	w.serve = how == -3;
 	for (int r = 0; r < runs; r++) {
 		struct fiber_stats fs = { 0 };
 		uint64_t t = 0;

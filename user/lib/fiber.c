@@ -353,7 +353,7 @@ static void idle(struct frun *r, struct fsched *s)
 	uint64_t t0 = fiber_rdtime(), now = t0;
 	long out = fio_inflight(s);
 	uint64_t budget = (uint64_t)(out > 0 && out <= FIBER_FEW ? r->spin_few_ticks : r->spin_ticks);
-	bool looked = r->page_only;
+	bool looked = !r->serve_idle;
 
 	while (now - t0 < budget) {
 		if (s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) ||

@@ -54,6 +54,7 @@ struct frun {
 	int nthreads;
 	bool trap;
 	bool page_only;           /* fiber_opts.page_only */
+	bool serve_idle;          /* fiber_opts.serve_idle */
 	unsigned long stack;
 	int spin_ticks;
 	int spin_few_ticks;       /* the spin with at most FIBER_FEW entries out */

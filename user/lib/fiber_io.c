@@ -118,7 +118,7 @@ void fio_idle(struct fsched *s)
 	 * work to steal now and then. XL_WAIT_SERVE: the entries still
 	 * SUBMITTED run in this trap, on this hart, which is idle anyway. */
 	s->st.waits++;
-	xl_wait(1, 1, s->io->ring.pages | (fiber_run_now->page_only ? 0 : XL_WAIT_SERVE));
+	xl_wait(1, 1, s->io->ring.pages | (fiber_run_now->serve_idle ? XL_WAIT_SERVE : 0));
 }
 
 bool fio_untaken(struct fsched *s)
@@ -189,12 +189,15 @@ long fiber_syscall(long a0, long a1, long a2, long a3, long a4, long a5, long a6
 		s->st.trapped++;
 		ret = syscall_nr(nr, a0, a1, a2, a3, a4, a5);
 	} else if (!s->qlen && !s->io->inflight && !fiber_run_now->page_only &&
+		   __atomic_load_n(&fiber_run_now->inflight, __ATOMIC_RELAXED) <= FIBER_FEW &&
 		   (ret = syscall_nr(nr | SYS_BOUNDED, a0, a1, a2, a3, a4, a5)) != -EMAYWAIT) {
-		/* A fiber alone on its thread (nothing ready, nothing out) has
-		 * nothing to overlap its call with: through the page it would
-		 * only wait for a round trip to the worker hart, so it traps,
-		 * unless the call may wait for another program (a pipe, a
-		 * child), which may be a fiber of this thread. */
+		/* A fiber alone on its thread (nothing ready, nothing out) in a
+		 * run with few entries out has nothing to overlap its call
+		 * with: through the page it would only wait for a round trip
+		 * to the worker hart, so it traps, unless the call may wait for
+		 * another program (a pipe, a child), which may be a fiber of
+		 * this thread. With many out, the worker is busy and a thread
+		 * that stole one fiber must not block in a trap. */
 		s->st.trapped++;
 		s->st.lone++;
 	} else {

@@ -45,6 +45,7 @@ static int setup(struct frun *r, const struct fiber_opts *o)
 	r->nthreads = o->threads > 0 ? MIN(o->threads, FIBER_MAX_THREADS) : MAX(nh, 1);
 	r->trap = o->trap;
 	r->page_only = o->page_only;
+	r->serve_idle = o->serve_idle && !o->page_only;
 	r->stack = o->stack ? o->stack : FIBER_STACK;
 	r->spin_ticks = (int)((uint64_t)(o->spin_us ? o->spin_us : FIBER_SPIN_US) * si.timebase /
 			      1000000);

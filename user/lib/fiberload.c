@@ -106,7 +106,8 @@ static long threads_run(uint64_t *ticks)
 
 long fiberload_run(const struct seed_load *w, int how, uint64_t *ticks, struct fiber_stats *st)
 {
-	struct fiber_opts o = { .trap = how == FIBERLOAD_TRAP, .page_only = how == FIBERLOAD_PAGE_ONLY };
+	struct fiber_opts o = { .trap = how == FIBERLOAD_TRAP, .page_only = how == FIBERLOAD_PAGE_ONLY,
+				.serve_idle = how == FIBERLOAD_PAGE_SERVE };
 	long err = 0;
 
 	load = w;

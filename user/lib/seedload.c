@@ -31,8 +31,10 @@ static int one_process(const struct seed_load *w, int id, int go, int ready, int
 	int err = 0;
 
 	snprintf(path, sizeof(path), "%s/f%d", w->dir, id);
-	if (w->page && xl_setup(&ring, 1) == 0)
+	if (w->page && xl_setup(&ring, 1) == 0) {
 		r = &ring;
+		r->serve_here = w->serve;
+	}
 	fill(out, id, 0);
 	memset(in, 0, sizeof(in));
 	/* Ready even when set-up failed: the parent counts every process. */

@@ -35,7 +35,6 @@ int xl_setup(struct xl_ring *r, int npages)
 		r->free[r->nfree++] = (uint8_t)s;
 		r->onstack[s] = true;
 	}
-	r->serve_here = true;
 	return 0;
 }
 

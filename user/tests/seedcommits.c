@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 	mkdir("/seedc");
 	pmemctl(PMEMCTL_MODE, PMEMCTL_POLL);
 	for (unsigned i = 0; i < sizeof(us) / sizeof(us[0]); i++) {
-		struct seed_load w = { us[i], 8, 2, 0, "/seedc" };
+		struct seed_load w = { us[i], 8, 2, 0, "/seedc", false };
 		struct seed_times t;
 		uint64_t calls = (uint64_t)us[i] * 2 * (2 * 8 + 4);
 		if (seed_run_times(&w, &t) != 0) {
