@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Physical pages on a free list, with a bitmap that catches double frees.
+// Physical pages on a free list, with a bitmap that catches double frees,
+// pins (syscall pages) and shares (read-only pages that forks map twice).
 #include "page.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
@@ -8,6 +9,7 @@
 
 #define MAX_PAGES (1UL << 20) /* 4 GiB of RAM */
 #define MAX_RUNS 16
+#define MAX_SHARES 255 /* owners beyond the first, in a byte */
 
 /* Pages never handed out yet stay in runs [next, end) and are not touched
  * until page_alloc takes them: linking every page into the list at boot
@@ -31,6 +33,7 @@ static struct {
 	uint64_t isfree[MAX_PAGES / 64]; /* bit set: the page is on the list */
 	uint64_t pinned[MAX_PAGES / 64]; /* page_pin: page_free only marks it */
 	uint64_t orphan[MAX_PAGES / 64]; /* pinned and freed: page_unpin frees */
+	uint8_t shares[MAX_PAGES];       /* owners beyond the first (page_share) */
 } mem;
 
 #define BIT(map, i) ((map)[(i) / 64] & (1UL << ((i) % 64)))
@@ -48,6 +51,7 @@ void page_init(uint64_t base, uint64_t size)
 	memset(mem.isfree, 0, sizeof(mem.isfree));
 	memset(mem.pinned, 0, sizeof(mem.pinned));
 	memset(mem.orphan, 0, sizeof(mem.orphan));
+	memset(mem.shares, 0, mem.npages);
 }
 
 /* The page's index, or -1 if p is not a managed page address. */
@@ -148,6 +152,8 @@ void page_free(void *page)
 	spin_lock(&mem.lock);
 	if (mem.isfree[i / 64] & (1UL << (i % 64)) || BIT(mem.orphan, i))
 		panic("page_free: %p freed twice", page);
+	if (mem.shares[i])
+		panic("page_free: %p has %d other owners (page_unshare first)", page, mem.shares[i]);
 	if (BIT(mem.pinned, i)) { /* the pin holder frees it later */
 		SET(mem.orphan, i);
 		spin_unlock(&mem.lock);
@@ -187,6 +193,40 @@ bool page_unpin(void *page)
 	CLR(mem.orphan, i);
 	spin_unlock(&mem.lock);
 	return orphan;
+}
+
+int page_share(void *page)
+{
+	long i = page_index((uint64_t)page);
+	int err = 0;
+
+	if (i < 0)
+		return -EINVAL;
+	spin_lock(&mem.lock);
+	if (BIT(mem.isfree, i))
+		err = -EINVAL;
+	else if (BIT(mem.pinned, i) || mem.shares[i] == MAX_SHARES)
+		err = -EBUSY;
+	else
+		mem.shares[i]++;
+	spin_unlock(&mem.lock);
+	return err;
+}
+
+bool page_unshare(void *page)
+{
+	long i = page_index((uint64_t)page);
+	bool last = true;
+
+	if (i < 0)
+		return true; /* not ours: page_free says so */
+	spin_lock(&mem.lock);
+	if (mem.shares[i]) {
+		mem.shares[i]--;
+		last = false;
+	}
+	spin_unlock(&mem.lock);
+	return last;
 }
 
 bool page_free_if_pinned(void *page)

@@ -28,6 +28,15 @@ int page_pin(void *page);
 /* page_unpin - drop the pin. Returns true if the page was freed meanwhile:
  * the caller must page_free it (after any TLB shootdown it needs). */
 bool page_unpin(void *page);
+/* page_share - one more owner for an allocated page (fork maps a
+ * read-only page in the child instead of copying it). 0; -EBUSY if it is
+ * pinned or has 256 owners already (copy it then); -EINVAL if it is
+ * not an allocated page. Takes the allocator lock.
+ * page_unshare - an owner lets go: true if it was the last (the caller
+ * frees the page), false if others still own it (the caller must not
+ * touch it). page_free panics on a page with other owners. */
+int page_share(void *page);
+bool page_unshare(void *page);
 /* page_free_if_pinned - if page is pinned, page_free it (mark it freed for
  * page_unpin) and return true; else leave it alone and return false. */
 bool page_free_if_pinned(void *page);

@@ -32,9 +32,10 @@ struct vm *vm_create(void)
 static void *unmap_page(struct vm *vm, uint64_t va, void *list)
 {
 	uint64_t pa = mmu_unmap(vm->root, va);
-	/* A pinned syscall page (kernel/xl/xl.c) is only marked freed: the
-	 * kernel still writes it, so no list link goes in it. */
-	if (pa && !page_free_if_pinned((void *)pa)) {
+	/* A page another process still maps (fork shared it) stays, and so
+	 * does a pinned syscall page (kernel/xl/xl.c), only marked freed: the
+	 * kernel still writes it. No list link goes in either. */
+	if (pa && page_unshare((void *)pa) && !page_free_if_pinned((void *)pa)) {
 		*(void **)pa = list;
 		list = (void *)pa;
 	}
@@ -120,7 +121,18 @@ static int copy_pages(struct vm *dst, struct vm *src)
 	for (uint64_t va = mmu_next_mapped(src->root, USER_BASE, USER_TOP); va < USER_TOP;
 	     va = mmu_next_mapped(src->root, va + PAGE_SIZE, USER_TOP)) {
 		uint64_t perm, pa = mmu_query(src->root, va, &perm);
-		void *page = page_alloc();
+		void *page;
+		/* A page nobody may write (text, read-only data) is shared, not
+		 * copied: cheaper, and QEMU finds the child's code already
+		 * translated (its cache is by physical address). */
+		if (!(perm & MMU_W) && page_share((void *)pa) == 0) {
+			if (mmu_map(dst->root, va, pa, perm)) {
+				page_unshare((void *)pa);
+				return -ENOMEM;
+			}
+			continue;
+		}
+		page = page_alloc();
 		if (!page)
 			return -ENOMEM;
 		memcpy(page, (void *)pa, PAGE_SIZE);

@@ -103,6 +103,42 @@ static void test_pin(void)
 	CHECK(page_free_count() == 8);
 }
 
+/* A shared page has one owner per share plus the first: page_unshare
+ * says "last" only to the last, page_free refuses it before, and a pinned
+ * or free page is not shared. */
+static void test_share(void)
+{
+	uint8_t *p, *q;
+	setup();
+	page_add_range((uint64_t)ram, (uint64_t)ram + 8 * PAGE_SIZE, NULL, 0);
+	p = page_alloc();
+	p[0] = 7;
+	CHECK(page_share(p) == 0);
+	CHECK(page_share(p) == 0);
+	CHECK(EXPECT_PANIC(page_free(p)));
+	CHECK(strstr(panic_message, "other owners") != NULL);
+	CHECK(page_unshare(p) == false);
+	CHECK(page_unshare(p) == false);
+	CHECK(p[0] == 7); /* nobody wrote into it */
+	CHECK(page_unshare(p) == true); /* the last owner: it may free it */
+	page_free(p);
+	CHECK(page_free_count() == 8);
+	CHECK(page_share(p) == -EINVAL); /* free */
+	CHECK(page_share(ram + 1) == -EINVAL);
+	q = page_alloc();
+	CHECK(page_pin(q) == 0);
+	CHECK(page_share(q) == -EBUSY); /* a syscall page is never shared */
+	CHECK(page_unpin(q) == false);
+	for (int i = 0; i < 255; i++)
+		CHECK(page_share(q) == 0);
+	CHECK(page_share(q) == -EBUSY); /* a byte's worth: copy instead */
+	for (int i = 0; i < 255; i++)
+		CHECK(page_unshare(q) == false);
+	CHECK(page_unshare(q) == true);
+	page_free(q);
+	CHECK(page_free_count() == 8);
+}
+
 /* Adding pages writes none of them (boot would touch all of RAM), even
  * when the skips cut the range into more pieces than the allocator keeps
  * as untouched runs; every page is still handed out exactly once. */
@@ -141,6 +177,7 @@ int main(void)
 	RUN(test_bad_frees_panic);
 	RUN(test_add_twice_counts_once);
 	RUN(test_pin);
+	RUN(test_share);
 	RUN(test_add_touches_nothing);
 	free(ram);
 	UNIT_EXIT();

@@ -54,6 +54,7 @@ static const struct test quick[] = {
 	{"sbrkbig", test_sbrkbig, 0},
 	{"sbrkfresh", test_sbrkfresh, 0},
 	{"forkmem", test_forkmem, 0},
+	{"forkshare", test_forkshare, 0},
 	{"stack", test_stack, 0},
 	{"stackoverflow", test_stackoverflow, 0},
 	{"kernaddr", test_kernaddr, 0},
