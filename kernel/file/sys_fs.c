@@ -161,7 +161,7 @@ long sys_fsstat(const struct sys_args *a)
 	struct fs_stats s;
 	struct fsstat st;
 
-	if (arg_uaddr(a, 1) < sizeof(st))
+	if (arg_size(a, 1) < sizeof(st))
 		return -EINVAL;
 	if (!rootfs_mounted())
 		return -ENXIO;
