@@ -60,22 +60,32 @@ static void *self(void)
 }
 #endif
 
+void fs_waitq_sleep(struct fs_waitq *q, struct spinlock *lk)
+{
+	q->waiters++;
+	fs_wait(q, lk);
+	q->waiters--;
+}
+
+void fs_waitq_wake(struct fs_waitq *q)
+{
+	if (q->waiters)
+		fs_wake(q);
+}
+
 void fs_sleep_init(struct fs_sleeplock *l, const char *name)
 {
 	spin_init(&l->lk, name);
 	l->locked = false;
 	l->owner = NULL;
-	l->waiters = 0;
+	l->q.waiters = 0;
 }
 
 void fs_sleep_lock(struct fs_sleeplock *l)
 {
 	spin_lock(&l->lk);
-	while (l->locked) {
-		l->waiters++;
-		fs_wait(l, &l->lk);
-		l->waiters--;
-	}
+	while (l->locked)
+		fs_waitq_sleep(&l->q, &l->lk);
 	l->locked = true;
 	l->owner = self();
 	spin_unlock(&l->lk);
@@ -89,9 +99,7 @@ int fs_sleep_lock_killable(struct fs_sleeplock *l)
 			spin_unlock(&l->lk);
 			return -EINTR;
 		}
-		l->waiters++;
-		fs_wait(l, &l->lk);
-		l->waiters--;
+		fs_waitq_sleep(&l->q, &l->lk);
 	}
 	l->locked = true;
 	l->owner = self();
@@ -120,10 +128,7 @@ void fs_sleep_unlock(struct fs_sleeplock *l)
 		panic("fs_sleep_unlock: %s not held", l->lk.name);
 	l->locked = false;
 	l->owner = NULL;
-	/* A waiter counted itself under lk before it slept (and sleeping lets
-	 * lk go only once it is asleep), so none is missed. */
-	if (l->waiters)
-		fs_wake(l);
+	fs_waitq_wake(&l->q);
 	spin_unlock(&l->lk);
 }
 
@@ -153,7 +158,7 @@ static struct {
 	struct fs_dev *dev;
 	uint32_t limit;
 	bool ready;
-	int waiters;          /* threads asleep for a free buffer */
+	struct fs_waitq freed; /* threads asleep for a free buffer */
 	struct fs_buf head;
 	struct fs_buf *hash[NHASH];
 	struct fs_buf buf[FS_NBUF];
@@ -253,9 +258,7 @@ static struct fs_buf *lookup(uint32_t blockno)
 				b->valid = false;
 				goto found;
 			}
-		cache.waiters++;
-		fs_wait(&cache, &cache.lock);
-		cache.waiters--;
+		fs_waitq_sleep(&cache.freed, &cache.lock);
 	}
 found:
 	b->refcnt++;
@@ -271,8 +274,7 @@ static void unref(struct fs_buf *b)
 		panic("fs_cache: buffer of block %u released too often", b->blockno);
 	if (--b->refcnt == 0) {
 		to_front(b);
-		if (cache.waiters) /* counted under the cache lock, as here */
-			fs_wake(&cache);
+		fs_waitq_wake(&cache.freed);
 	}
 	spin_unlock(&cache.lock);
 }

@@ -6,13 +6,20 @@
 
 struct fs_dev;
 
+/* A place to sleep that counts its sleepers, under the lock its users
+ * hold: a wake-up with nobody asleep skips fs_wake's scan of every
+ * thread. The sleeping locks, the cache's wait for a free buffer and the
+ * log's two channels are each one. */
+struct fs_waitq {
+	int waiters;
+};
+
 /* A lock held across disk I/O: waiters sleep instead of spinning. */
 struct fs_sleeplock {
 	struct spinlock lk; /* guards the fields below */
 	bool locked;
 	void *owner;        /* the holding thread (the host: a dummy) */
-	int waiters;        /* threads asleep on it: an unlock without any
-			     * skips the wakeup (a scan of every thread) */
+	struct fs_waitq q;  /* threads asleep on it */
 };
 
 /* fs_sleep_init - a free sleeping lock named name. */
@@ -44,6 +51,12 @@ bool fs_killed(void);
  * every thread under the scheduler's lock: callers that can tell nobody
  * waits (a count of waiters under lk) skip it. */
 void fs_wake(void *chan);
+/* fs_waitq_sleep - fs_wait on q, counted in q (lk held: the lock that
+ * guards q and the condition the caller loops on). fs_waitq_wake - wake
+ * q's sleepers if it has any (lk held): a sleeper counted itself under lk
+ * before it slept, and lets lk go only once asleep, so none is missed. */
+void fs_waitq_sleep(struct fs_waitq *q, struct spinlock *lk);
+void fs_waitq_wake(struct fs_waitq *q);
 
 #define FS_NBUF 256 /* cached blocks; the log pins up to FS_LOGMAX of them */
 

@@ -153,26 +153,15 @@ static int commit(void)
  * waiting call slept and woke again per member: with dozens of calls
  * open on a syscall worker, most of its sleeps and wake-ups. Each counts
  * its sleepers, because a wake-up scans every thread even when none
- * sleeps there. Both under the log lock. */
-struct log_chan {
-	int waiters;
-};
-static struct log_chan room, commit_done;
+ * sleeps there (struct fs_waitq). Both under the log lock. */
+static struct fs_waitq room, commit_done;
 
 /* Sleep on ch until woken (log lock held, dropped while asleep). */
-static void log_wait(struct log_chan *ch)
+static void log_wait(struct fs_waitq *ch)
 {
-	ch->waiters++;
-	fs_wait(ch, &log.lock);
-	ch->waiters--;
+	fs_waitq_sleep(ch, &log.lock);
 }
 
-/* Wake ch's sleepers, if any (log lock held). */
-static void log_wake(struct log_chan *ch)
-{
-	if (ch->waiters)
-		fs_wake(ch);
-}
 
 /* Join the open transaction with need blocks reserved; a killed caller
  * stops waiting if killable. */
@@ -253,7 +242,7 @@ static void commit_group(void)
 	log.reserved = 0;
 	log.freed = false;
 	log.seq++;
-	log_wake(&room); /* the next group has the whole log */
+	fs_waitq_wake(&room); /* the next group has the whole log */
 	spin_unlock(&log.lock);
 	err = log.cn ? commit() : 0;
 	spin_lock(&log.lock);
@@ -273,8 +262,8 @@ static void commit_group(void)
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
 	else
 		log.done = mine;
-	log_wake(&commit_done);
-	log_wake(&room); /* a failed log refuses them */
+	fs_waitq_wake(&commit_done);
+	fs_waitq_wake(&room); /* a failed log refuses them */
 }
 
 int fs_log_end(void)
@@ -458,8 +447,8 @@ int fs_log_stop(void)
 		err = reset_run(log.seq);
 		spin_lock(&log.lock);
 		log.committing = false;
-		log_wake(&commit_done);
-		log_wake(&room);
+		fs_waitq_wake(&commit_done);
+		fs_waitq_wake(&room);
 	}
 	if (!err)
 		log.dev = NULL;
