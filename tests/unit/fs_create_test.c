@@ -12,18 +12,12 @@ static struct memdev md;
 
 static void setup(void)
 {
-	memdev_init(&md, 4096);
-	CHECK(memdev_mkfs(&md, 0) == 0);
-	CHECK(fs_mount(&md.dev) == 0);
+	memdev_mount_fresh(&md, 4096, 0);
 }
 
 static void teardown(void)
 {
-	CHECK(inode_table_check() == NULL);
-	CHECK(fs_unmount() == 0);
-	struct fsck_result r;
-	CHECK(memdev_fsck(&md, 0, &r, NULL, 0) == FSCK_CLEAN);
-	memdev_free(&md);
+	memdev_unmount_clean(&md);
 }
 
 static uint64_t size_of(const char *path)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Host helpers for the file system tests: the memory device, file shortcuts, a tree hash.
 #include "fs_host.h"
+#include "unit.h"
+#include "kernel/fs/inode.h"
 #include "lib/errno.h"
 #include "tools/mkfs_image.h"
 #include <stdio.h>
@@ -127,6 +129,24 @@ int memdev_fsck(struct memdev *m, int flags, struct fsck_result *r, char *msgs, 
 	if (msgs && size)
 		msgs[0] = '\0';
 	return fsck_check(m->data, m->dev.nblocks, flags, collect, &b, r);
+}
+
+void memdev_mount_fresh(struct memdev *m, uint32_t nblocks, uint32_t ninodes)
+{
+	memdev_init(m, nblocks);
+	CHECK(memdev_mkfs(m, ninodes) == 0);
+	CHECK(fs_mount(&m->dev) == 0);
+}
+
+void memdev_unmount_clean(struct memdev *m)
+{
+	struct fsck_result r;
+
+	CHECK(inode_table_check() == NULL);
+	CHECK(fs_unmount() == 0);
+	CHECK(m->wild == 0);
+	CHECK(memdev_fsck(m, 0, &r, NULL, 0) == FSCK_CLEAN);
+	memdev_free(m);
 }
 
 int put_file(const char *path, const void *data, size_t n)

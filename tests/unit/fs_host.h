@@ -34,12 +34,18 @@ void memdev_free(struct memdev *m);
 /* memdev_mkfs - format it (mkfs_format + mkfs_finish) with ninodes (0:
  * default); 0 or -E*. */
 int memdev_mkfs(struct memdev *m, uint32_t ninodes);
-/* memdev_fsck - run the checker on the device's contents; the messages,
- * one per line, go to msgs (may be NULL). Returns the status. */
 /* memdev_plant_nlink - set inode ino's link count to n on m's unmounted
  * image, as a damaged disk would hold it. */
 void memdev_plant_nlink(struct memdev *m, uint32_t ino, uint16_t n);
+/* memdev_fsck - run the checker on the device's contents; the messages,
+ * one per line, go to msgs (may be NULL). Returns the status. */
 int memdev_fsck(struct memdev *m, int flags, struct fsck_result *r, char *msgs, size_t size);
+/* memdev_mount_fresh - a new device of nblocks, formatted with ninodes
+ * (0: default) and mounted. memdev_unmount_clean - the inode table's
+ * lists right, unmounted, no wild write, fsck clean; then freed. Each
+ * step is CHECKed (tests/unit/unit.h). */
+void memdev_mount_fresh(struct memdev *m, uint32_t nblocks, uint32_t ninodes);
+void memdev_unmount_clean(struct memdev *m);
 
 /* put_file - make path hold exactly n bytes of data; 0 or -E*. */
 int put_file(const char *path, const void *data, size_t n);

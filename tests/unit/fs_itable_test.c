@@ -12,18 +12,12 @@ static struct memdev md;
 
 static void setup(uint32_t nblocks, uint32_t ninodes)
 {
-	memdev_init(&md, nblocks);
-	CHECK(memdev_mkfs(&md, ninodes) == 0);
-	CHECK(fs_mount(&md.dev) == 0);
+	memdev_mount_fresh(&md, nblocks, ninodes);
 }
 
 static void teardown(void)
 {
-	CHECK(inode_table_check() == NULL);
-	CHECK(fs_unmount() == 0);
-	struct fsck_result r;
-	CHECK(memdev_fsck(&md, 0, &r, NULL, 0) == FSCK_CLEAN);
-	memdev_free(&md);
+	memdev_unmount_clean(&md);
 }
 
 /* The table's lists hold what they should; prints what is wrong once. */

@@ -14,19 +14,13 @@ static uint8_t big[64 * 1024], back[64 * 1024];
 
 static void setup(void)
 {
-	memdev_init(&md, 4096);
-	CHECK(memdev_mkfs(&md, 0) == 0);
-	CHECK(fs_mount(&md.dev) == 0);
+	memdev_mount_fresh(&md, 4096, 0);
 }
 
 static void teardown(void)
 {
 	fs_kill_after = -1;
-	CHECK(fs_unmount() == 0);
-	CHECK(md.wild == 0);
-	struct fsck_result r;
-	CHECK(memdev_fsck(&md, 0, &r, NULL, 0) == FSCK_CLEAN);
-	memdev_free(&md);
+	memdev_unmount_clean(&md);
 }
 
 /* A write killed part-way stops at a block and says how much it did; the

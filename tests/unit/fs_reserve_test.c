@@ -16,18 +16,12 @@ static uint8_t data[20 * FS_BSIZE];
  * three worst-case calls (FS_LOGMAX caps it), so one can crowd it. */
 static void setup(uint32_t nblocks)
 {
-	memdev_init(&md, nblocks);
-	CHECK(memdev_mkfs(&md, 0) == 0);
-	CHECK(fs_mount(&md.dev) == 0);
+	memdev_mount_fresh(&md, nblocks, 0);
 }
 
 static void teardown(void)
 {
-	CHECK(fs_unmount() == 0);
-	CHECK(md.wild == 0);
-	struct fsck_result r;
-	CHECK(memdev_fsck(&md, 0, &r, NULL, 0) == FSCK_CLEAN);
-	memdev_free(&md);
+	memdev_unmount_clean(&md);
 }
 
 static uint64_t free_blocks(void)
