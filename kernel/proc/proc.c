@@ -23,21 +23,6 @@ static struct spinlock tree_lock = SPINLOCK_INIT("proc.tree");
 static int next_pid = 1;
 static struct proc *initproc;
 
-struct proc *curproc(void)
-{
-	struct thread *t = curthread();
-	return t ? t->proc : NULL;
-}
-
-bool proc_killed(void)
-{
-	struct thread *t = curthread();
-	struct proc *p = t ? t->proc : NULL;
-	if (t && t->sys && __atomic_load_n(&t->cancel, __ATOMIC_ACQUIRE))
-		return true; /* its call is cancelled: it ends */
-	return p && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
-}
-
 /* A fresh process in P_ALIVE with no threads, vm or files; or NULL. */
 static struct proc *proc_alloc(const char *name)
 {

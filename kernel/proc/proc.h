@@ -28,8 +28,13 @@ struct proc {
 	uint64_t trace_mask;      /* syscalls the dispatcher prints (trace) */
 };
 
-/* curproc - the process of the running thread, or NULL. */
-struct proc *curproc(void);
+/* curproc - the process of the running thread, or NULL. Inline: the
+ * dispatcher asks for it per call. */
+static inline struct proc *curproc(void)
+{
+	struct thread *t = curthread();
+	return t ? t->proc : NULL;
+}
 /* proc_kill - make pid die with status at its next chance (sleeping
  * threads are woken, running ones interrupted). 0, -ESRCH, or -EPERM for
  * init (its end would power the machine off). Kernel threads have no pid:
@@ -39,8 +44,16 @@ int proc_kill(int pid, int status);
 void proc_kill_group(int pgid, int status);
 /* proc_killed - must the current thread give up what it waits for: its
  * process is killed, or (a syscall thread) its call is cancelled (exec)?
- * The status to die with is p->killed. */
-bool proc_killed(void);
+ * The status to die with is p->killed. Inline: syscall threads ask
+ * between entries. */
+static inline bool proc_killed(void)
+{
+	struct thread *t = curthread();
+	struct proc *p = t ? t->proc : NULL;
+	if (t && t->sys && __atomic_load_n(&t->cancel, __ATOMIC_ACQUIRE))
+		return true; /* its call is cancelled: it ends */
+	return p && __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
+}
 /* proc_doom - make p die with status at its next chance, like kill. */
 void proc_doom(struct proc *p, int status);
 /* proc_end_sys_threads - cancel the calls of p's syscall threads (their

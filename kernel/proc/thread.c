@@ -13,11 +13,6 @@
 struct thread threads[NTHREAD];
 static int next_tid = 1;
 
-struct thread *curthread(void)
-{
-	return this_hart()->current;
-}
-
 /* Slot i's stack lives at a fixed address in slot 3 with an unmapped
  * guard page below it: an overflow faults instead of corrupting. */
 static int map_stack(struct thread *t, int i)

@@ -4,6 +4,7 @@
 #include "arch/riscv/arch.h"
 #include "lib/types.h"
 #include "alarm.h"
+#include "kernel/hart.h"
 
 #define NTHREAD 256
 #define KSTACK_PAGES 4 /* 16 KiB, with an unmapped guard page below */
@@ -49,8 +50,9 @@ struct thread {
 	struct alarm alarm;      /* sigalarm's state (alarm.h) */
 };
 
-/* curthread - the thread running on this hart (NULL in the scheduler). */
-struct thread *curthread(void);
+/* curthread - the thread running on this hart (NULL in the scheduler).
+ * Inline: the trap path and the syscall threads ask for it per call. */
+static inline struct thread *curthread(void) { return this_hart()->current; }
 /* thread_alloc - a new thread in state T_NEW (reserved, being set up), with its
  * kernel stack mapped; NULL if none is free. Not yet runnable. */
 struct thread *thread_alloc(struct proc *p, const char *name);
