@@ -42,9 +42,14 @@ long syscall_page_refusal(uint64_t nr);
 bool syscall_may_wait(uint64_t nr, const struct sys_args *a);
 bool fd_may_wait(const struct sys_args *a);
 
-/* syscall_nargs - how many arguments nr reads (the list's nargs column);
- * 0 for an unknown number. The page path copies no more than these. */
-int syscall_nargs(uint64_t nr);
+/* syscall_page_run - run the call nr of a syscall page entry whose
+ * arguments are at uarg (the user's page: each argument the list says the
+ * call takes is read once, the rest are 0) through the dispatcher. A call
+ * the page refuses is not run: *refused, and its syscall_page_refusal
+ * error. With bounded, a call that may wait for another program is not
+ * run either: -EMAYWAIT (as a trap's nr | SYS_BOUNDED). Otherwise the
+ * handler's result. */
+long syscall_page_run(uint16_t nr, const volatile uint64_t *uarg, bool bounded, bool *refused);
 
 /* syscall_trace - print "PID: syscall NAME -> RET" if the current
  * process traces call nr (trace(mask), kernel/trace.c). Any context. */

@@ -144,33 +144,21 @@ void xl_thread_parks(struct thread *t, bool asleep)
 		xl_flush(b, SCHED_LOCKED); /* what ran before must not wait for this one */
 }
 
-/* Copy, check and run the entry e, which has become ours to run, as b's
- * next; a refusal is marked in b (the handler's own errors are results). */
-static bool execute(struct xl_batch *b, volatile struct xl_entry *e, long *ret)
+/* Run the entry e, which has become ours, as b's next: its result in
+ * *ret, a refusal marked in b (the handler's own errors are results).
+ * False if it was not run: a caller serving its own page must not wait
+ * for another program (a pipe's writer may be one of its own fibers), so
+ * such a call is left to a syscall thread. */
+static bool execute(struct xl_batch *b, volatile struct xl_entry *e, struct thread *t, long *ret)
 {
-	struct thread *t = curthread();
-	struct sys_args a;
-	unsigned nr = e->nr;
-	int n;
+	bool refused;
 
-	if ((*ret = syscall_page_refusal(nr))) {
-		b->refused |= 1UL << b->n;
-		return true;
-	}
-	/* From here on we use the copy: the user may rewrite the entry. Only
-	 * the arguments the call reads (the list's nargs); the rest are 0. */
-	n = syscall_nargs(nr);
-	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
-		a.a[i] = i < n ? e->arg[i] : 0;
-	/* A caller serving its own page must not wait for another program
-	 * (a pipe's writer may be one of its own fibers): a syscall thread
-	 * runs such a call. */
-	if (!b->pl && syscall_may_wait(nr, &a))
-		return false;
 	in_call[t - threads] = b; /* a park inside publishes b's results */
-	*ret = syscall_dispatch(nr, &a);
+	*ret = syscall_page_run(e->nr, e->arg, !b->pl, &refused);
 	in_call[t - threads] = NULL;
-	return true;
+	if (refused)
+		b->refused |= 1UL << b->n;
+	return b->pl || *ret != -EMAYWAIT;
 }
 
 /* Give back an entry taken but not run (EXECUTING -> SUBMITTED) and have
@@ -209,11 +197,14 @@ bool xl_take(struct xl_entry *e)
 
 uint64_t xl_page_work(const struct xl_page *pg)
 {
+	/* A bit per state wanted: a shift and a mask a state, no branch (a
+	 * state past 31 may alias one: the caller reads it again). */
+	const uint32_t wanted = 1u << XL_SUBMITTED | 1u << XL_END;
 	uint64_t bits = 0;
+#pragma GCC unroll 8
 	for (int j = 0; j < XL_ENTRIES; j++) {
 		uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
-		if (s == XL_SUBMITTED || s == XL_END)
-			bits |= 1UL << j;
+		bits |= (uint64_t)(wanted >> (s & 31) & 1) << j;
 	}
 	return bits;
 }
@@ -244,6 +235,7 @@ static int next_bit(uint64_t bits, unsigned i)
 int xl_serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop)
 {
 	struct xl_page *pg = b->pg;
+	struct thread *t = curthread();
 	int ran = 0, i;
 	while (ran < XL_PAGE_QUOTA && (i = next_bit(*work, *next % XL_ENTRIES)) >= 0) {
 		uint32_t s = __atomic_load_n(&pg->e[i].state, __ATOMIC_RELAXED);
@@ -256,7 +248,7 @@ int xl_serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop
 		}
 		if (s != XL_SUBMITTED || !xl_take(&pg->e[i]))
 			continue;
-		if (!execute(b, &pg->e[i], &ret)) {
+		if (!execute(b, &pg->e[i], t, &ret)) {
 			untake(b, &pg->e[i]);
 			continue;
 		}

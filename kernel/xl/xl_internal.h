@@ -92,7 +92,7 @@ struct xl_batch {
 /* How xl_flush may wake xl_wait callers: the locks its caller holds. */
 enum { UNLOCKED, CTX_LOCKED, SCHED_LOCKED };
 
-#define XL_PAGE_QUOTA 16 /* entries taken from one page per turn: a batch */
+#define XL_PAGE_QUOTA 32 /* entries taken from one page per turn: a batch */
 
 /* Entries run by callers on their own pages (xl_serve_here), all
  * processes (added once per batch). */
