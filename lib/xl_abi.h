@@ -85,7 +85,12 @@ struct xl_header {
 	uint32_t cq_head;    /* 40 user: CQ records read */
 	uint32_t sub_gen;    /* 44 user: changed after each batch it publishes (a hint:
 			      *    the kernel skips looking at an unchanged page's states) */
-	uint64_t pad[2];     /* 48 */
+	uint32_t busy;       /* 48 kernel: syscall threads (of any process) asleep in
+			      *    handlers on the worker that served this page's last
+			      *    batch, as of then: a hint that a new entry will wait
+			      *    behind others (the library then sleeps, not spins) */
+	uint32_t pad32;      /* 52 */
+	uint64_t pad;        /* 56 */
 } __attribute__((aligned(XL_LINE)));
 _Static_assert(sizeof(struct xl_header) == XL_LINE, "xl_header is one line");
 _Static_assert(offsetof(struct xl_header, flags) == 0, "xl_header.flags");
@@ -97,7 +102,9 @@ _Static_assert(offsetof(struct xl_header, cq_tail) == 32, "xl_header.cq_tail");
 _Static_assert(offsetof(struct xl_header, cq_lost) == 36, "xl_header.cq_lost");
 _Static_assert(offsetof(struct xl_header, cq_head) == 40, "xl_header.cq_head");
 _Static_assert(offsetof(struct xl_header, sub_gen) == 44, "xl_header.sub_gen");
-_Static_assert(offsetof(struct xl_header, pad) == 48, "xl_header.pad");
+_Static_assert(offsetof(struct xl_header, busy) == 48, "xl_header.busy");
+_Static_assert(offsetof(struct xl_header, pad32) == 52, "xl_header.pad32");
+_Static_assert(offsetof(struct xl_header, pad) == 56, "xl_header.pad");
 
 struct xl_page {
 	struct xl_header hdr;               /*    0 */

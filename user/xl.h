@@ -10,6 +10,7 @@
 #define XL_SPIN_POLLS 64   /* looks at a slot between two reads of the time */
 #define XL_SPIN_TICKS 200  /* rdtime ticks (20 us) xl_wait_done spins before xl_wait */
 #define XL_TAKE_TICKS 50   /* ... or 5 us, if no worker has taken the entry by then */
+#define XL_BUSY_FEW 2      /* ... and only if the page's hdr.busy is at most this */
 #define XL_RING_SLOTS (XL_MAX_PAGES * XL_ENTRIES)
 
 struct xl_ring {
@@ -32,6 +33,8 @@ struct xl_ring {
 				 * record was lost (the kernel's cq_lost) */
 	unsigned long wakes;    /* xl_wake traps made after submitting: the
 				 * workers slept (NEED_WAKEUP) */
+	unsigned long unspun;   /* xl_wait_done calls that slept without a
+				 * spin: the page's hdr.busy was high */
 	/* How far the library has read each page's completion queue. */
 	uint32_t cq_head[XL_MAX_PAGES];
 	uint32_t cq_lost[XL_MAX_PAGES];
@@ -113,7 +116,9 @@ bool xl_poll(struct xl_ring *r, int slot, long *ret);
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max);
 /* xl_wait_done - spin briefly (20 us), then sleep in xl_wait for one more
  * completion in this ring's own pages, until slot is COMPLETED (it stays
- * so). With r->serve_here set, an entry no worker has taken within 5 us
+ * so). No spin before the first sleep when the page's header says the
+ * worker had more than XL_BUSY_FEW calls asleep (hdr.busy): the entry
+ * will wait behind them. With r->serve_here set, an entry no worker has taken within 5 us
  * is run by this thread in that xl_wait (the workers are busy, and the
  * caller has nothing else to do). xl_wait_slot - the same, then xl_poll: the result, and the slot is
  * free. */

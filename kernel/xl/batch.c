@@ -70,6 +70,15 @@ static void post_cq(struct xl_ctx *c, struct xl_reg *r, struct xl_page *pg, cons
 		__atomic_add_fetch(&pg->hdr.cq_lost, lost, __ATOMIC_RELAXED);
 }
 
+/* Syscall threads asleep in handlers on w now (racy: a hint). */
+static uint32_t asleep_on(const struct xl_worker *w)
+{
+	/* Two racy reads: a resume may be counted before its park is seen. */
+	uint64_t resumed = __atomic_load_n(&w->st.resumed, __ATOMIC_RELAXED);
+	uint64_t parked = __atomic_load_n(&w->st.parked, __ATOMIC_RELAXED);
+	return parked > resumed ? (uint32_t)(parked - resumed) : 0;
+}
+
 void xl_flush(struct xl_batch *b, int how)
 {
 	struct xl_page *pg = b->pg;
@@ -86,6 +95,8 @@ void xl_flush(struct xl_batch *b, int how)
 	xl_count(&pg->hdr.rejected, nref);
 	__atomic_store_n(&pg->hdr.worker, (uint32_t)(w ? w->hart : this_hart()->id),
 			 __ATOMIC_RELAXED);
+	if (w)
+		__atomic_store_n(&pg->hdr.busy, asleep_on(w), __ATOMIC_RELAXED);
 	for (int k = 0; k < b->n; k++) {
 		/* LAB xl: BEGIN */
 		uint32_t s = XL_EXECUTING;

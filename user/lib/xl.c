@@ -349,16 +349,23 @@ static bool is_completed(struct xl_entry *e)
 void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
+	const struct xl_page *pg = (const struct xl_page *)page_of(e);
 	unsigned long serve = r->serve_here ? XL_WAIT_SERVE : 0;
+	/* Spin only if the worker was not busy with others' blocked calls
+	 * at this page's last batch: behind them the entry waits longer
+	 * than a spin, and a spinning caller takes the hart (and the host's
+	 * cores) from the processes and harts that do the work. */
+	bool spin = __atomic_load_n(&pg->hdr.busy, __ATOMIC_RELAXED) <= XL_BUSY_FEW;
 	long done;
 
-	for (;;) {
+	r->unspun += !spin;
+	for (;; spin = true) {
 		/* Spin about 20 us: the time is read once per XL_SPIN_POLLS
 		 * looks, not per look (a look is a load and a compare). Stop
 		 * after 5 us if the entry is still SUBMITTED: no worker has
 		 * got to it, and xl_wait will run it here. */
 		uint64_t end = 0, untaken = 0, now;
-		for (;;) {
+		for (; spin;) {
 			for (int k = 0; k < XL_SPIN_POLLS; k++)
 				if (is_completed(e))
 					return;

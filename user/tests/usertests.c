@@ -29,6 +29,7 @@
 #include "ut_fiberwait.inc"
 #include "ut_ring.inc"
 #include "ut_xlhere.inc"
+#include "ut_xlbusy.inc"
 
 struct test {
 	const char *name;
@@ -168,6 +169,7 @@ static const struct test quick[] = {
 	{"fiberexit", test_fiberexit, 120},
 	{"fiberinplace", test_fiberinplace, 60},
 	{"xlhere", test_xlhere, 0},
+	{"xlbusy", test_xlbusy, 0},
 	{"sysbounded", test_sysbounded, 0},
 	{"fiberlone", test_fiberlone, 0},
 	{"ringcq", test_ringcq, 0},
