@@ -27,11 +27,12 @@ extern uint64_t measure_waiting;
 
 /* Where the page workloads' caller spent its instructions, batch by
  * batch, in measure_median's timed runs (not its warm-up); meaningful
- * where instret counts instructions. submit: xl_prep and xl_publish;
+ * where instret counts instructions. submit: xl_prep_batch (with the
+ * arguments an echo needs) and xl_publish;
  * kick: the fence and the look at NEED_WAKEUP; wake: a kick that trapped
  * into xl_wake (the kernel's instructions on this hart included); wait:
- * xl_wait_done and reaps that found nothing; reap: xl_reap that found
- * results; check: the benchmark's own look at each result.
+ * xl_wait_done and reaps that found nothing; reap: xl_reap_batch that
+ * found results; check: the benchmark's own look at each result.
  * Under -icount instret is QEMU's one virtual clock, not this hart's:
  * a part during which QEMU let another hart run counts that hart's
  * instructions too. So each batch's figures are kept apart (if the

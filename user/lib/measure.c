@@ -104,59 +104,82 @@ static void keep_parts(const uint64_t *b, int k, bool woke)
 	}
 }
 
-/* n calls through the ring in batches, filled in place (xl_prep); check
- * each result. Each step's instructions go to its part (measure_parts);
- * the wait and reaps that find nothing yet count as waiting. */
+/* k entries of call nr reserved and filled in place (xl_prep_batch),
+ * tags 0..k-1; echo gets arguments from first. Returns how many (fewer if
+ * slots ran out); *last is the last one's entry. */
+static int page_fill(struct xl_ring *r, int k, long nr, long first, struct xl_entry **last)
+{
+	struct xl_entry *const *e;
+	int i = 0, m;
+	while (i < k && (m = xl_prep_batch(r, k - i, nr, (uint16_t)i, &e)) > 0) {
+		if (nr == SYS_echo)
+			for (int j = 0; j < m; j++) {
+				e[j]->arg[0] = (uint64_t)(first + i + j);
+				for (int a = 1; a < 6; a++)
+					e[j]->arg[a] = (uint64_t)a - 1;
+			}
+		i += m;
+		*last = e[m - 1];
+	}
+	return i;
+}
+
+/* Results reaped (xl_reap_batch) that are wrong: a tag beyond k, or not
+ * the call's result for the arguments page_fill gave it. */
+static long page_check(struct xl_entry *const *e, int m, int k, long nr, long first)
+{
+	long bad = 0;
+	for (int j = 0; j < m; j++) {
+		uint64_t a[6] = { (uint64_t)(first + e[j]->tag), 0, 1, 2, 3, 4 };
+		if (e[j]->tag >= k || e[j]->ret != (nr == SYS_echo ? xl_echo_value(a) : 0))
+			bad++;
+	}
+	return bad;
+}
+
+/* n calls through the ring in batches, filled in place; check each
+ * result. Each step's instructions go to its part (measure_parts); the
+ * wait and reaps that find nothing yet count as waiting. */
 static void page_calls(struct xlb_page *p, long n, long nr)
 {
-	static struct xl_done d[2 * XL_ENTRIES]; /* off the stack: a small frame */
-	int batch = MIN(MAX(p->batch, 1), 2 * XL_ENTRIES), last = 0;
+	struct xl_ring *r = p->ring;
+	int batch = MIN(MAX(p->batch, 1), 2 * XL_ENTRIES);
 	bool ins = measure_can_instret();
 	for (long done = 0; done < n;) {
-		int k = (int)MIN((long)batch, n - done), i;
-		uint64_t t = ins_now(ins), t1, w, part[NPARTS] = { 0 };
-		for (i = 0; i < k; i++) {
-			struct xl_entry *e = xl_prep(p->ring, nr, (uint16_t)i, &last);
-			if (!e)
-				break;
-			if (nr == SYS_echo) {
-				e->arg[0] = (uint64_t)(done + i);
-				for (int j = 1; j < 6; j++)
-					e->arg[j] = (uint64_t)j - 1;
-			}
-		}
-		k = xl_publish(p->ring);
+		int k = (int)MIN((long)batch, n - done);
+		uint64_t t, t1, w, part[NPARTS] = { 0 };
+		struct xl_entry *last = NULL, *const *e;
+		int wait_for;
+		t = ins_now(ins);
+		k = page_fill(r, k, nr, done, &last);
+		k = xl_publish(r);
+		wait_for = k ? xl_slot_of(r, last) : 0;
 		t1 = ins_now(ins);
 		part[PART_SUBMIT] += t1 - t;
-		w = p->ring->wakes;
-		xl_kick(p->ring);
+		w = r->wakes;
+		xl_kick(r);
 		t = ins_now(ins);
-		part[p->ring->wakes != w ? PART_WAKE : PART_KICK] += t - t1;
-		measure_parts.wakes += p->ring->wakes - w;
+		part[r->wakes != w ? PART_WAKE : PART_KICK] += t - t1;
+		measure_parts.wakes += r->wakes - w;
 		/* Wait for the last of the batch (not counted as the caller's
 		 * own work), then take every result back. */
 		if (k) {
-			xl_wait_done(p->ring, last);
+			xl_wait_done(r, wait_for);
 			t1 = ins_now(ins);
 			part[PART_WAIT] += t1 - t;
 			t = t1;
 		}
 		for (int got = 0; got < k;) {
-			int m = xl_reap(p->ring, d, k - got);
+			int m = xl_reap_batch(r, k - got, &e);
 			t1 = ins_now(ins);
 			part[m ? PART_REAP : PART_WAIT] += t1 - t;
-			for (int j = 0; j < m; j++) {
-				uint64_t a[6] = { (uint64_t)(done + d[j].tag), 0, 1, 2, 3, 4 };
-				if (d[j].tag >= k ||
-				    d[j].ret != (nr == SYS_echo ? xl_echo_value(a) : 0))
-					p->bad++;
-			}
+			p->bad += page_check(e, m, k, nr, done);
 			got += m;
 			t = ins_now(ins);
 			part[PART_CHECK] += t - t1;
 		}
 		measure_waiting += part[PART_WAIT];
-		keep_parts(part, k, p->ring->wakes != w);
+		keep_parts(part, k, r->wakes != w);
 		done += k;
 	}
 }

@@ -2,8 +2,9 @@
 // Exception-less system calls from user space: submit entries into
 // registered syscall pages, take results back through the pages'
 // completion queues, poll or wait for them (docs/xl.md). The fast path
-// is loads and stores: a free-slot stack to submit, one release fence
-// per batch, a reap that reads only the CQ records it has not seen.
+// is loads and stores: a stack of free slots, batches reserved and
+// published with one release fence, a reap that reads only the CQ
+// records it has not seen and hands the entries back in place.
 #include "../xl.h"
 #include "../lab.h" /* the student tree's stub */
 
@@ -27,14 +28,10 @@ int xl_setup(struct xl_ring *r, int npages)
 		}
 		r->page[r->npages++] = pg;
 		r->pages |= 1u << err; /* err is the page's index */
-		for (int j = 0; j < XL_ENTRIES; j++)
-			r->ent[i * XL_ENTRIES + j] = &pg->e[j];
 	}
-	/* Slot 0 on top: a fresh ring hands out 0, 1, 2, ... */
-	for (int s = xl_nslots(r) - 1; s >= 0; s--) {
-		r->free[r->nfree++] = (uint8_t)s;
-		r->onstack[s] = true;
-	}
+	/* Every slot free, slot 0 on top: a fresh ring hands out 0, 1, 2, ... */
+	for (int s = xl_nslots(r) - 1; s >= 0; s--)
+		r->stack[r->nfree++] = xl_entry_of(r, s);
 	return 0;
 }
 
@@ -47,35 +44,117 @@ int xl_teardown(struct xl_ring *r)
 	}
 	r->npages = 0;
 	r->pages = 0;
-	r->nfree = 0;
+	r->nfree = r->nprep = 0;
 	return err;
 }
 
-static void push_free(struct xl_ring *r, int s)
+/* e's mark in own[]: 1 while it is the kernel's. */
+static uint8_t *own_of(struct xl_ring *r, const struct xl_entry *e)
 {
-	if (!r->onstack[s]) {
-		r->onstack[s] = true;
-		r->free[r->nfree++] = (uint8_t)s;
+	return &r->own[((uintptr_t)e - (uintptr_t)r->page[0]) / XL_LINE];
+}
+
+/* Put e (FREE, ours again) on the free top; the lowest prepped entry
+ * moves to the prepped top to make room. */
+static void push(struct xl_ring *r, struct xl_entry *e)
+{
+	struct xl_entry **top = &r->stack[r->nfree++];
+	if (r->nprep)
+		top[r->nprep] = *top;
+	*top = e;
+}
+
+/* No slot is free: take back the kernel's slots whose state the user set
+ * to FREE itself (it took them back). Prepped slots are the library's,
+ * never among them. */
+static __attribute__((noinline, cold)) void reclaim(struct xl_ring *r)
+{
+	for (int s = 0; s < xl_nslots(r); s++) {
+		struct xl_entry *e = xl_entry_of(r, s);
+		uint8_t *own = own_of(r, e);
+		if (*own && __atomic_load_n(&e->state, __ATOMIC_RELAXED) == XL_FREE) {
+			*own = 0;
+			push(r, e);
+		}
 	}
 }
 
-/* A FREE slot, or -1. O(1) from the stack; a slot someone wrote behind
- * the library's back (not FREE) is left out until it is taken back. Only
- * with the stack empty, a scan for FREE slots that left it that way. */
-static int pop_free(struct xl_ring *r)
+/* Set e's number and tag (w: nr in the low half, the tag in the high
+ * half; nr and tag are adjacent, one store). */
+static inline void set_call(struct xl_entry *e, uint32_t w)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		while (r->nfree > 0) {
-			int s = r->free[--r->nfree];
-			r->onstack[s] = false;
-			if (__atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_FREE)
-				return s;
+	typedef uint32_t word __attribute__((may_alias, aligned(4)));
+	*(word *)&e->nr = w;
+}
+_Static_assert(offsetof(struct xl_entry, tag) == offsetof(struct xl_entry, nr) + 2, "nr, tag");
+
+/* xl_prep_batch once an entry that is not FREE was found among the k on
+ * the free top (written behind the library's back: it is the kernel's
+ * until taken back). Takes entries off the top one by one, leaving those
+ * out; returns how many it took (the lowest prepped). */
+static __attribute__((noinline, cold)) uint32_t prep_slow(struct xl_ring *r, uint32_t k)
+{
+	struct xl_entry **st = r->stack;
+	uint32_t n = 0;
+	while (n < k && r->nfree) {
+		uint32_t b = --r->nfree;
+		struct xl_entry *e = st[b];
+		if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) == XL_FREE) {
+			n++;
+			continue;
 		}
-		for (int s = xl_nslots(r) - 1; pass == 0 && s >= 0; s--)
-			if (__atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_FREE)
-				push_free(r, s);
+		/* Close the gap at b: the n taken slide down, the top prepped
+		 * entry fills their old top place. */
+		*own_of(r, e) = 1;
+		memmove(&st[b], &st[b + 1], n * sizeof(*st));
+		if (r->nprep)
+			st[b + n] = st[b + n + r->nprep];
 	}
-	return -1;
+	return n;
+}
+
+/* Not FREE, on no page: ends xl_prep_batch's loop without a bound check. */
+static struct xl_entry stop = { .state = XL_EXECUTING };
+
+int xl_prep_batch(struct xl_ring *r, int k, long nr, uint16_t tag, struct xl_entry *const **ents)
+{
+	uint32_t nf = r->nfree, w = (uint16_t)nr | (uint32_t)tag << 16, n;
+	struct xl_entry **p, **q, *above;
+	if (!nf) {
+		reclaim(r);
+		nf = r->nfree;
+	}
+	n = k <= 0 ? 0 : MIN(nf, (uint32_t)k);
+	p = &r->stack[nf - n];
+	/* The fast path, 6 instructions an entry: up to the first entry not
+	 * FREE, which stop (in place of the one above the n) is. */
+	above = p[n];
+	p[n] = &stop;
+	for (q = p; __atomic_load_n(&(*q)->state, __ATOMIC_RELAXED) == XL_FREE; q++, w += 1u << 16)
+		set_call(*q, w);
+	p[n] = above;
+	if (q < p + n) {
+		n = prep_slow(r, n);
+		p = &r->stack[r->nfree];
+		w = (uint16_t)nr | (uint32_t)tag << 16;
+		for (uint32_t j = 0; j < n; j++, w += 1u << 16)
+			set_call(p[j], w);
+	} else {
+		r->nfree = nf - n;
+	}
+	r->nprep += n;
+	*ents = p;
+	return (int)n;
+}
+
+struct xl_entry *xl_prep(struct xl_ring *r, long nr, uint16_t tag, int *slot)
+{
+	struct xl_entry *const *p;
+	if (xl_prep_batch(r, 1, nr, tag, &p) < 1)
+		return NULL;
+	if (slot)
+		*slot = xl_slot_of(r, p[0]);
+	return p[0];
 }
 
 /* The syscall list's nargs column: the kernel reads no more than these. */
@@ -85,11 +164,10 @@ static const uint8_t nargs_of[NR_SYSCALL_MAX] = {
 #undef SYSCALL
 };
 
-/* Fill slot's entry (the arguments nr reads); the state is stored after
- * the batch's fence. */
-static void fill(struct xl_ring *r, int slot, long nr, const uint64_t arg[6], uint16_t tag)
+/* Fill e (the arguments nr reads); the state is stored after the
+ * batch's fence. */
+static void fill(struct xl_entry *e, long nr, const uint64_t arg[6], uint16_t tag)
 {
-	struct xl_entry *e = xl_entry_of(r, slot);
 	int n = nr >= 0 && nr < NR_SYSCALL_MAX ? nargs_of[nr] : 6;
 	e->nr = (uint16_t)nr;
 	e->tag = tag;
@@ -115,71 +193,40 @@ static void hint(struct xl_ring *r, unsigned mask)
 					 __ATOMIC_RELAXED);
 }
 
-/* The bit of e's page in r->page, for hint(). The caller asks only when
- * the page differs from the entry before's: once or twice a batch. */
-static unsigned page_bit(struct xl_ring *r, const struct xl_entry *e)
+/* Hand the first m prepped entries to the kernel: one fence for all (the
+ * fields before any state: pairs with the worker's CAS-acquire of
+ * SUBMITTED), each state SUBMITTED and the entry the kernel's in own[],
+ * then the hint for their pages (the page compared with the entry
+ * before's: its bit is computed once or twice a batch). The fast path: 8
+ * instructions an entry. */
+static inline __attribute__((always_inline)) void publish(struct xl_ring *r, uint32_t m)
 {
-	for (int i = 0; i < r->npages; i++)
-		if ((uintptr_t)r->page[i] == page_of(e))
-			return 1u << i;
-	return 0;
-}
-
-/* Hand the entries of n slots to the kernel: one fence for all of them (the arguments before any state:
- * pairs with the worker's CAS-acquire of SUBMITTED), the states, then
- * the hint. */
-static void submit(struct xl_ring *r, const int *slots, int n)
-{
-	uintptr_t last = 0;
+	struct xl_entry **p = &r->stack[r->nfree], **end = p + m, *above = *end, *e;
+	uintptr_t base = (uintptr_t)r->page[0], own = (uintptr_t)r->own - base / XL_LINE;
 	unsigned mask = 0;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	for (int i = 0; i < n; i++) {
-		struct xl_entry *e = r->ent[slots[i]];
-		__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
-		if (page_of(e) != last) {
-			last = page_of(e);
-			mask |= page_bit(r, e);
-		}
+	*end = NULL; /* on no page: ends the inner loop without a bound check */
+	for (e = *p; p < end; e = *p) {
+		uintptr_t pg = page_of(e);
+		mask |= 1u << ((pg - base) / XL_PAGE_SIZE);
+		do {
+			__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
+			*(uint8_t *)(own + (uintptr_t)e / XL_LINE) = 1; /* = *own_of(r, e) */
+			e = *++p;
+		} while (page_of(e) == pg);
 	}
+	*end = above;
 	hint(r, mask);
-	r->inflight += n;
-}
-
-struct xl_entry *xl_prep_slow(struct xl_ring *r, long nr, uint16_t tag, int *slot)
-{
-	int s = pop_free(r);
-	struct xl_entry *e;
-	if (s < 0)
-		return NULL;
-	e = xl_entry_of(r, s);
-	e->nr = (uint16_t)nr;
-	e->tag = tag;
-	r->prep[r->nprep++] = (uint8_t)s;
-	if (slot)
-		*slot = s;
-	return e;
+	r->nprep -= m;
+	if (r->nprep) /* the rest down to the free top */
+		memmove(&r->stack[r->nfree], &r->stack[r->nfree + m], r->nprep * sizeof(*p));
 }
 
 int xl_publish(struct xl_ring *r)
 {
-	int n = r->nprep;
-	const uint8_t *prep = r->prep;
-	struct xl_entry *const *ent = r->ent;
-	uintptr_t last = 0;
-	unsigned mask = 0;
-	__atomic_thread_fence(__ATOMIC_RELEASE); /* as in submit() */
-	for (int i = 0; i < n; i++) {
-		struct xl_entry *e = ent[prep[i]];
-		__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
-		if (page_of(e) != last) {
-			last = page_of(e);
-			mask |= page_bit(r, e);
-		}
-	}
-	hint(r, mask);
-	r->inflight += n;
-	r->nprep = 0;
-	return n;
+	uint32_t n = r->nprep;
+	publish(r, n);
+	return (int)n;
 }
 
 int xl_submit_prepped(struct xl_ring *r)
@@ -214,117 +261,168 @@ bool xl_kick(struct xl_ring *r)
 
 int xl_submit(struct xl_ring *r, long nr, const uint64_t arg[6], uint16_t tag)
 {
-	int s = pop_free(r);
-	if (s < 0)
+	struct xl_entry *const *p;
+	int s;
+	if (xl_prep_batch(r, 1, nr, tag, &p) < 1)
 		return -EAGAIN;
-	fill(r, s, nr, arg, tag);
-	submit(r, &s, 1);
+	fill(p[0], nr, arg, tag);
+	s = xl_slot_of(r, p[0]);
+	publish(r, 1); /* just it: the lowest prepped */
 	xl_kick(r);
 	return s;
 }
 
 int xl_submit_batch(struct xl_ring *r, int n, const struct xl_call *calls, int *slots)
 {
-	int mine[XL_RING_SLOTS], *sl = slots ? slots : mine, i;
-	n = MIN(n, XL_RING_SLOTS);
-	for (i = 0; i < n; i++) {
-		if ((sl[i] = pop_free(r)) < 0)
-			break;
-		fill(r, sl[i], calls[i].nr, calls[i].arg, calls[i].tag);
+	struct xl_entry *const *p;
+	n = xl_prep_batch(r, MIN(n, XL_RING_SLOTS), 0, 0, &p);
+	for (int i = 0; i < n; i++) {
+		fill(p[i], calls[i].nr, calls[i].arg, calls[i].tag);
+		if (slots)
+			slots[i] = xl_slot_of(r, p[i]);
 	}
-	if (i) {
-		submit(r, sl, i);
+	if (n) {
+		publish(r, (uint32_t)n); /* just them: the lowest prepped */
 		xl_kick(r);
 	}
-	return i;
-}
-
-/* Take slot back if it is COMPLETED (the caller has ordered the state's
- * load before the result's: acquire, or the CQ tail's acquire). */
-static bool take(struct xl_ring *r, int slot, long *ret, int order)
-{
-	struct xl_entry *e = xl_entry_of(r, slot);
-	if (__atomic_load_n(&e->state, order) != XL_COMPLETED)
-		return false;
-	*ret = e->ret;
-	__atomic_store_n(&e->state, XL_FREE, __ATOMIC_RELAXED);
-	r->inflight--;
-	push_free(r, slot);
-	return true;
+	return n;
 }
 
 bool xl_poll(struct xl_ring *r, int slot, long *ret)
 {
-	return take(r, slot, ret, __ATOMIC_ACQUIRE);
+	struct xl_entry *e = xl_entry_of(r, slot);
+	uint8_t *own = own_of(r, e);
+	/* The result after the state: pairs with the kernel's CAS-release. */
+	if (__atomic_load_n(&e->state, __ATOMIC_ACQUIRE) != XL_COMPLETED)
+		return false;
+	*ret = e->ret;
+	__atomic_store_n(&e->state, XL_FREE, __ATOMIC_RELAXED);
+	/* A slot the library has as free or prepped was submitted behind its
+	 * back: it stays where it is. */
+	if (*own) {
+		*own = 0;
+		push(r, e);
+	}
+	return true;
 }
 
-/* Page i's completions not yet taken, into out (up to max): the CQ
- * records from our head to the kernel's tail; every entry by its state
- * once a record was lost (cq_lost moved, or the tail is not within
- * XL_CQ_SIZE of our head: the page was registered anew). A record is
- * only a hint: the state says whether the entry is still to be taken. */
-static int drain(struct xl_ring *r, int i, struct xl_done *out, int max)
+/* Take back the entries the CQ records c[0..n) name (entry s of the page
+ * whose first entry is e, its own[] mark own[s]) that are the kernel's
+ * and COMPLETED, onto the free top at q, the prepped entries nprep places
+ * above moving up; returns q's new end. The fast path: 14 instructions a
+ * record. Any byte is safe: own[s] is 0 beyond the ring's entries (own[]
+ * has room for 255 past any page's first entry), and e[s] is then never
+ * looked at; within the ring, e[s] and own[s] are the same line (the
+ * pages are contiguous), whichever page's CQ named it. */
+static inline struct xl_entry **take_named(const uint8_t *c, uint32_t n, struct xl_entry *e,
+					   uint8_t *own, struct xl_entry **q, uint32_t nprep)
 {
-	struct xl_page *pg = r->page[i];
-	/* Pairs with the kernel's store-release of cq_tail: the records and
-	 * the entries' states and results before it are visible. */
-	uint32_t tail = __atomic_load_n(&pg->hdr.cq_tail, __ATOMIC_ACQUIRE);
-	uint32_t head = r->cq_head[i], lost = __atomic_load_n(&pg->hdr.cq_lost, __ATOMIC_RELAXED);
-	int n = 0, base = i * XL_ENTRIES, nfree = r->nfree;
-	bool resync = tail - head > XL_CQ_SIZE || lost != r->cq_lost[i];
-	const uint8_t *cq = pg->cq;
-	struct xl_entry *const *ent = r->ent + base;
-	bool *onstack = r->onstack + base;
-	struct xl_done *o = out;
-	long ret;
-
-	if (resync) {
-		r->cq_lost[i] = lost;
-		r->rescan |= 1u << i;
-		head = tail;
-	}
-	/* take() by hand, with everything it needs in registers: the fast
-	 * path, about 20 instructions a record. */
-	for (; head != tail && o < out + max; head++) {
-		unsigned s = __atomic_load_n(&cq[head % XL_CQ_SIZE], __ATOMIC_RELAXED);
-		struct xl_entry *e;
-		if (s >= XL_ENTRIES ||
-		    __atomic_load_n(&(e = ent[s])->state, __ATOMIC_RELAXED) != XL_COMPLETED)
+	for (const uint8_t *end = c + n; c < end; c++) {
+		unsigned s = *c; /* stable: the kernel rewrites no record we have not passed */
+		if (!own[s] || __atomic_load_n(&e[s].state, __ATOMIC_RELAXED) != XL_COMPLETED)
 			continue;
-		o->slot = base + (int)s;
-		o->tag = e->tag;
-		o->ret = e->ret;
-		o++;
-		__atomic_store_n(&e->state, XL_FREE, __ATOMIC_RELAXED);
-		if (!onstack[s]) {
-			onstack[s] = true;
-			r->free[nfree++] = (uint8_t)(base + (int)s);
-		}
+		own[s] = 0;
+		__atomic_store_n(&e[s].state, XL_FREE, __ATOMIC_RELAXED);
+		if (nprep)
+			q[nprep] = *q;
+		*q++ = &e[s];
 	}
-	n = (int)(o - out);
-	r->nfree = nfree;
-	r->inflight -= n;
-	if (head != r->cq_head[i] || resync) {
-		r->cq_head[i] = head;
-		/* Our reads of the records before the kernel may reuse them. */
-		__atomic_store_n(&pg->hdr.cq_head, head, __ATOMIC_RELEASE);
-	}
-	if (!(r->rescan & (1u << i)))
-		return n;
+	return q;
+}
+
+/* Page i's states, once a CQ record was lost: every entry that is the
+ * kernel's and COMPLETED, pushed; the scan is done (its bit in
+ * r->rescan cleared) when it did not stop at max. How many. */
+static __attribute__((noinline, cold)) int rescan(struct xl_ring *r, int i, int max)
+{
+	uint8_t *own = r->own + i * (XL_PAGE_SIZE / XL_LINE) + 1; /* entry s is line s + 1 */
+	struct xl_entry *e = r->page[i]->e;
+	int n = 0;
 	r->rescans++;
 	for (int s = 0; s < XL_ENTRIES && n < max; s++)
-		if (take(r, base + s, &ret, __ATOMIC_ACQUIRE))
-			out[n++] = (struct xl_done){ base + s, xl_entry_of(r, base + s)->tag, ret };
+		if (own[s] && __atomic_load_n(&e[s].state, __ATOMIC_ACQUIRE) == XL_COMPLETED) {
+			own[s] = 0;
+			__atomic_store_n(&e[s].state, XL_FREE, __ATOMIC_RELAXED);
+			push(r, &e[s]);
+			n++;
+		}
 	if (n < max)
 		r->rescan &= ~(1u << i);
 	return n;
 }
 
+/* Page i's completions not yet taken, pushed (up to max): the CQ records
+ * from our head to the kernel's tail (tail, loaded with acquire); every
+ * entry by its state once a record was lost (cq_lost moved, or the tail
+ * is not within XL_CQ_SIZE of our head: the page was registered anew). A
+ * record is only a hint: an entry is taken if it is the kernel's (own[])
+ * and COMPLETED. How many. */
+static inline __attribute__((always_inline)) int drain(struct xl_ring *r, int i, uint32_t tail, int max)
+{
+	struct xl_page *pg = r->page[i];
+	uint32_t head = r->cq_head[i], lost = __atomic_load_n(&pg->hdr.cq_lost, __ATOMIC_RELAXED);
+	uint8_t *own = r->own + i * (XL_PAGE_SIZE / XL_LINE) + 1; /* entry s is line s + 1 */
+	uint32_t nprep = r->nprep;
+	struct xl_entry **q0 = &r->stack[r->nfree], **q = q0, **end = q0 + max;
+	int n;
+
+	if (tail - head > XL_CQ_SIZE || lost != r->cq_lost[i]) {
+		r->cq_lost[i] = lost;
+		r->rescan |= 1u << i;
+		head = tail;
+	}
+	/* At most as many records a pass as there is room for (each takes
+	 * one entry or none), and none across the CQ's end. */
+	while (head != tail && q < end) {
+		uint32_t at = head % XL_CQ_SIZE, k = XL_CQ_SIZE - at;
+		k = MIN(k, tail - head);
+		k = MIN(k, (uint32_t)(end - q));
+		if (nprep)
+			q = take_named(pg->cq + at, k, pg->e, own, q, nprep);
+		else
+			q = take_named(pg->cq + at, k, pg->e, own, q, 0);
+		head += k;
+	}
+	n = (int)(q - q0);
+	r->nfree += (uint32_t)n;
+	r->cq_head[i] = head;
+	/* Our reads of the records before the kernel may reuse them. */
+	__atomic_store_n(&pg->hdr.cq_head, head, __ATOMIC_RELEASE);
+	if (r->rescan & (1u << i))
+		n += rescan(r, i, max - n);
+	return n;
+}
+
+int xl_reap_batch(struct xl_ring *r, int max, struct xl_entry *const **ents)
+{
+	uint32_t nf = r->nfree;
+	int n = 0;
+	/* Taken entries go onto the free top, where the caller reads them:
+	 * no copy. A page with no new record, nothing lost and no rescan
+	 * due is passed over. */
+	for (int i = 0; i < r->npages && n < max; i++) {
+		struct xl_header *h = &r->page[i]->hdr;
+		/* Pairs with the kernel's store-release of cq_tail: the records
+		 * and the entries' states and results before it are visible. */
+		uint32_t tail = __atomic_load_n(&h->cq_tail, __ATOMIC_ACQUIRE);
+		if (tail != r->cq_head[i] || (r->rescan & (1u << i)) ||
+		    __atomic_load_n(&h->cq_lost, __ATOMIC_RELAXED) != r->cq_lost[i])
+			n += drain(r, i, tail, max - n);
+	}
+	/* The states before the caller's reads of the results, also of an
+	 * entry named by another page's record (scribbled), whose page's
+	 * acquire of cq_tail we did not make. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	*ents = &r->stack[nf];
+	return n;
+}
+
 int xl_reap(struct xl_ring *r, struct xl_done *out, int max)
 {
-	int n = 0;
-	for (int i = 0; i < r->npages && n < max; i++)
-		n += drain(r, i, out + n, max - n);
+	struct xl_entry *const *p;
+	int n = xl_reap_batch(r, max, &p);
+	for (int j = 0; j < n; j++)
+		out[j] = (struct xl_done){ xl_slot_of(r, p[j]), p[j]->tag, p[j]->ret };
 	return n;
 }
 
