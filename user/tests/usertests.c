@@ -30,6 +30,7 @@
 #include "ut_ring.inc"
 #include "ut_xlhere.inc"
 #include "ut_xlbusy.inc"
+#include "ut_xlbatch.inc"
 
 struct test {
 	const char *name;
@@ -178,6 +179,10 @@ static const struct test quick[] = {
 	{"ringrawslot", test_ringrawslot, 0},
 	{"ringbadgen", test_ringbadgen, 60},
 	{"ringhogs", test_ringhogs, 120},
+	{"xldouble", test_xldouble, 0},
+	{"xlprepbatch", test_xlprepbatch, 0},
+	{"xlreapbatch", test_xlreapbatch, 0},
+	{"xlprepreap", test_xlprepreap, 0},
 };
 
 static const struct test slow[] = {
