@@ -45,6 +45,11 @@ extern struct hart harts[MAX_HARTS];
 static inline struct hart *this_hart(void) { return arch_this_hart(); }
 static inline int hart_id(void) { return arch_this_hart()->id; }
 
+/* intrstat_inc - count one event of kind s (intrstat.h) on this hart.
+ * Interrupts off or not, it only touches this hart's own counters.
+ * Inline: the trap path counts every call. */
+static inline void intrstat_inc(int s) { this_hart()->stat[s]++; }
+
 /* intr_push/intr_pop - disable interrupts, nesting; pop restores the state
  * the outermost push saw. Used by spinlocks. */
 void intr_push(void);

@@ -9,11 +9,6 @@
 #include "../lib/printf.h"
 #include "../lib/string.h"
 
-void intrstat_inc(int s)
-{
-	this_hart()->stat[s]++;
-}
-
 uint64_t intrstat_total(int s)
 {
 	uint64_t sum = 0;

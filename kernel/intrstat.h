@@ -19,9 +19,7 @@ enum stat_index {
 	NR_STAT
 };
 
-/* intrstat_inc - count one event of kind s on this hart. Interrupts off or
- * not, it only touches this hart's own counters. */
-void intrstat_inc(int s);
+/* intrstat_inc (kernel/hart.h: it needs struct hart) counts one event. */
 /* intrstat_total - the sum of counter s over all harts. */
 uint64_t intrstat_total(int s);
 struct intr_table;

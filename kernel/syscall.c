@@ -2,7 +2,7 @@
 // The system call table, generated from lib/syscall_list.h, and the one
 // dispatcher that both the trap path and the syscall page use.
 #include "syscall.h"
-#include "intrstat.h"
+#include "hart.h"
 #include "../lib/errno.h"
 
 typedef long (*syscall_fn)(const struct sys_args *);
