@@ -355,6 +355,14 @@ struct file *fd_get(int fd)
 	return f;
 }
 
+struct file *fd_peek(int fd)
+{
+	struct proc *p = curproc();
+	if (fd < 0 || fd >= NOFILE)
+		return NULL;
+	return __atomic_load_n(&p->files[fd], __ATOMIC_RELAXED);
+}
+
 int fd_install(struct file *f)
 {
 	struct proc *p = curproc();

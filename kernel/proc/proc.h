@@ -103,6 +103,10 @@ int exec_program(struct proc *p, struct thread *t, const char *name, char *const
  * the caller's own (drop it with file_close), so that another thread's
  * close(fd) cannot free it in use; NULL if fd is not open. */
 struct file *fd_get(int fd);
+/* fd_peek - the file behind fd of the current process, or NULL, without
+ * a lock or a reference: another thread may close it meanwhile, so it is
+ * for hints only (its slot in the static file table stays readable). */
+struct file *fd_peek(int fd);
 /* fd_install - put f in the lowest free slot: the fd, or -EMFILE. */
 int fd_install(struct file *f);
 /* fd_install_or_close - fd_install, and on failure drop f's reference. */
