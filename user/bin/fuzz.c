@@ -127,18 +127,49 @@ static void thread_main(void *arg)
 	thread_exit((long)below(&r, 1000));
 }
 
-static void spawn_child(struct rng *r)
+/* A burst's children outlive it when it faults or its dog kills it, and
+ * one blocked in a pipe it holds both ends of would wait for ever. So
+ * each child's pid goes into this file (the child writes it first thing,
+ * the burst after the fork), and the supervisor kills them all once the
+ * burst has ended. Outside /fz: no random call names it. */
+static const char *const kids_file[] = { "/fzkids.trap", "/fzkids.page" };
+
+static void note_kid(enum path p, int pid)
+{
+	int fd = open(kids_file[p], O_CREATE | O_WRONLY | O_APPEND);
+	if (fd >= 0) {
+		write(fd, &pid, sizeof(pid));
+		close(fd);
+	}
+}
+
+static void kill_kids(enum path p)
+{
+	int fd = open(kids_file[p], O_RDONLY), pid;
+	if (fd < 0)
+		return;
+	while (read(fd, &pid, sizeof(pid)) == sizeof(pid))
+		if (pid > 0)
+			kill(pid);
+	close(fd);
+	unlink(kids_file[p]);
+}
+
+static void spawn_child(struct rng *r, enum path p)
 {
 	uint64_t seed = rnd(r) | 1;
 	int pid = fork();
 	if (pid == 0) {
 		struct rng cr = { seed };
+		note_kid(p, getpid());
 		depth++, nkids = ntids = 0, ring_up = false, main_tid = gettid();
 		random_calls(&cr, TRAP, SUB_CALLS);
 		exit(below(&cr, 4) ? 0 : (int)num(&cr));
 	}
-	if (pid > 0)
+	if (pid > 0) {
 		kids[nkids++] = pid;
+		note_kid(p, pid);
+	}
 }
 
 static void reap_kids(void)
@@ -156,7 +187,7 @@ static void action(struct rng *r, enum path p)
 	switch (below(r, 6)) {
 	case 0:
 		if (depth == 0 && nkids < KIDS)
-			spawn_child(r);
+			spawn_child(r, p);
 		break;
 	case 1:
 		if (nkids)
@@ -271,6 +302,7 @@ static int watched(uint64_t seed, enum path p)
 				kill(d);
 		}
 	}
+	kill_kids(p); /* init reaps them */
 	return st;
 }
 
@@ -338,7 +370,8 @@ static bool settled(const struct sysinfo *base, struct sysinfo *now)
 
 static void cleanup(void)
 {
-	static const char *const files[] = { "/fz/d/e", "/fz/d", "/fz/a", "/fz/b" };
+	static const char *const files[] = { "/fz/d/e", "/fz/d", "/fz/a", "/fz/b", "/fzkids.trap",
+					       "/fzkids.page" };
 	for (unsigned i = 0; i < ARRAY_SIZE(files); i++)
 		unlink(files[i]);
 }
