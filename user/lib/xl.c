@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Exception-less system calls from user space: submit entries into
 // registered syscall pages, take results back through the pages'
-// completion queues, poll or wait for them (docs/xl.md). The fast path
+// completion queues, poll for them (xl_wait.c waits; docs/xl.md). The fast path
 // is loads and stores: a stack of free slots, batches reserved and
 // published with one release fence, a reap that reads only the CQ
 // records it has not seen and hands the entries back in place.
@@ -424,92 +424,4 @@ int xl_reap(struct xl_ring *r, struct xl_done *out, int max)
 	for (int j = 0; j < n; j++)
 		out[j] = (struct xl_done){ xl_slot_of(r, p[j]), p[j]->tag, p[j]->ret };
 	return n;
-}
-
-/* Entries of this ring that are COMPLETED (the slow path, before xl_wait). */
-static long completed(struct xl_ring *r)
-{
-	long n = 0;
-	for (int s = 0; s < xl_nslots(r); s++)
-		n += __atomic_load_n(&xl_entry_of(r, s)->state, __ATOMIC_RELAXED) == XL_COMPLETED;
-	return n;
-}
-
-static bool is_completed(struct xl_entry *e)
-{
-	if (__atomic_load_n(&e->state, __ATOMIC_RELAXED) != XL_COMPLETED)
-		return false;
-	/* The result after the state: pairs with the kernel's CAS-release. */
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return true;
-}
-
-void xl_wait_done(struct xl_ring *r, int slot)
-{
-	struct xl_entry *e = xl_entry_of(r, slot);
-	const struct xl_page *pg = (const struct xl_page *)page_of(e);
-	unsigned long serve = r->serve_here ? XL_WAIT_SERVE : 0;
-	/* Spin only if the worker was not busy with others' blocked calls
-	 * at this page's last batch: behind them the entry waits longer
-	 * than a spin, and a spinning caller takes the hart (and the host's
-	 * cores) from the processes and harts that do the work. */
-	bool spin = __atomic_load_n(&pg->hdr.busy, __ATOMIC_RELAXED) <= XL_BUSY_FEW;
-	long done;
-
-	r->unspun += !spin;
-	for (;; spin = true) {
-		/* Spin about 20 us: the time is read once per XL_SPIN_POLLS
-		 * looks, not per look (a look is a load and a compare). Stop
-		 * after 5 us if the entry is still SUBMITTED: no worker has
-		 * got to it, and xl_wait will run it here. */
-		uint64_t end = 0, untaken = 0, now;
-		for (; spin;) {
-			for (int k = 0; k < XL_SPIN_POLLS; k++)
-				if (is_completed(e))
-					return;
-			asm volatile("rdtime %0" : "=r"(now));
-			if (!end) {
-				end = now + XL_SPIN_TICKS;
-				untaken = now + XL_TAKE_TICKS;
-			} else if (now >= end || (serve && now >= untaken &&
-						  __atomic_load_n(&e->state, __ATOMIC_RELAXED) ==
-							  XL_SUBMITTED)) {
-				break;
-			}
-		}
-		/* Count our pages' completions first, then look at the slot
-		 * once more: if it completed before the count we leave here,
-		 * else the count lacks it and xl_wait returns when it comes.
-		 * (Counting after the look could count it and wait for one
-		 * more that never comes.) Only we take ours back, and other
-		 * rings' completions do not count; the timeout is a net. */
-		done = completed(r);
-		if (is_completed(e))
-			return;
-		if (xl_wait(done + 1, 10, r->pages | serve) == done)
-			r->timeouts++; /* nothing completed in 10 ticks */
-	}
-}
-
-long xl_wait_slot(struct xl_ring *r, int slot)
-{
-	long ret = 0;
-	xl_wait_done(r, slot);
-	xl_poll(r, slot, &ret); /* succeeds: COMPLETED stays until we free it */
-	return ret;
-}
-
-long xl_call(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	uint64_t arg[6] = { a0, a1, a2, a3, a4, a5 };
-	int s = xl_submit(r, nr, arg, 0);
-	return s < 0 ? s : xl_wait_slot(r, s);
-}
-
-long xl_call_or_trap(struct xl_ring *r, long nr, long a0, long a1, long a2, long a3, long a4,
-		     long a5)
-{
-	if (!r)
-		return syscall_nr(nr, a0, a1, a2, a3, a4, a5);
-	return xl_call(r, nr, a0, a1, a2, a3, a4, a5);
 }
