@@ -82,6 +82,11 @@ static inline struct xl_entry *xl_entry_of(struct xl_ring *r, int slot)
 {
 	return &r->page[slot / XL_ENTRIES]->e[slot % XL_ENTRIES];
 }
+/* xl_page_of - the page the entry e is on. */
+static inline struct xl_page *xl_page_of(const struct xl_entry *e)
+{
+	return (struct xl_page *)((uintptr_t)e & ~(uintptr_t)(XL_PAGE_SIZE - 1));
+}
 /* xl_slot_of - the slot of e, an entry of the ring. */
 static inline int xl_slot_of(const struct xl_ring *r, const struct xl_entry *e)
 {

@@ -175,12 +175,6 @@ static void fill(struct xl_entry *e, long nr, const uint64_t arg[6], uint16_t ta
 		e->arg[i] = arg ? arg[i] : 0;
 }
 
-/* The page an entry is on. */
-static uintptr_t page_of(const struct xl_entry *e)
-{
-	return (uintptr_t)e & ~(uintptr_t)(XL_PAGE_SIZE - 1);
-}
-
 /* Tell the kernel that the pages in the mask (a bit per r->page index)
  * have new entries: their sub_gen changes, after the states (release:
  * pairs with the worker's acquire of sub_gen before it looks). */
@@ -207,13 +201,13 @@ static inline __attribute__((always_inline)) void publish(struct xl_ring *r, uin
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	*end = NULL; /* on no page: ends the inner loop without a bound check */
 	for (e = *p; p < end; e = *p) {
-		uintptr_t pg = page_of(e);
+		uintptr_t pg = (uintptr_t)xl_page_of(e);
 		mask |= 1u << ((pg - base) / XL_PAGE_SIZE);
 		do {
 			__atomic_store_n(&e->state, XL_SUBMITTED, __ATOMIC_RELAXED);
 			*(uint8_t *)(own + (uintptr_t)e / XL_LINE) = 1; /* = *own_of(r, e) */
 			e = *++p;
-		} while (page_of(e) == pg);
+		} while ((uintptr_t)xl_page_of(e) == pg);
 	}
 	*end = above;
 	hint(r, mask);

@@ -26,8 +26,7 @@ static bool is_completed(struct xl_entry *e)
 void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
-	const struct xl_page *pg =
-		(const struct xl_page *)((uintptr_t)e & ~(uintptr_t)(XL_PAGE_SIZE - 1));
+	const struct xl_page *pg = xl_page_of(e);
 	unsigned long serve = r->serve_here ? XL_WAIT_SERVE : 0;
 	/* Spin only if the worker was not busy with others' blocked calls
 	 * at this page's last batch: behind them the entry waits longer
