@@ -32,7 +32,7 @@ struct hart {
 	struct trap_expect *expect; /* ktest: a trap this hart expects */
 	struct thread *current;    /* running thread, NULL in the scheduler */
 	struct context sched_ctx;  /* the scheduler loop, switched to by sched() */
-	volatile bool idle;        /* in wfi with nothing to run (sched lock) */
+	volatile bool idle;        /* about to wfi, or in it: written by the hart, claimed by kick() under the sched lock */
 	volatile bool need_resched; /* a tick or IPI asks for a switch */
 	volatile uint64_t tlb_req;  /* TLB flushes asked of this hart (tickets) */
 	volatile uint64_t tlb_done; /* the last ticket this hart flushed for */

@@ -13,6 +13,10 @@
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct thread *runq_head, *runq_tail;
+/* Sleepers by channel: a wakeup walks one bucket, not every thread (it
+ * holds sched_lock, which every hart's scheduler loop takes). */
+#define SLEEPQ 64
+static struct thread *sleepq[SLEEPQ];
 static int tick_sleepers; /* threads in sched_sleep_ticks, under sched_lock */
 static int timed_sleepers; /* threads in sleep_on_until (atomic) */
 static char tick_chan;
@@ -31,10 +35,23 @@ static bool allowed(const struct thread *t, int h)
 	return harts[h].role == ROLE_GENERAL;
 }
 
+/* Queued threads pinned to no hart; with each hart's nready they let an
+ * idle hart see without the lock whether the queue holds work for it. */
+static volatile int nfree_ready;
+
+/* d threads pinned to pin (-1: none) joined (1) or left (-1) the queue
+ * (sched_lock held): the counts that work_for reads. */
+static void count_ready(int pin, int d)
+{
+	if (pin >= 0)
+		harts[pin].nready += d;
+	else
+		nfree_ready += d;
+}
+
 static void enqueue(struct thread *t)
 {
-	if (t->pin >= 0)
-		harts[t->pin].nready++;
+	count_ready(t->pin, 1);
 	t->state = T_RUNNABLE;
 	t->next = NULL;
 	if (runq_tail)
@@ -57,8 +74,7 @@ static struct thread *dequeue_for(int h)
 			runq_head = t->next;
 		if (runq_tail == t)
 			runq_tail = prev;
-		if (t->pin >= 0)
-			harts[t->pin].nready--;
+		count_ready(t->pin, -1);
 		return t;
 	}
 	return NULL;
@@ -67,6 +83,9 @@ static struct thread *dequeue_for(int h)
 /* Wake one idle hart that may run t (sched_lock held). */
 static void kick(struct thread *t)
 {
+	/* Pairs with the fence in sched_run between idle and work_for:
+	 * either that hart sees t counted, or we see it idle. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (int h = 0; h < MAX_HARTS; h++)
 		if (harts[h].online && harts[h].idle && allowed(t, h)) {
 			harts[h].idle = false;
@@ -94,10 +113,8 @@ int sched_set_affinity(struct proc *p, int tid, int pin)
 		return -EINVAL;
 	}
 	if (t->state == T_RUNNABLE) {
-		if (t->pin >= 0)
-			harts[t->pin].nready--;
-		if (pin >= 0)
-			harts[pin].nready++;
+		count_ready(t->pin, -1);
+		count_ready(pin, 1);
 	}
 	t->pin = pin;
 	self = t == me;
@@ -143,8 +160,35 @@ void sched_yield(void)
 	spin_unlock(&sched_lock);
 }
 
+static struct thread **bucket(const void *chan)
+{
+	uintptr_t k = (uintptr_t)chan;
+	return &sleepq[(k >> 3 ^ k >> 9 ^ k >> 15) % SLEEPQ];
+}
+
+/* t goes to sleep on chan: into its bucket (sched_lock held). */
+static void sleepq_add(struct thread *t, void *chan)
+{
+	struct thread **b = bucket(chan);
+	t->chan = chan;
+	t->snext = *b;
+	t->sprev = b;
+	if (*b)
+		(*b)->sprev = &t->snext;
+	*b = t;
+}
+
 void sched_wake_locked(struct thread *t)
 {
+	/* Out of its bucket, wherever the wake-up comes from (a wakeup, a
+	 * kill, a timeout). */
+	if (t->sprev) {
+		*t->sprev = t->snext;
+		if (t->snext)
+			t->snext->sprev = t->sprev;
+		t->sprev = NULL;
+		t->snext = NULL;
+	}
 	t->chan = NULL;
 	enqueue(t);
 	kick(t);
@@ -152,9 +196,12 @@ void sched_wake_locked(struct thread *t)
 
 void wakeup_locked(void *chan)
 {
-	for (int i = 0; i < NTHREAD; i++)
-		if (threads[i].state == T_SLEEPING && threads[i].chan == chan)
-			sched_wake_locked(&threads[i]);
+	struct thread *t = *bucket(chan), *next;
+	for (; t; t = next) {
+		next = t->snext; /* t leaves the bucket if it is woken */
+		if (t->state == T_SLEEPING && t->chan == chan)
+			sched_wake_locked(t);
+	}
 }
 
 void wakeup(void *chan)
@@ -184,7 +231,7 @@ int sleep_on(void *chan, struct spinlock *lk)
 		}
 		return -EINTR;
 	}
-	t->chan = chan;
+	sleepq_add(t, chan);
 	t->state = T_SLEEPING;
 	t->nsleeps++;
 	if (t->sys && park_hook)
@@ -260,28 +307,41 @@ static void serve_calls(struct hart *h)
 	}
 }
 
+/* Does the queue hold a thread hart h may run? A look without the lock:
+ * an idle hart that was woken for nothing (an interrupt, a thread another
+ * hart took) goes back to wfi without queueing for sched_lock behind the
+ * harts that are switching threads. */
+static bool work_for(const struct hart *h)
+{
+	return __atomic_load_n(&h->nready, __ATOMIC_RELAXED) > 0 ||
+	       (h->role == ROLE_GENERAL && __atomic_load_n(&nfree_ready, __ATOMIC_RELAXED) > 0);
+}
+
 void sched_run(void)
 {
 	struct hart *h = this_hart();
 	for (;;) {
-		struct thread *t;
+		struct thread *t = NULL;
 		arch_intr_on();
 		serve_calls(h);
-		spin_lock(&sched_lock);
-		t = dequeue_for(h->id);
-		if (t) {
-			run(h, t);
+		if (work_for(h)) {
+			spin_lock(&sched_lock);
+			if ((t = dequeue_for(h->id)))
+				run(h, t);
 			spin_unlock(&sched_lock);
-			continue;
 		}
-		h->idle = true; /* from here a kick() sends us an IPI */
-		spin_unlock(&sched_lock);
-		/* Sleep unless work arrived; with SIE clear the IPI stays
-		 * pending and still ends the wfi. */
+		if (t)
+			continue;
+		/* From here a kick() sends us an IPI. The fence pairs with
+		 * the one in kick(): either it sees idle, or we see its
+		 * thread counted. With SIE clear the IPI stays pending and
+		 * still ends the wfi. */
+		__atomic_store_n(&h->idle, true, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		arch_intr_off();
-		if (h->idle && !h->call_fn)
+		if (!work_for(h) && h->idle && !h->call_fn)
 			arch_wait();
-		h->idle = false;
+		__atomic_store_n(&h->idle, false, __ATOMIC_RELAXED);
 	}
 }
 

@@ -68,6 +68,8 @@ struct thread *thread_alloc(struct proc *p, const char *name)
 		t->exiting = false;
 		t->exit_value = 0;
 		t->chan = NULL;
+		t->snext = NULL;
+		t->sprev = NULL;
 		alarm_reset(&t->alarm);
 		nagi_strlcpy(t->name, name, sizeof(t->name));
 		t->tid = next_tid++;

@@ -25,6 +25,7 @@ struct thread {
 	enum thread_state state;
 	void *chan;              /* what a sleeping thread waits for */
 	struct thread *next;     /* run queue link */
+	struct thread *snext, **sprev; /* sleeping: its channel's bucket (sched.c) */
 	int hart;                /* where it runs or last ran */
 	uint64_t wake_tick;      /* sleep_on_until's deadline, 0: none */
 	uint64_t nsleeps;        /* times it slept: a syscall thread parked */
