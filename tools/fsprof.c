@@ -70,7 +70,7 @@ static int seed_tree(void)
 	return err;
 }
 
-static const struct fs_dev_ops mem_ops = { mem_read, mem_write, mem_flush };
+static const struct fs_dev_ops mem_ops = { .read = mem_read, .write = mem_write, .flush = mem_flush };
 
 /* One round of the seed workload on path; 0 or the failing step. */
 static int round_once(const char *path)

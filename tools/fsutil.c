@@ -35,7 +35,7 @@ static int img_flush(struct fs_dev *d)
 	return fsync(img_fd) == 0 ? 0 : -EIO;
 }
 
-static const struct fs_dev_ops img_ops = { img_read, img_write, img_flush };
+static const struct fs_dev_ops img_ops = { .read = img_read, .write = img_write, .flush = img_flush };
 
 static void usage(void)
 {

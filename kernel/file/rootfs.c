@@ -4,6 +4,7 @@
 #include "kernel/fs/cache.h"
 #include "kernel/machine.h"
 #include "kernel/printk.h"
+#include "kernel/proc/sched.h"
 #include "drivers/pmem/pmem.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -63,7 +64,63 @@ static int dev_flush(struct fs_dev *d)
 	return pmem_rw(PMEM_OP_FLUSH, 0, 1, dummy) < 0 ? -EIO : 0;
 }
 
-static const struct fs_dev_ops pmem_fs_ops = { dev_read, dev_write, dev_flush };
+/* The log's copies of a commit: one command for the run (stage[] is
+ * static, so reachable and contiguous). */
+static int dev_write_run(struct fs_dev *d, uint32_t b, uint32_t count, const void *buf)
+{
+	uint64_t first = (uint64_t)d->priv;
+
+	if (b >= d->nblocks || count > d->nblocks - b || count > PMEM_MAX_BLOCKS)
+		return -EIO;
+	if (!reachable(buf) || !reachable((const uint8_t *)buf + (uint64_t)(count - 1) * FS_BSIZE)) {
+		for (uint32_t i = 0; i < count; i++)
+			if (dev_write(d, b + i, (const uint8_t *)buf + (uint64_t)i * FS_BSIZE) < 0)
+				return -EIO;
+		return 0;
+	}
+	return pmem_rw(PMEM_OP_WRITE, first + b, count, (void *)buf) < 0 ? -EIO : 0;
+}
+
+/* A commit's home writes: every command submitted, then each waited
+ * for, so the device works through them behind one wait. A full queue
+ * waits for our oldest. buf is the log's static stage: reachable. */
+static int dev_write_many(struct fs_dev *d, uint32_t n, const uint32_t *blocks, const void *buf)
+{
+	uint64_t first = (uint64_t)d->priv;
+	int id[FS_LOGMAX], err = 0;
+	uint32_t sent = 0, waited = 0;
+
+	if (n > FS_LOGMAX)
+		return -EIO;
+	while (sent < n && !err) {
+		const uint8_t *data = (const uint8_t *)buf + (uint64_t)sent * FS_BSIZE;
+		if (blocks[sent] >= d->nblocks || !reachable(data)) {
+			err = -EIO;
+			break;
+		}
+		id[sent] = pmem_submit(PMEM_OP_WRITE, first + blocks[sent], 1, (uint64_t)data);
+		if (id[sent] >= 0)
+			sent++;
+		else if (id[sent] != -EAGAIN)
+			err = -EIO;
+		else if (waited < sent)
+			err = pmem_wait(id[waited++]) < 0 ? -EIO : 0;
+		else
+			sched_yield(); /* the queue is full of others' commands */
+	}
+	while (waited < sent) /* every id is waited for, error or not */
+		if (pmem_wait(id[waited++]) < 0)
+			err = -EIO;
+	return err;
+}
+
+static const struct fs_dev_ops pmem_fs_ops = {
+	.read = dev_read,
+	.write = dev_write,
+	.flush = dev_flush,
+	.write_run = dev_write_run,
+	.write_many = dev_write_many,
+};
 
 void rootfs_pmem_dev(struct fs_dev *d, uint64_t first, uint32_t nblocks)
 {

@@ -18,6 +18,14 @@ struct fs_dev_ops {
 	int (*write)(struct fs_dev *d, uint32_t blockno, const void *buf);
 	/* flush - every write that returned before is durable; 0 or -E*. */
 	int (*flush)(struct fs_dev *d);
+	/* write_run - count consecutive blocks from blockno, from buf, in one
+	 * device command (the log's copies of a commit); 0 or -E*. Optional:
+	 * without it the log writes them one by one. */
+	int (*write_run)(struct fs_dev *d, uint32_t blockno, uint32_t count, const void *buf);
+	/* write_many - n blocks from buf (block i's data at i * FS_BSIZE) to
+	 * blocks[i], all sent before any is waited for (a commit's home
+	 * writes); 0 or -E*. Optional, as write_run. */
+	int (*write_many)(struct fs_dev *d, uint32_t n, const uint32_t *blocks, const void *buf);
 };
 
 struct fs_dev {

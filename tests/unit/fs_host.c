@@ -74,7 +74,7 @@ static int mem_flush(struct fs_dev *d)
 	return 0;
 }
 
-static const struct fs_dev_ops mem_ops = { mem_read, mem_write, mem_flush };
+static const struct fs_dev_ops mem_ops = { .read = mem_read, .write = mem_write, .flush = mem_flush };
 
 void memdev_init(struct memdev *m, uint32_t nblocks)
 {
