@@ -270,6 +270,15 @@ bench: deps
 plot: deps
 	@$(PYTHON) tools/plot.py
 
+# Where each hart spends its time while nagi runs CMD (tools/hartprof.py):
+# every hart's pc and callers, sampled through QEMU's gdb stub for SECS s.
+.PHONY: profile
+CMD  ?= seed -u 64 -r 4 -n 60 procs
+SECS ?= 10
+profile: deps
+	@$(MAKE) --no-print-directory all $(FS_IMG) $(B)/tools/pmemimg
+	@$(PYTHON) tools/hartprof.py --smp $(SMP) --secs $(SECS) --bootargs "$(BOOTARGS)" -- $(CMD)
+
 # The labs (docs/labs/README.md). grade: LAB's tests with points, one with
 # TEST=, non-zero below full marks. student: LAB's tree with its solution
 # regions replaced by stubs, in OUT. labs-check: for every lab, the full
@@ -312,6 +321,7 @@ help:
 	@echo "make crash-test  kill QEMU mid-write RUNS=$(RUNS) times, fsck after each"
 	@echo "make bench     the benchmark: trap vs syscall page, interrupt vs polling"
 	@echo "make plot      figures from build/bench.csv into build/plots (gnuplot)"
+	@echo "make profile   where each hart spends its time while nagi runs CMD=..."
 	@echo "make grade LAB=name [TEST=t]  grade a lab (docs/labs/); make student LAB=name"
 	@echo "               writes its student tree; make labs-check tests the graders"
 	@echo "make clean     remove $(B)/"

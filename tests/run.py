@@ -130,6 +130,10 @@ def run_gdb(only=None):
                        capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
     report("gdb: make console types at nagi while gdb holds QEMU", p.returncode == 0,
            (p.stdout + p.stderr)[-300:])
+    p = subprocess.run([sys.executable, os.path.join(HERE, "gdb/hartprof_test.py")],
+                       capture_output=True, text=True, cwd=ROOT, stdin=subprocess.DEVNULL)
+    report("gdb: make profile samples every hart and names kernel functions",
+           p.returncode == 0, (p.stdout + p.stderr)[-300:])
 
 
 def crash(rep, only=None):
