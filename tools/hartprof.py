@@ -103,6 +103,23 @@ def marker(sym):
     return sym.startswith("__") or sym.endswith("_end")
 
 
+def data_symbols():
+    """The kernel's data symbols by address, for naming wait channels."""
+    out = subprocess.run([NM, "-n", qemu.KERNEL], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    return [(int(f[0], 16), f[2]) for f in (l.split() for l in out)
+            if len(f) == 3 and f[1] in "bBdDrR"]
+
+
+def channel(syms, a):
+    """A channel address as symbol+offset (a static object or an array's
+    element), or <0x...> for memory the kernel allocated."""
+    i = bisect.bisect_right(syms, (a, "\xff")) - 1
+    if i < 0 or a - syms[i][0] >= 1 << 20:
+        return "<0x%x>" % a
+    return syms[i][1] + ("+0x%x" % (a - syms[i][0]) if a != syms[i][0] else "")
+
+
 def names(addrs):
     """Kernel addresses to function names (addr2line: an inlined function
     by its own name), in one run; assembly by its label."""
@@ -128,6 +145,29 @@ def roles(boot):
                                                      boot, re.M)}
 
 
+SLEEP_PATH = ("sched", "sleep_on", "sleep_on_until", "fs_waitq_sleep", "fs_wait")
+
+
+def report_waits(path, top):
+    """Where the kernel's threads sleep: channel and the callers that are
+    not the sleep itself, in percent of the sleepers seen."""
+    rows = [line.split() for line in open(path) if line.startswith("W ")]
+    if not rows:
+        return
+    looks = sum(1 for line in open(path) if line.startswith("S 0 ")) // 4 + 1
+    syms = data_symbols()
+    name = names({int(a, 16) for r in rows for a in r[2:]})
+    c = collections.Counter()
+    for r in rows:
+        callers = [name[int(a, 16)] for a in r[2:]]
+        callers = [f for f in callers if f not in SLEEP_PATH][:3]
+        c["%s  %s" % (channel(syms, int(r[1], 16)), " < ".join(callers) or "(stack not read)")] += 1
+    print("sleeping threads (every 4th stop, about %.0f asleep at a time): channel  callers"
+          % (len(rows) / looks))
+    for k, n in c.most_common(top):
+        print("  %3.0f%%  %s" % (100.0 * n / len(rows), k))
+
+
 def report(path, top, depth, role=None):
     rows = [line.split() for line in open(path) if line.startswith("S ")]
     stacks = collections.defaultdict(list)
@@ -146,6 +186,7 @@ def report(path, top, depth, role=None):
         for label, c in (("self", own), ("incl", incl)):
             print("  %s: %s" % (label, ", ".join("%s %.0f%%" % (f, 100.0 * k / total)
                                                  for f, k in c.most_common(top))))
+    report_waits(path, top)
     return len(stacks)
 
 

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 """make profile's sampler (tools/hartprof.py) on a short seed run: every
-hart sampled and its role named, and the samples named after kernel functions: the idle
-worker hart in the scheduler's loop, a system call's path on the harts
-that run the processes. Exits 0 if so; says what it saw otherwise."""
+hart sampled and its role named; the samples named after kernel
+functions (the idle worker hart in the scheduler's loop, a system call's
+path on the harts that run the processes); the sleeping threads named by
+their channels. Exits 0 if so; says what it saw otherwise."""
 import os
 import re
 import subprocess
@@ -30,6 +31,8 @@ def main():
         problems.append("no hart seen in sched_run (the idle worker)")
     if not re.search(r"^  incl: .*\b(dispatch|pmem_wait)\b", out, re.M):
         problems.append("no system call's path (dispatch, pmem_wait) seen")
+    if not re.search(r"^sleeping threads .*\n  +\d+%  [a-z_]+", out, re.M):
+        problems.append("no sleeping thread named by its channel")
     print("HARTPROF %s %s" % ("FAIL" if problems else "PASS",
                               "; ".join(problems) or "%s" % harts))
     return 1 if problems else 0

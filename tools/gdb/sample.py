@@ -3,6 +3,9 @@
 # times, HZ a second, and writes one line per hart and stop to FILE:
 #   S <hart> <pc> <caller pc> ...      (innermost first, up to 8 frames)
 # gdb numbers QEMU's vCPUs from 1; the hart is that number minus one.
+# Every fourth stop also writes a line per sleeping kernel thread:
+#   W <channel> <return address> ...  (where it called sleep_on from)
+# read from threads[] in one piece and walked by frame pointer.
 # The stop is a SIGINT to gdb itself, as Ctrl-C would be.
 import os
 import signal
@@ -21,8 +24,11 @@ class Sample(gdb.Command):
         n, hz, path = arg.split()
         gap = 1.0 / float(hz)
         with open(path, "w") as out:
-            for _ in range(int(n)):
+            waits = Sleepers()
+            for i in range(int(n)):
                 self.record(out)
+                if i % 4 == 0:
+                    waits.record(out)
                 threading.Timer(gap, os.kill, (os.getpid(), signal.SIGINT)).start()
                 try:
                     gdb.execute("continue", to_string=True)
@@ -43,6 +49,48 @@ class Sample(gdb.Command):
                 pass  # a frame gdb cannot unwind (firmware, user code): keep what we have
             if pcs:
                 out.write("S %d %s\n" % (t.num - 1, " ".join(pcs)))
+
+
+class Sleepers:
+    """The sleeping threads of threads[]: their channel and callers."""
+
+    def __init__(self):
+        t = gdb.lookup_type("struct thread")
+        off = {f.name: f.bitpos // 8 for f in t.fields()}
+        ctx = {f.name: f.bitpos // 8 for f in gdb.lookup_type("struct context").fields()}
+        self.size = t.sizeof
+        self.state, self.chan = off["state"], off["chan"]
+        self.fp = off["ctx"] + ctx["s"]  # s0, the frame pointer
+        self.sleeping = int(gdb.parse_and_eval("T_SLEEPING"))
+        arr = gdb.parse_and_eval("threads")
+        self.base = int(arr.address)
+        self.n = arr.type.sizeof // self.size
+        self.inf = gdb.selected_inferior()
+
+    def u64(self, buf, at):
+        return int.from_bytes(buf[at:at + 8], "little")
+
+    def record(self, out):
+        # Kernel stacks are mapped, not identity: read through a hart
+        # that has paging on (the pmem device's hart has it off).
+        for t in self.inf.threads():
+            t.switch()
+            if int(gdb.parse_and_eval("$satp")) != 0:
+                break
+        buf = bytes(self.inf.read_memory(self.base, self.n * self.size))
+        for i in range(self.n):
+            t = i * self.size
+            if int.from_bytes(buf[t + self.state:t + self.state + 4], "little") != self.sleeping:
+                continue
+            ras, fp = [], self.u64(buf, t + self.fp)
+            try:  # ra at fp - 8, the caller's fp at fp - 16
+                while fp and len(ras) < 6:
+                    frame = bytes(self.inf.read_memory(fp - 16, 16))
+                    ras.append("%x" % self.u64(frame, 8))
+                    fp = self.u64(frame, 0)
+            except gdb.MemoryError:
+                pass
+            out.write("W %x %s\n" % (self.u64(buf, t + self.chan), " ".join(ras)))
 
 
 Sample()
