@@ -5,7 +5,9 @@
 # gdb numbers QEMU's vCPUs from 1; the hart is that number minus one.
 # Every fourth stop also writes a line per sleeping kernel thread:
 #   W <channel> <return address> ...  (where it called sleep_on from)
-# read from threads[] in one piece and walked by frame pointer.
+# read from threads[] in one piece and walked by frame pointer, through
+# the pmem device's hart (paging off: physical memory) and the kernel's
+# page table; without that hart, no W lines.
 # The stop is a SIGINT to gdb itself, as Ctrl-C would be.
 import os
 import signal
@@ -70,13 +72,35 @@ class Sleepers:
     def u64(self, buf, at):
         return int.from_bytes(buf[at:at + 8], "little")
 
-    def record(self, out):
-        # Kernel stacks are mapped, not identity: read through a hart
-        # that has paging on (the pmem device's hart has it off).
+    def physical(self):
+        """Select a hart with paging off (the pmem device's), so that reads
+        are of physical memory; False if there is none."""
         for t in self.inf.threads():
             t.switch()
-            if int(gdb.parse_and_eval("$satp")) != 0:
-                break
+            if int(gdb.parse_and_eval("$satp")) == 0:
+                return True
+        return False
+
+    def walk(self, va):
+        """va through the kernel's own page table (Sv39): kernel stacks
+        are mapped there, not one to one, and a user table may lack the
+        newest. The tables themselves are in RAM mapped one to one."""
+        table = self.root
+        for level in (2, 1, 0):
+            pte = self.u64(bytes(self.inf.read_memory(table + ((va >> (12 + 9 * level)) & 0x1ff) * 8,
+                                                      8)), 0)
+            if not pte & 1:
+                raise gdb.MemoryError("not mapped")
+            pa = (pte >> 10) << 12
+            if pte & 0xe:  # a leaf: R, W or X
+                return pa | (va & ((1 << (12 + 9 * level)) - 1))
+            table = pa
+        raise gdb.MemoryError("no leaf")
+
+    def record(self, out):
+        if not self.physical():
+            return
+        self.root = self.u64(bytes(self.inf.read_memory(int(gdb.parse_and_eval("&kernel_root")), 8)), 0)
         buf = bytes(self.inf.read_memory(self.base, self.n * self.size))
         for i in range(self.n):
             t = i * self.size
@@ -85,7 +109,7 @@ class Sleepers:
             ras, fp = [], self.u64(buf, t + self.fp)
             try:  # ra at fp - 8, the caller's fp at fp - 16
                 while fp and len(ras) < 6:
-                    frame = bytes(self.inf.read_memory(fp - 16, 16))
+                    frame = bytes(self.inf.read_memory(self.walk(fp - 16), 16))
                     ras.append("%x" % self.u64(frame, 8))
                     fp = self.u64(frame, 0)
             except gdb.MemoryError:
