@@ -18,19 +18,19 @@
  *   2. the header is written with the run's count: the commit point; flush
  *   3. each block is written home, not flushed, all sent before any is
  *      waited for: the next commit's step 1 flush, or a reset's, orders
- *      them before anything that relies on them
+ *      them before anything that relies on them. The group's calls
+ *      return at 2 (their work is durable); the next commit waits for 3
  * When the run would not fit, a reset first: flush (every home write is
  * durable), the header with count 0, flush; the run starts again at the
  * log's first block. A crash before 2 leaves the old state: the header
  * still names the earlier run, whose copies are untouched, and every
  * transaction before it is home or in it; after 2 the new one (mount
- * installs the whole run again, in order: installing is idempotent). So a
+ * installs the whole run again, in order: installing is idempotent). A
  * commit costs n + 4 device commands for n blocks (2n + 3 on a device
- * without write_run), and each block is checksummed once. System calls join the open transaction until the
- * last one of the group ends and commits it; its seq numbers the group,
- * and the run's checksum is seeded with its first group's seq. A group
- * is staged (copied) when it closes, so the next group fills while it
- * commits: calls that arrive during a commit share the next one.
+ * without write_run), and each block is checksummed once. Calls join the
+ * open group until its last one ends and commits it; its seq numbers the
+ * group, and seeds the run's checksum if it is the run's first. A group
+ * is staged (copied) when it closes, so the next one fills meanwhile.
  */
 static struct {
 	struct spinlock lock;
@@ -134,7 +134,7 @@ static int reset_run(uint64_t seq)
 	return 0;
 }
 
-/* Steps 1-3 above for the log.cn staged blocks. The n to be logged come
+/* Steps 1-2 above for the log.cn staged blocks. The n to be logged come
  * first in stage (commit_group), so their copies are one run of the log
  * and go out in one command; blocks marked home (fs_log_write_new) are
  * written home in step 1 instead, and need no copy. One commit runs at a
@@ -166,17 +166,23 @@ static int commit(void)
 		return -EIO;
 	log.run = at + n;
 	log.run_csum = c;
+	return 0;
+}
+
+/* Step 3 for the staged blocks that went through the log. */
+static int install(void)
+{
+	uint32_t n = 0;
+
+	while (n < log.cn && !log.chome[n])
+		n++;
 	return dev_write_many(n, log.cblock, stage[0]);
 }
 
 /* Two wait channels, so that a wake-up rouses only those it may let go:
  * room, for calls waiting to begin (a group closed, the log failed or
- * stopped), and commit, for members waiting for their group's commit (a
- * commit ended). With one channel woken whenever a member ended, every
- * waiting call slept and woke again per member: with dozens of calls
- * open on a syscall worker, most of its sleeps and wake-ups. Each counts
- * its sleepers, because a wake-up scans every thread even when none
- * sleeps there (struct fs_waitq). Both under the log lock. */
+ * stopped), and commit_done, for members waiting for their group's
+ * commit point and for the commit's end. Both under the log lock. */
 static struct fs_waitq room, commit_done;
 
 /* Sleep on ch until woken (log lock held, dropped while asleep). */
@@ -274,9 +280,19 @@ static void commit_group(void)
 	spin_unlock(&log.lock);
 	err = log.cn ? commit() : 0;
 	spin_lock(&log.lock);
+	/* Past the commit point the group is durable: its members may
+	 * return while its blocks go home (the next commit waits for that,
+	 * committing stays set). */
+	if (!err) {
+		log.done = mine;
+		fs_waitq_wake(&commit_done);
+		spin_unlock(&log.lock);
+		err = log.cn ? install() : 0;
+		spin_lock(&log.lock);
+	}
 	if (log.cn > log.peak)
 		log.peak = log.cn;
-	if (log.cn && !err) {
+	if (log.cn && log.done == mine) {
 		log.commits++;
 		log.logged += log.cn;
 	}
@@ -286,10 +302,8 @@ static void commit_group(void)
 		fs_cache_unpin(log.cbuf[i]);
 	log.cn = 0;
 	log.committing = false;
-	if (err)
+	if (err) /* before the commit point, the group's calls fail too */
 		__atomic_store_n(&log.failed, true, __ATOMIC_RELEASE);
-	else
-		log.done = mine;
 	fs_waitq_wake(&commit_done);
 	fs_waitq_wake(&room); /* a failed log refuses them */
 }
@@ -464,6 +478,8 @@ int fs_log_stop(void)
 	int err = 0;
 
 	spin_lock(&log.lock);
+	while (!log.outstanding && log.committing) /* the last group going home */
+		log_wait(&commit_done);
 	if (log.outstanding || log.committing) {
 		spin_unlock(&log.lock);
 		return -EBUSY;
