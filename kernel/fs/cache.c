@@ -27,7 +27,7 @@ void fs_wake(void *chan)
 	UNUSED(chan);
 }
 
-static void *self(void)
+void *fs_self(void)
 {
 	return (void *)1;
 }
@@ -54,7 +54,7 @@ bool fs_killed(void)
 	return proc_killed() != 0;
 }
 
-static void *self(void)
+void *fs_self(void)
 {
 	return curthread();
 }
@@ -87,7 +87,7 @@ void fs_sleep_lock(struct fs_sleeplock *l)
 	while (l->locked)
 		fs_waitq_sleep(&l->q, &l->lk);
 	l->locked = true;
-	l->owner = self();
+	l->owner = fs_self();
 	spin_unlock(&l->lk);
 }
 
@@ -102,7 +102,7 @@ int fs_sleep_lock_killable(struct fs_sleeplock *l)
 		fs_waitq_sleep(&l->q, &l->lk);
 	}
 	l->locked = true;
-	l->owner = self();
+	l->owner = fs_self();
 	spin_unlock(&l->lk);
 	return 0;
 }
@@ -115,7 +115,7 @@ bool fs_sleep_trylock(struct fs_sleeplock *l)
 	took = !l->locked;
 	if (took) {
 		l->locked = true;
-		l->owner = self();
+		l->owner = fs_self();
 	}
 	spin_unlock(&l->lk);
 	return took;
@@ -124,7 +124,7 @@ bool fs_sleep_trylock(struct fs_sleeplock *l)
 void fs_sleep_unlock(struct fs_sleeplock *l)
 {
 	spin_lock(&l->lk);
-	if (!l->locked || l->owner != self())
+	if (!l->locked || l->owner != fs_self())
 		panic("fs_sleep_unlock: %s not held", l->lk.name);
 	l->locked = false;
 	l->owner = NULL;
@@ -137,7 +137,7 @@ bool fs_sleep_holding(struct fs_sleeplock *l)
 	bool r;
 
 	spin_lock(&l->lk);
-	r = l->locked && l->owner == self();
+	r = l->locked && l->owner == fs_self();
 	spin_unlock(&l->lk);
 	return r;
 }

@@ -51,6 +51,10 @@ bool fs_killed(void);
  * every thread under the scheduler's lock: callers that can tell nobody
  * waits (a count of waiters under lk) skip it. */
 void fs_wake(void *chan);
+/* fs_self - the calling thread, as a token for ownership (the one
+ * thread of a host test: a constant). */
+void *fs_self(void);
+
 /* fs_waitq_sleep - fs_wait on q, counted in q (lk held: the lock that
  * guards q and the condition the caller loops on). fs_waitq_wake - wake
  * q's sleepers if it has any (lk held): a sleeper counted itself under lk

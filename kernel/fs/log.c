@@ -40,7 +40,13 @@ static struct {
 	uint32_t maxop;       /* blocks each system call reserves */
 	uint32_t lo, hi;      /* home blocks must lie in [lo, hi) */
 	int outstanding;      /* system calls in the open transaction */
-	uint32_t reserved;    /* blocks they reserved */
+	uint32_t reserved;    /* blocks they may still log: the sum of
+			       * member[].need - member[].used */
+	struct member {
+		void *who;        /* fs_self() of the call's thread */
+		uint32_t need;    /* blocks it reserved */
+		uint32_t used;    /* blocks it added to the group */
+	} member[FS_LOGMAX];  /* [0, outstanding): the open calls */
 	bool committing;
 	bool failed;          /* a commit failed: refuse everything */
 	uint64_t seq;         /* the open transaction */
@@ -197,15 +203,16 @@ static void log_wait(struct fs_waitq *ch)
 static int begin(uint32_t need, bool killable)
 {
 	spin_lock(&log.lock);
-	need = MIN(need, log.maxop);
+	need = MAX(MIN(need, log.maxop), 1u);
 	for (;;) {
 		if (log.failed || !log.dev) {
 			spin_unlock(&log.lock);
 			return -EIO;
 		}
-		/* Blocks logged count twice while their call is open: once
-		 * logged, once reserved; the group's closing frees both. A
-		 * commit in flight does not stop a new group from filling. */
+		/* The group's blocks, what its open calls may still add,
+		 * and ours must fit (each need is at least 1, so there are
+		 * never more members than the log has blocks). A commit in
+		 * flight does not stop a new group from filling. */
 		if (log.n + log.reserved + need <= log.cap)
 			break;
 		if (killable && fs_killed()) {
@@ -214,10 +221,22 @@ static int begin(uint32_t need, bool killable)
 		}
 		log_wait(&room);
 	}
-	log.outstanding++;
+	log.member[log.outstanding++] = (struct member){ fs_self(), need, 0 };
 	log.reserved += need;
 	spin_unlock(&log.lock);
 	return 0;
+}
+
+/* The calling thread's innermost open call (a thread that begins inside
+ * its own call nests: the last one is the inner). Log lock. */
+static struct member *mine_call(const char *who)
+{
+	void *me = fs_self();
+
+	for (int i = log.outstanding - 1; i >= 0; i--)
+		if (log.member[i].who == me)
+			return &log.member[i];
+	panic("%s: outside a transaction", who);
 }
 
 int fs_log_reserve(uint32_t blocks)
@@ -227,15 +246,17 @@ int fs_log_reserve(uint32_t blocks)
 
 bool fs_log_grow(uint32_t blocks)
 {
+	struct member *m;
 	bool ok;
 
 	spin_lock(&log.lock);
-	if (log.outstanding < 1)
-		panic("fs_log_grow: outside a transaction");
+	m = mine_call("fs_log_grow");
 	blocks = MIN(blocks, log.maxop);
 	ok = log.n + log.reserved + blocks <= log.cap;
-	if (ok)
+	if (ok) {
+		m->need += blocks;
 		log.reserved += blocks;
+	}
 	spin_unlock(&log.lock);
 	return ok;
 }
@@ -272,8 +293,9 @@ static void commit_group(void)
 		log.chome[k] = log.home[i];
 		memcpy(stage[k], log.buf[i]->data, FS_BSIZE);
 	}
+	if (log.reserved)
+		panic("fs_log: a closed group still reserves %u blocks", log.reserved);
 	log.n = 0;
-	log.reserved = 0;
 	log.freed = false;
 	log.seq++;
 	fs_waitq_wake(&room); /* the next group has the whole log */
@@ -310,16 +332,20 @@ static void commit_group(void)
 
 int fs_log_end(void)
 {
+	struct member *m;
 	uint64_t mine;
 	int err;
 
 	spin_lock(&log.lock);
-	if (log.outstanding < 1)
-		panic("fs_log_end: no transaction to end");
-	log.outstanding--;
+	m = mine_call("fs_log_end");
+	/* What we logged now counts once, in n; what we reserved and did
+	 * not log goes back, for calls that begin from now on. No wake-up
+	 * for room: there is no wake-one, and waking every waiter at every
+	 * end would rouse dozens for a few blocks; they wait for the group
+	 * to close (commit_group wakes them), as they always did. */
+	log.reserved -= m->need - m->used;
+	*m = log.member[--log.outstanding]; /* a later call, not ours */
 	mine = log.seq;
-	/* No wake-up for room: our reservation is freed only when the group
-	 * closes (commit_group wakes them then). */
 	/* The last member commits the group once the commit before it is
 	 * done; calls that join meanwhile make someone else the last. */
 	while (log.done < mine && !log.failed) {
@@ -338,18 +364,18 @@ int fs_log_end(void)
 /* Add b to the transaction (home: it may go straight home). Log lock. */
 static void add(struct fs_buf *b, bool home)
 {
+	struct member *m = mine_call("fs_log_write");
 	uint32_t i;
 
-	if (log.outstanding < 1)
-		panic("fs_log_write: block %u outside a transaction", b->blockno);
 	for (i = 0; i < log.n; i++)
 		if (log.block[i] == b->blockno)
 			return;
-	/* Every call of the group reserved what it may log, and the group's
-	 * reservations stay counted until it closes: more is a broken bound. */
-	if (log.n >= log.cap || log.n >= log.reserved)
-		panic("fs_log_write: transaction too big (%u blocks, %u reserved)", log.n,
-		      log.reserved);
+	/* Every call reserved what it may log: more is a broken bound. */
+	if (m->used >= m->need || log.n >= log.cap)
+		panic("fs_log_write: call logs more than the %u blocks it reserved (block %u)",
+		      m->need, b->blockno);
+	m->used++;
+	log.reserved--;
 	log.block[i] = b->blockno;
 	log.buf[i] = b;
 	log.home[i] = home;
@@ -462,7 +488,6 @@ int fs_log_init(struct fs_dev *dev, const struct fs_super *sb)
 	log.lo = sb->inode_start;
 	log.hi = sb->size;
 	log.n = 0;
-	log.reserved = 0;
 	log.failed = false;
 	spin_unlock(&log.lock);
 	return recover();
