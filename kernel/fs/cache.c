@@ -27,9 +27,11 @@ void fs_wake(void *chan)
 	UNUSED(chan);
 }
 
+void *fs_host_thread = (void *)1;
+
 void *fs_self(void)
 {
-	return (void *)1;
+	return fs_host_thread;
 }
 #else
 void fs_wait(void *chan, struct spinlock *lk)

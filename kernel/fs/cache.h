@@ -54,6 +54,11 @@ void fs_wake(void *chan);
 /* fs_self - the calling thread, as a token for ownership (the one
  * thread of a host test: a constant). */
 void *fs_self(void);
+#ifdef NAGI_HOSTED
+/* fs_host_thread - what fs_self returns on the host: a test may pose as
+ * several threads by setting it (a wait still panics there). */
+extern void *fs_host_thread;
+#endif
 
 /* fs_waitq_sleep - fs_wait on q, counted in q (lk held: the lock that
  * guards q and the condition the caller loops on). fs_waitq_wake - wake

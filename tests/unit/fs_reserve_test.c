@@ -129,10 +129,50 @@ static void test_open_existing_needs_no_room(void)
 	teardown();
 }
 
+/* Each call keeps to its own reservation, although the group's open
+ * calls reserved more between them: once calls give back what they did
+ * not use, a call that logs past its own share could overflow the log.
+ * Two calls, posed as two threads: A reserves 1 block and B 10; A's
+ * second new block panics (the code that checked only the group's sum,
+ * 2 of 11, let it through), a block already in the group costs nothing. */
+static void test_a_call_keeps_to_its_reservation(void)
+{
+	static int a, b;
+	struct fs_buf *x, *y, *z;
+
+	setup(4096);
+	CHECK(fs_cache_get(fs_sb.inode_start, &x) == 0);
+	CHECK(fs_cache_get(fs_sb.inode_start + 1, &y) == 0);
+	CHECK(fs_cache_get(fs_sb.inode_start + 2, &z) == 0);
+	fs_host_thread = &a;
+	CHECK(fs_log_reserve(1) == 0);
+	fs_host_thread = &b;
+	CHECK(fs_log_reserve(10) == 0);
+	fs_log_write(x); /* B: 1 of 10 */
+	fs_host_thread = &a;
+	fs_log_write(x); /* in the group already: A has used nothing */
+	fs_log_write(y); /* A: 1 of 1 */
+	CHECK(EXPECT_PANIC(fs_log_write(z)));
+	CHECK(strstr(panic_message, "reserved") != NULL);
+	fs_host_thread = (void *)1; /* the buffers' holder */
+	fs_cache_put(x);
+	fs_cache_put(y);
+	fs_cache_put(z);
+	/* A's end would wait for B's (on the host the wait panics, and A
+	 * is out of the group by then); B's end, the last, commits. */
+	fs_host_thread = &a;
+	CHECK(EXPECT_PANIC(fs_log_end()));
+	fs_host_thread = &b;
+	CHECK(fs_log_end() == 0);
+	fs_host_thread = (void *)1;
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_free_grows_the_reservation);
 	RUN(test_free_waits_for_room);
 	RUN(test_open_existing_needs_no_room);
+	RUN(test_a_call_keeps_to_its_reservation);
 	UNIT_EXIT();
 }
