@@ -52,7 +52,7 @@ static int begin(uint32_t need, bool killable)
 		}
 		log_wait(&room);
 	}
-	fslog.member[fslog.outstanding++] = (struct member){ fs_self(), need, 0 };
+	fslog.member[fslog.outstanding++] = (struct log_member){ fs_self(), need, 0 };
 	fslog.reserved += need;
 	spin_unlock(&fslog.lock);
 	return 0;
@@ -60,7 +60,7 @@ static int begin(uint32_t need, bool killable)
 
 /* The calling thread's innermost open call (a thread that begins inside
  * its own call nests: the last one is the inner). Log lock. */
-static struct member *mine_call(const char *who)
+static struct log_member *mine_call(const char *who)
 {
 	void *me = fs_self();
 
@@ -77,7 +77,7 @@ int fs_log_reserve(uint32_t blocks)
 
 bool fs_log_grow(uint32_t blocks)
 {
-	struct member *m;
+	struct log_member *m;
 	bool ok;
 
 	spin_lock(&fslog.lock);
@@ -163,7 +163,7 @@ static void commit_group(void)
 
 int fs_log_end(void)
 {
-	struct member *m;
+	struct log_member *m;
 	uint64_t mine;
 	int err;
 
@@ -195,7 +195,7 @@ int fs_log_end(void)
 /* Add b to the transaction (home: it may go straight home). Log lock. */
 static void add(struct fs_buf *b, bool home)
 {
-	struct member *m = mine_call("fs_log_write");
+	struct log_member *m = mine_call("fs_log_write");
 	uint32_t i;
 
 	for (i = 0; i < fslog.n; i++)

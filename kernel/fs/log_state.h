@@ -20,7 +20,7 @@ struct fs_log_state {
 	int outstanding;      /* system calls in the open transaction */
 	uint32_t reserved;    /* blocks they may still log: the sum of
 			       * member[].need - member[].used */
-	struct member {
+	struct log_member {
 		void *who;        /* fs_self() of the call's thread */
 		uint32_t need;    /* blocks it reserved */
 		uint32_t used;    /* blocks it added to the group */
