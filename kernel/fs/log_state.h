@@ -46,7 +46,7 @@ struct fs_log_state {
 	uint32_t peak;
 };
 
-/* fslog - the one log (fslog.c), under fslog.lock except where noted. */
+/* fslog - the one log (defined in log.c), under fslog.lock except where noted. */
 extern struct fs_log_state fslog;
 /* log_stage - the closing group's blocks as they were when it closed
  * (log_disk.c): commit_group fills it, log_commit and log_install write it. */
