@@ -58,6 +58,7 @@ struct fiber_thread_stats {
 				   * page_only, each runs the entries no worker took */
 	uint64_t naps;            /* sleep(1) traps (nothing ready, nothing out) */
 	uint64_t steals;          /* fibers taken from another thread's queue */
+	uint64_t handed;          /* reaped fibers handed to an idle thread */
 	uint64_t full;            /* times a fiber waited for an in-flight slot */
 	uint64_t busy_ticks;      /* rdtime ticks not spinning or asleep */
 	uint64_t idle_ticks;      /* spinning for work, or asleep in a trap */

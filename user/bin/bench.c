@@ -292,9 +292,9 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 		uint64_t busy = t->busy_ticks / 100, idle = t->idle_ticks / 100; /* ms x100 */
 		printf("  %18s thread %d (hart %d): busy %lu.%02lu ms, idle %lu.%02lu ms; %lu runs, "
 		       "%lu entries, %lu trapped (%lu alone), %lu/%lu reaps found some, %lu reaped, %lu xl_wait, "
-		       "%lu naps, %lu steals, %lu full\n", "", i, t->hart, busy / 100, busy % 100,
-		       idle / 100, idle % 100, t->dispatches, t->entries, t->trapped, t->lone, t->reaps,
-		       t->scans, t->reaped, t->waits, t->naps, t->steals, t->full);
+		       "%lu naps, %lu steals, %lu handed, %lu full\n", "", i, t->hart, busy / 100,
+		       busy % 100, idle / 100, idle % 100, t->dispatches, t->entries, t->trapped, t->lone,
+		       t->reaps, t->scans, t->reaped, t->waits, t->naps, t->steals, t->handed, t->full);
 	}
 }
 

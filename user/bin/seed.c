@@ -34,9 +34,9 @@ static void print_fibers(const struct fiber_stats *fs)
 	for (int i = 0; i < fs->threads; i++) {
 		const struct fiber_thread_stats *t = &fs->t[i];
 		printf("  thread %d (hart %d): busy %lu us, idle %lu us; %lu entries, %lu trapped "
-		       "(%lu alone), %lu xl_wait, %lu naps, %lu steals\n", i, t->hart,
+		       "(%lu alone), %lu xl_wait, %lu naps, %lu steals, %lu handed\n", i, t->hart,
 		       t->busy_ticks / 10, t->idle_ticks / 10, t->entries, t->trapped, t->lone,
-		       t->waits, t->naps, t->steals);
+		       t->waits, t->naps, t->steals, t->handed);
 	}
 }
 

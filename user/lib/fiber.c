@@ -32,20 +32,36 @@ struct fiber *fq_pop(struct fiber_queue *q)
 	return f;
 }
 
-/* Wake threads asleep in idle(): all, or one. A write by trap: the
- * caller may be a fiber holding a spinlock, which must not park. */
+/* Wake o if it is asleep in nap(): claim its mark, write to its pipe. A
+ * write by trap: the caller may be a fiber holding a spinlock, which must
+ * not park. */
+static bool wake(struct fsched *o)
+{
+	int one = 1;
+	if (!__atomic_compare_exchange_n(&o->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return false;
+	syscall_nr(SYS_write, o->wake[1], (long)"w", 1, 0, 0, 0);
+	return true;
+}
+
+/* Wake threads asleep in nap(): all, or one. */
 static void wake_sleepers(struct frun *r, bool all)
 {
-	for (int i = 0; i < r->nthreads; i++) {
-		struct fsched *o = &r->sched[i];
-		int one = 1;
-		if (__atomic_compare_exchange_n(&o->asleep, &one, 0, false, __ATOMIC_SEQ_CST,
-						__ATOMIC_RELAXED)) {
-			syscall_nr(SYS_write, o->wake[1], (long)"w", 1, 0, 0, 0);
-			if (!all)
-				return;
-		}
-	}
+	for (int i = 0; i < r->nthreads; i++)
+		if (wake(&r->sched[i]) && !all)
+			return;
+}
+
+/* Does o hold a ready fiber it will not run next? Only such a fiber is
+ * stolen: o runs one now (maybe blocked in a trap), or has two queued.
+ * A lone queued fiber is o's next, and taking it would undo a hand-over
+ * (fiber_ready_reaped). The same rule decides when a push wakes a
+ * sleeper (fiber_ready_on). */
+static bool stealable(struct fsched *o)
+{
+	long n = __atomic_load_n(&o->qlen, __ATOMIC_RELAXED);
+	return n >= 2 || (n && __atomic_load_n(&o->cur, __ATOMIC_RELAXED));
 }
 
 void fiber_ready_on(struct fsched *s, struct fiber *f)
@@ -67,6 +83,32 @@ void fiber_ready_on(struct fsched *s, struct fiber *f)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if ((n >= 2 || (me && me->cur)) && __atomic_load_n(&r->nasleep, __ATOMIC_RELAXED))
 		wake_sleepers(r, false);
+}
+
+void fiber_ready_reaped(struct fsched *s, struct fiber *f)
+{
+	struct frun *r = fiber_run_now;
+
+	for (int k = 1; k < r->nthreads && (s->qlen || fio_inflight(s)); k++) {
+		struct fsched *o = &r->sched[(s->idx + k) % r->nthreads];
+		if (!__atomic_load_n(&o->idle, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&o->qlen, __ATOMIC_RELAXED))
+			continue;
+		f->state = F_READY;
+		ulock_acquire(&o->qlk);
+		fq_push(&o->q, f);
+		__atomic_store_n(&o->qlen, o->qlen + 1, __ATOMIC_RELAXED);
+		ulock_release(&o->qlk);
+		/* Our push before the look at o's mark: pairs with the fence
+		 * in nap() (it sees the fiber, or we see its mark) and with
+		 * the one in idle() before an xl_wait (it sees the fiber and
+		 * does not trap). */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		wake(o);
+		s->st.handed++;
+		return;
+	}
+	fiber_ready_on(s, f);
 }
 
 void fiber_ready(struct fiber *f)
@@ -244,11 +286,11 @@ static void finish(struct frun *r, struct fsched *s, struct fiber *f)
 /* Run f until it switches out, then do what it asked for. */
 static void run_one(struct frun *r, struct fsched *s, struct fiber *f)
 {
-	s->cur = f;
+	__atomic_store_n(&s->cur, f, __ATOMIC_RELAXED); /* stealable() reads it */
 	f->state = F_RUNNING;
 	s->st.dispatches++;
 	fiber_switch(&s->sp, f->sp);
-	s->cur = NULL;
+	__atomic_store_n(&s->cur, NULL, __ATOMIC_RELAXED);
 	check_stack(f);
 	/* LAB fibers: BEGIN */
 	if (s->after == A_REQUEUE)
@@ -294,7 +336,8 @@ static struct fiber *steal(struct frun *r, struct fsched *s)
 {
 	/* LAB fibers: BEGIN */
 	for (int k = 1; k < r->nthreads; k++) {
-		struct fiber *f = pop(&r->sched[(s->idx + k) % r->nthreads]);
+		struct fsched *o = &r->sched[(s->idx + k) % r->nthreads];
+		struct fiber *f = stealable(o) ? pop(o) : NULL;
 		if (f) {
 			s->st.steals++;
 			return f;
@@ -315,7 +358,7 @@ static struct fiber *steal(struct frun *r, struct fsched *s)
 static bool others_ready(struct frun *r, struct fsched *s)
 {
 	for (int k = 1; k < r->nthreads; k++)
-		if (__atomic_load_n(&r->sched[(s->idx + k) % r->nthreads].qlen, __ATOMIC_RELAXED))
+		if (stealable(&r->sched[(s->idx + k) % r->nthreads]))
 			return true;
 	return false;
 }
@@ -355,6 +398,7 @@ static void idle(struct frun *r, struct fsched *s)
 	uint64_t budget = (uint64_t)(out > 0 && out <= FIBER_FEW ? r->spin_few_ticks : r->spin_ticks);
 	bool looked = !r->serve_idle;
 
+	__atomic_store_n(&s->idle, 1, __ATOMIC_RELAXED); /* fiber_ready_reaped may hand us one */
 	while (now - t0 < budget) {
 		if (s->qlen || others_ready(r, s) || !__atomic_load_n(&r->live, __ATOMIC_ACQUIRE) ||
 		    (fio_inflight(s) && fio_reap(s)))
@@ -366,11 +410,19 @@ static void idle(struct frun *r, struct fsched *s)
 				break;
 		}
 	}
-	if (fio_inflight(s))
-		fio_idle(s);
-	else
-		nap(r, s);
+	if (fio_inflight(s)) {
+		/* Not in xl_wait: nobody wakes it for a handed fiber. The fence
+		 * pairs with fiber_ready_reaped's: we see its fiber, or it
+		 * sees us busy. */
+		__atomic_store_n(&s->idle, 0, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!s->qlen)
+			fio_idle(s);
+	} else {
+		nap(r, s); /* a handed fiber wakes us (fiber_ready_reaped) */
+	}
 out:
+	__atomic_store_n(&s->idle, 0, __ATOMIC_RELAXED);
 	s->st.idle_ticks += fiber_rdtime() - t0;
 }
 

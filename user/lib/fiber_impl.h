@@ -45,6 +45,7 @@ struct fsched {
 	long qlen;
 	struct fiber_io *io;      /* the page and what is in flight (fiber_io.c) */
 	int asleep;               /* 1: reading wake[0], nothing in flight (atomic) */
+	int idle;                 /* 1: in idle(), nothing to run (atomic) */
 	int wake[2];              /* a pipe: a byte in it wakes the thread */
 	struct fiber_thread_stats st;
 };
@@ -101,6 +102,12 @@ void fiber_park(struct ulock *lk);
 void fiber_ready(struct fiber *f);
 /* fiber_ready_on - the same on thread s (s's own loop only). */
 void fiber_ready_on(struct fsched *s, struct fiber *f);
+/* fiber_ready_reaped - ready f, whose entry s's loop just reaped: on an
+ * idle thread with an empty queue if s has other fibers (ready, or with
+ * entries out), so that fibers do not pile up on one thread while
+ * another idles (stealing takes only fibers that wait in a queue); else
+ * on s. */
+void fiber_ready_reaped(struct fsched *s, struct fiber *f);
 /* fiber_new - a fiber with its stack, canary and first frame, on the
  * run's list but on no queue; NULL if out of memory. fiber_free - off
  * the run's list and freed (it has ended or never ran). Take r->lk. */

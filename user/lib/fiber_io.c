@@ -104,7 +104,7 @@ int fio_reap(struct fsched *s)
 		if (!f)
 			continue; /* not ours: cannot happen, the ring is this thread's */
 		f->io_ret = d[i].ret;
-		fiber_ready_on(s, f);
+		fiber_ready_reaped(s, f);
 		slot_freed(fiber_run_now, s);
 	}
 	return n;

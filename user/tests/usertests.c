@@ -173,6 +173,7 @@ static const struct test quick[] = {
 	{"xlbusy", test_xlbusy, 0},
 	{"sysbounded", test_sysbounded, 0},
 	{"fiberlone", test_fiberlone, 0},
+	{"fiberhandover", test_fiberhandover, 60},
 	{"ringcq", test_ringcq, 0},
 	{"ringbadhead", test_ringbadhead, 60},
 	{"ringbadtail", test_ringbadtail, 60},
