@@ -91,18 +91,24 @@ void fiber_ready_reaped(struct fsched *s, struct fiber *f)
 
 	for (int k = 1; k < r->nthreads && (s->qlen || fio_inflight(s)); k++) {
 		struct fsched *o = &r->sched[(s->idx + k) % r->nthreads];
+		bool given = false;
 		if (!__atomic_load_n(&o->idle, __ATOMIC_RELAXED) ||
 		    __atomic_load_n(&o->qlen, __ATOMIC_RELAXED))
 			continue;
-		f->state = F_READY;
+		/* Under o's queue lock, which o takes to leave for xl_wait:
+		 * it sees the fiber there, or we see it no longer idle. */
 		ulock_acquire(&o->qlk);
-		fq_push(&o->q, f);
-		__atomic_store_n(&o->qlen, o->qlen + 1, __ATOMIC_RELAXED);
+		if (o->idle && !o->qlen) {
+			f->state = F_READY;
+			fq_push(&o->q, f);
+			__atomic_store_n(&o->qlen, 1, __ATOMIC_RELAXED);
+			given = true;
+		}
 		ulock_release(&o->qlk);
+		if (!given)
+			continue;
 		/* Our push before the look at o's mark: pairs with the fence
-		 * in nap() (it sees the fiber, or we see its mark) and with
-		 * the one in idle() before an xl_wait (it sees the fiber and
-		 * does not trap). */
+		 * in nap() (it sees the fiber, or we see its mark). */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		wake(o);
 		s->st.handed++;
@@ -411,12 +417,15 @@ static void idle(struct frun *r, struct fsched *s)
 		}
 	}
 	if (fio_inflight(s)) {
-		/* Not in xl_wait: nobody wakes it for a handed fiber. The fence
-		 * pairs with fiber_ready_reaped's: we see its fiber, or it
-		 * sees us busy. */
+		/* Nobody wakes xl_wait for a handed fiber: stop being idle
+		 * under our queue lock, which fiber_ready_reaped holds to give
+		 * us one, and look at the queue once more. */
+		long n;
+		ulock_acquire(&s->qlk);
 		__atomic_store_n(&s->idle, 0, __ATOMIC_RELAXED);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (!s->qlen)
+		n = s->qlen;
+		ulock_release(&s->qlk);
+		if (!n)
 			fio_idle(s);
 	} else {
 		nap(r, s); /* a handed fiber wakes us (fiber_ready_reaped) */

@@ -45,7 +45,8 @@ struct fsched {
 	long qlen;
 	struct fiber_io *io;      /* the page and what is in flight (fiber_io.c) */
 	int asleep;               /* 1: reading wake[0], nothing in flight (atomic) */
-	int idle;                 /* 1: in idle(), nothing to run (atomic) */
+	int idle;                 /* 1: in idle(), nothing to run (atomic; cleared
+				   * under qlk before an xl_wait) */
 	int wake[2];              /* a pipe: a byte in it wakes the thread */
 	struct fiber_thread_stats st;
 };
