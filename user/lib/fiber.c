@@ -64,17 +64,24 @@ static bool stealable(struct fsched *o)
 	return n >= 2 || (n && __atomic_load_n(&o->cur, __ATOMIC_RELAXED));
 }
 
+/* f, ready, to the tail of s's queue (s->qlk held): the new length. */
+static long push(struct fsched *s, struct fiber *f)
+{
+	long n = s->qlen + 1;
+	f->state = F_READY;
+	fq_push(&s->q, f);
+	__atomic_store_n(&s->qlen, n, __ATOMIC_RELAXED);
+	return n;
+}
+
 void fiber_ready_on(struct fsched *s, struct fiber *f)
 {
 	struct frun *r = fiber_run_now;
 	struct fsched *me = cur_sched(); /* NULL: fiber_main, before the threads run */
 	long n;
 
-	f->state = F_READY;
 	ulock_acquire(&s->qlk);
-	fq_push(&s->q, f);
-	n = s->qlen + 1;
-	__atomic_store_n(&s->qlen, n, __ATOMIC_RELAXED);
+	n = push(s, f);
 	ulock_release(&s->qlk);
 	/* A fiber this thread will not run next (a fiber runs here now, or
 	 * one is queued before it): a sleeping thread may steal it. The fence
@@ -85,34 +92,41 @@ void fiber_ready_on(struct fsched *s, struct fiber *f)
 		wake_sleepers(r, false);
 }
 
+/* Put f on o's queue if o is idle with nothing queued, and wake o if it
+ * naps; false if o is busy. */
+static bool hand_to(struct fsched *o, struct fiber *f)
+{
+	bool given = false;
+
+	if (!__atomic_load_n(&o->idle, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&o->qlen, __ATOMIC_RELAXED))
+		return false;
+	/* Under o's queue lock, which o takes to leave for xl_wait: it sees
+	 * the fiber there, or we see it no longer idle. */
+	ulock_acquire(&o->qlk);
+	if (o->idle && !o->qlen) {
+		push(o, f);
+		given = true;
+	}
+	ulock_release(&o->qlk);
+	if (!given)
+		return false;
+	/* Our push before the look at o's mark: pairs with the fence in
+	 * nap() (it sees the fiber, or we see its mark). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wake(o);
+	return true;
+}
+
 void fiber_ready_reaped(struct fsched *s, struct fiber *f)
 {
 	struct frun *r = fiber_run_now;
 
 	for (int k = 1; k < r->nthreads && (s->qlen || fio_inflight(s)); k++) {
-		struct fsched *o = &r->sched[(s->idx + k) % r->nthreads];
-		bool given = false;
-		if (!__atomic_load_n(&o->idle, __ATOMIC_RELAXED) ||
-		    __atomic_load_n(&o->qlen, __ATOMIC_RELAXED))
-			continue;
-		/* Under o's queue lock, which o takes to leave for xl_wait:
-		 * it sees the fiber there, or we see it no longer idle. */
-		ulock_acquire(&o->qlk);
-		if (o->idle && !o->qlen) {
-			f->state = F_READY;
-			fq_push(&o->q, f);
-			__atomic_store_n(&o->qlen, 1, __ATOMIC_RELAXED);
-			given = true;
+		if (hand_to(&r->sched[(s->idx + k) % r->nthreads], f)) {
+			s->st.handed++;
+			return;
 		}
-		ulock_release(&o->qlk);
-		if (!given)
-			continue;
-		/* Our push before the look at o's mark: pairs with the fence
-		 * in nap() (it sees the fiber, or we see its mark). */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		wake(o);
-		s->st.handed++;
-		return;
 	}
 	fiber_ready_on(s, f);
 }
