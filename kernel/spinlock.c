@@ -44,11 +44,8 @@ void spin_unlock(struct spinlock *l)
 
 void intr_push(void)
 {
-	bool on = arch_intr_enabled();
-	struct hart *h;
-
-	arch_intr_off();
-	h = this_hart();
+	bool on = arch_intr_off_was_on();
+	struct hart *h = this_hart();
 	if (h->intr_depth++ == 0)
 		h->intr_was_on = on;
 }
@@ -56,10 +53,11 @@ void intr_push(void)
 void intr_pop(void)
 {
 	struct hart *h = this_hart();
-	if (arch_intr_enabled())
-		panic("intr_pop: interrupts are on");
 	if (h->intr_depth < 1)
 		panic("intr_pop: not pushed");
-	if (--h->intr_depth == 0 && h->intr_was_on)
-		arch_intr_on();
+	/* Interrupts on again with the one CSR access that also says whether
+	 * they were on already (which no push would allow): a pop that only
+	 * unnests makes none. */
+	if (--h->intr_depth == 0 && h->intr_was_on && arch_intr_on_was_on())
+		panic("intr_pop: interrupts were on");
 }

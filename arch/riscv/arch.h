@@ -29,6 +29,18 @@ static inline void arch_set_this_hart(struct hart *h)
 static inline void arch_intr_on(void) { csr_set(sstatus, SSTATUS_SIE); }
 static inline void arch_intr_off(void) { csr_clear(sstatus, SSTATUS_SIE); }
 static inline bool arch_intr_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
+/* arch_intr_off_was_on / arch_intr_on_was_on - interrupts off (on), and
+ * were they on before? One CSR access each: under QEMU one costs as much
+ * as some 60 plain instructions (docs/bench.md), and every spinlock
+ * makes two. */
+static inline bool arch_intr_off_was_on(void)
+{
+	return csr_read_clear(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
+}
+static inline bool arch_intr_on_was_on(void)
+{
+	return csr_read_set(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
+}
 
 /* arch_wait - sleep until an interrupt is pending. Call with interrupts
  * off: wfi wakes on a pending interrupt even with SIE clear, so a wake-up
