@@ -53,6 +53,11 @@ static inline uint64_t arch_time(void) { return csr_read(time); }
 /* arch_instret - instructions retired on this hart (instret CSR). */
 static inline uint64_t arch_instret(void) { return csr_read(instret); }
 
+/* arch_instret_counts - does instret count instructions here? QEMU
+ * derives it from host time unless run with -icount: then a run of nops
+ * moves it by as many, every time, and host time never does. */
+bool arch_instret_counts(void);
+
 /* arch_relax - a polite pause inside spin loops (Zihintpause's encoding). */
 static inline void arch_relax(void) { __asm__ volatile(".insn i 0x0f, 0, x0, x0, 0x010"); }
 

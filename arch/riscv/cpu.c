@@ -23,6 +23,24 @@ void arch_counters_init(void)
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 }
 
+/* instret across n nops (n a constant): the csrr pair's difference. */
+#define INSTRET_ACROSS(n)                                                                 \
+	({                                                                                \
+		uint64_t a_, b_;                                                          \
+		__asm__ volatile("csrr %0, instret\n\t.rept " #n "\n\tnop\n\t.endr\n\t" \
+				 "csrr %1, instret"                                       \
+				 : "=r"(a_), "=r"(b_));                                   \
+		b_ - a_;                                                                  \
+	})
+
+bool arch_instret_counts(void)
+{
+	for (int k = 0; k < 3; k++)
+		if (INSTRET_ACROSS(32) - INSTRET_ACROSS(16) != 16)
+			return false;
+	return true;
+}
+
 void arch_irq_init(void)
 {
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);

@@ -83,7 +83,8 @@ void xl_flush(struct xl_batch *b, int how)
 {
 	struct xl_page *pg = b->pg;
 	struct xl_worker *w = b->pl ? &xl_workers[b->pl->worker] : NULL;
-	uint64_t nref = (uint64_t)__builtin_popcountl(b->refused), dref = 0, dropped = 0;
+	uint64_t nref = b->refused ? (uint64_t)__builtin_popcountl(b->refused) : 0;
+	uint64_t dref = 0, dropped = 0;
 	uint8_t done[XL_ENTRIES];
 	int ok = 0;
 

@@ -15,7 +15,7 @@
 #include "lib/errno.h"
 
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
-#define XL_FULL_LOOK 8   /* every this many turns look at every page's states */
+#define XL_FULL_LOOK 64  /* every this many turns look at every page's states */
 
 /* Is a thread other than the worker thread waiting for this hart? The
  * worker thread is always runnable while awake, and a polling syscall
@@ -207,9 +207,26 @@ static void count_instret(struct xl_worker *w, int ran, uint64_t ins)
 	}
 }
 
+/* Has this thread found no work for xl_spin? One read of the clock; a
+ * turn that found work marks *last stale, and the next quiet turn's read
+ * sets it. */
+static bool spun_out(uint64_t *last, bool *stale)
+{
+	uint64_t now = arch_time();
+	if (*stale) {
+		*last = now;
+		*stale = false;
+	}
+	return now - *last >= xl_spin_ticks;
+}
+
 /* Runs entries of one process on a worker hart, polls for the worker
  * between them, spins a while when there are none, then sleeps. Counted
- * active (polling for the worker) except while idle or parked. */
+ * active (polling for the worker) except while idle or parked. A turn
+ * that runs entries reads the clock only when it finds nothing, and
+ * instret only when that counts instructions (xl_instret): under plain
+ * QEMU each read costs as much as some 60 instructions, and a lone
+ * entry's turn is a few hundred. */
 void xl_syscall_thread_main(void *arg)
 {
 	struct xl_pool *pl = arg;
@@ -217,17 +234,18 @@ void xl_syscall_thread_main(void *arg)
 	struct xl_worker *w = &xl_workers[pl->worker];
 	uint64_t last = arch_time();
 	unsigned rr = 0;
-	bool stay = true;
+	bool stay = true, stale = false;
 
 	while (stay && !proc_killed()) {
-		uint64_t i0 = arch_instret();
+		uint64_t i0 = xl_instret ? arch_instret() : 0;
 		int ran = serve(pl, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
-			last = arch_time();
-		count_instret(w, ran, arch_instret() - i0);
+			stale = true;
+		if (xl_instret)
+			count_instret(w, ran, arch_instret() - i0);
 		if (ran && !others_ready(w))
 			continue;
-		if (ran || arch_time() - last < xl_spin_ticks) {
+		if (ran || !spun_out(&last, &stale)) {
 			if (others_ready(w))
 				sched_yield(); /* fair turns with other processes */
 			else

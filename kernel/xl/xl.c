@@ -20,6 +20,7 @@
 struct xl_worker xl_workers[XL_MAX_WORKERS];
 int xl_nworkers;
 uint64_t xl_spin_ticks;
+bool xl_instret;
 struct xl_ctx xl_ctxs[NPROC];
 int xl_nctx; /* slots ever used: the pollers look no further */
 /* Allocation of contexts. */
@@ -28,6 +29,7 @@ static struct spinlock ctx_lock = SPINLOCK_INIT("xl.ctx");
 void xl_init(void)
 {
 	xl_spin_ticks = bootarg_ulong("xl_spin", 200) * timer_ticks_per_us();
+	xl_instret = arch_instret_counts();
 	sched_register_park_hook(xl_thread_parks);
 	for (int i = 0; i < NPROC; i++) {
 		spin_init(&xl_ctxs[i].lock, "xl.ctx");
@@ -43,8 +45,9 @@ void xl_init(void)
 			kprintf("nagi: xl: no thread for the worker on hart %d\n", id);
 			continue;
 		}
-		kprintf("nagi: hart %d is a syscall worker (spins %lu us before sleeping)\n", id,
-			xl_spin_ticks / timer_ticks_per_us());
+		kprintf("nagi: hart %d is a syscall worker (spins %lu us before sleeping%s)\n", id,
+			xl_spin_ticks / timer_ticks_per_us(),
+			xl_instret ? "; counts its instructions" : "");
 		xl_nworkers++;
 	}
 }

@@ -64,6 +64,9 @@ struct xl_worker {
 extern struct xl_worker xl_workers[XL_MAX_WORKERS];
 extern int xl_nworkers;
 extern uint64_t xl_spin_ticks;
+/* xl_instret - does instret count instructions (QEMU with -icount)? Then
+ * the syscall threads count theirs (xlstat's instret and measured). */
+extern bool xl_instret;
 /* xl_ctxs - a context slot per possible process (the pollers scan them;
  * each lock is set up once, in xl_init). */
 extern struct xl_ctx xl_ctxs[];
