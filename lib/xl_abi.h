@@ -83,8 +83,9 @@ struct xl_header {
 	uint32_t cq_lost;    /* 36 kernel: completions not recorded: the CQ was full, or
 			      *    cq_head was not within XL_CQ_SIZE behind cq_tail */
 	uint32_t cq_head;    /* 40 user: CQ records read */
-	uint32_t sub_gen;    /* 44 user: changed after each batch it publishes (a hint:
-			      *    the kernel skips looking at an unchanged page's states) */
+	uint32_t sub_gen;    /* 44 user: += the size of each batch it publishes (a hint:
+			      *    the kernel skips an unchanged page, and a look for a
+			      *    few new entries stops once it found them) */
 	uint32_t busy;       /* 48 kernel: syscall threads (of any process) asleep in
 			      *    handlers on the worker that served this page's last
 			      *    batch, as of then: a hint that a new entry will wait

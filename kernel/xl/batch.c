@@ -221,6 +221,26 @@ uint64_t xl_page_work(const struct xl_page *pg)
 	return bits;
 }
 
+uint64_t xl_page_work_from(const struct xl_page *pg, unsigned from, unsigned want)
+{
+	const uint32_t wanted = 1u << XL_SUBMITTED | 1u << XL_END;
+	uint64_t bits = 0;
+	unsigned j = from % XL_ENTRIES;
+
+	if (want > XL_FEW) /* then the full look's straight line is cheaper */
+		return xl_page_work(pg);
+	for (int k = 0; k < XL_ENTRIES && want; k++) {
+		uint32_t s = __atomic_load_n(&pg->e[j].state, __ATOMIC_RELAXED);
+		if (wanted >> (s & 31) & 1) {
+			bits |= 1UL << j;
+			want--;
+		}
+		if (++j == XL_ENTRIES)
+			j = 0;
+	}
+	return bits;
+}
+
 /* The index of x's lowest set bit (x not 0): a de Bruijn multiply and a
  * table, since rv64imac has no count-trailing-zeros instruction (gcc's
  * __builtin_ctzl calls libgcc, some 20 instructions an entry). */

@@ -28,19 +28,31 @@ static bool others_ready(struct xl_worker *w)
 	return n > 0 || this_hart()->need_resched;
 }
 
-/* Must this turn look at the states of r's page pg? The user's hint
- * (sub_gen, read once here and trusted for nothing) saves the look when
- * it has not changed since a look that left nothing behind; every
- * XL_FULL_LOOK-th turn looks anyway, so entries published without the
- * hint (or behind a hint the user rewrote) wait a few turns, never for
- * good. *gen: the hint as read, for look_done. */
-static bool must_look(struct xl_reg *r, struct xl_page *pg, unsigned turn, uint32_t *gen)
+/* How many entries this turn looks for on r's page pg (0: none). The
+ * user's hint sub_gen (read once here, trusted for nothing) counts the
+ * entries it published: a look that left nothing behind is followed by
+ * one that stops once it found as many as the hint moved since. A look
+ * that left entries behind, and every XL_FULL_LOOK-th turn, looks at
+ * every entry, so entries published without the hint (or behind a hint
+ * the user rewrote) wait a few turns, never for good. *gen: the hint as
+ * read, for look_done. */
+static unsigned must_look(struct xl_reg *r, struct xl_page *pg, unsigned turn, uint32_t *gen)
 {
+	uint32_t d;
 	/* Pairs with the library's release between its states and the hint:
 	 * a new hint seen means its entries' states are seen. */
 	*gen = __atomic_load_n(&pg->hdr.sub_gen, __ATOMIC_ACQUIRE);
-	return *gen != __atomic_load_n(&r->seen_gen, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&r->more, __ATOMIC_RELAXED) || turn % XL_FULL_LOOK == 0;
+	d = *gen - __atomic_load_n(&r->seen_gen, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&r->more, __ATOMIC_RELAXED) || turn % XL_FULL_LOOK == 0)
+		return XL_ENTRIES;
+	return d < XL_ENTRIES ? d : XL_ENTRIES; /* a hint run backwards: all */
+}
+
+/* Where a look at r's page starts: the entry taken last. A caller that
+ * makes one call at a time reuses the entry it just got back. */
+static unsigned look_from(struct xl_reg *r)
+{
+	return __atomic_load_n(&r->next, __ATOMIC_RELAXED) + XL_ENTRIES - 1;
 }
 
 /* A look at r's page, made after reading gen, left the entries in left
@@ -65,15 +77,16 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		unsigned next;
 		uint64_t work;
 		uint32_t gen;
+		unsigned want;
 		bool stop = false;
 
 		/* A look without the lock first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
 		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) ||
-		    !must_look(r, b.pg, *rr, &gen))
+		    !(want = must_look(r, b.pg, *rr, &gen)))
 			continue;
-		if (!(work = xl_page_work(b.pg))) {
+		if (!(work = xl_page_work_from(b.pg, look_from(r), want))) {
 			look_done(r, gen, 0);
 			continue;
 		}

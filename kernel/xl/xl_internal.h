@@ -107,6 +107,11 @@ bool xl_take(struct xl_entry *e);
 /* xl_page_work - pg's entries SUBMITTED or END, a bit per entry (one
  * look, reads only: a snapshot xl_take checks again). */
 uint64_t xl_page_work(const struct xl_page *pg);
+/* xl_page_work_from - the same, but a look that stops once it found want
+ * of them, going round the page from entry from (the user's hint said
+ * want were published); want over XL_FEW: every entry, xl_page_work. */
+#define XL_FEW 8
+uint64_t xl_page_work_from(const struct xl_page *pg, unsigned from, unsigned want);
 /* xl_serve_page - run up to XL_PAGE_QUOTA of the entries in *work (an
  * xl_page_work look at b's page, whose registration b->reg the caller
  * holds a reference on), from *next on round the page, then publish

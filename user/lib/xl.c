@@ -176,14 +176,16 @@ static void fill(struct xl_entry *e, long nr, const uint64_t arg[6], uint16_t ta
 }
 
 /* Tell the kernel that the pages in the mask (a bit per r->page index)
- * have new entries: their sub_gen changes, after the states (release:
- * pairs with the worker's acquire of sub_gen before it looks). */
-static void hint(struct xl_ring *r, unsigned mask)
+ * have new entries, m in all: each one's sub_gen moves on by m, after the
+ * states (release: pairs with the worker's acquire of sub_gen before it
+ * looks; a look for a few stops once it found that many, so a page that
+ * got fewer than m costs it a longer look, never a missed entry). */
+static void hint(struct xl_ring *r, unsigned mask, uint32_t m)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	for (int i = 0; mask; i++, mask >>= 1)
 		if (mask & 1)
-			__atomic_store_n(&r->page[i]->hdr.sub_gen, r->page[i]->hdr.sub_gen + 1,
+			__atomic_store_n(&r->page[i]->hdr.sub_gen, r->page[i]->hdr.sub_gen + m,
 					 __ATOMIC_RELAXED);
 }
 
@@ -210,7 +212,7 @@ static inline __attribute__((always_inline)) void publish(struct xl_ring *r, uin
 		} while ((uintptr_t)xl_page_of(e) == pg);
 	}
 	*end = above;
-	hint(r, mask);
+	hint(r, mask, m);
 	r->nprep -= m;
 	if (r->nprep) /* the rest down to the free top */
 		memmove(&r->stack[r->nfree], &r->stack[r->nfree + m], r->nprep * sizeof(*p));
