@@ -126,6 +126,10 @@ def bench_quick_runs_every_section():
         null = re.findall(r"^csv,null,(trap|page),-,1,(\d+),0,null,ns,([\d.]+)$", out, re.M)
         check(len(null) == 5 and all(float(v) > 0 for _, _, v in null),
               "null: %d ns rows, wanted 5 (trap and 4 batches)" % len(null))
+        ops = re.findall(r"^csv,null,op,-,1,0,0,([a-z/]+),ns,([\d.]+)$", out, re.M)
+        check(len(ops) == 7 and all(float(v) > 0 for _, v in ops),
+              "null: %d op rows, wanted 7 (nop rdtime rdinstret fence amoadd lr/sc pause)"
+              % len(ops))
         dev = re.findall(r"^csv,dev,driver,(irq|irq\+co|hybrid|poll),1,1,(\d+),(read|write),"
                          r"median_ns,", out, re.M)
         check(len(set(dev)) == 24, "dev: %d median rows, wanted 24 (4 modes x 3 latencies x "

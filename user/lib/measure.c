@@ -144,7 +144,7 @@ static void page_calls(struct xlb_page *p, long n, long nr)
 {
 	struct xl_ring *r = p->ring;
 	int batch = MIN(MAX(p->batch, 1), 2 * XL_ENTRIES);
-	bool ins = measure_can_instret();
+	bool ins = measure_parts.cap > 0 && measure_can_instret();
 	for (long done = 0; done < n;) {
 		int k = (int)MIN((long)batch, n - done);
 		uint64_t t, t1, w, part[NPARTS] = { 0 };
