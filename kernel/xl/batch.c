@@ -300,7 +300,7 @@ void xl_reg_served(struct xl_ctx *c, int i, unsigned next, bool stop)
 	struct xl_page *pg;
 
 	spin_lock(&c->lock);
-	r->next = next;
+	__atomic_store_n(&r->next, next, __ATOMIC_RELAXED); /* a hint: racy by design */
 	if (stop && !r->stopped) {
 		r->stopped = true;
 		__atomic_or_fetch(&r->k->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
@@ -334,7 +334,7 @@ int xl_serve_here(struct xl_ctx *c, unsigned pages)
 		}
 		r->refs++; /* pinned while we serve it */
 		b.pg = r->k;
-		next = r->next;
+		next = __atomic_load_n(&r->next, __ATOMIC_RELAXED);
 		spin_unlock(&c->lock);
 		ran += xl_serve_page(&b, &work, &next, &stop);
 		xl_reg_served(c, i, next, stop);

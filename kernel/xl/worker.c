@@ -64,9 +64,58 @@ static void look_done(struct xl_reg *r, uint32_t gen, uint64_t left)
 	__atomic_store_n(&r->more, left != 0, __ATOMIC_RELAXED);
 }
 
-/* One turn over c's pages, a page at a time, each pinned by a reference
- * while we serve it. Returns how many entries ran. */
-static int serve(struct xl_pool *pl, unsigned *rr)
+/* The pages a syscall thread holds a reference on, by registration
+ * index, kept from turn to turn while it polls: a turn then takes no lock
+ * for the pages it serves (two lock round trips a turn, each two CSR
+ * accesses, were a tenth of a lone entry's round trip). A pin goes when
+ * its registration stops, when the context freezes (exec), and whenever
+ * the thread stops polling (yield, idle, exit); while it stays, the
+ * registration's page cannot change (xl_reg_put clears it at the last
+ * reference only). */
+struct pins {
+	struct xl_page *pg[XL_MAX_PAGES];
+};
+
+/* Drop the pin on page i (stop: an END entry was met). Takes c->lock. */
+static void unpin(struct xl_ctx *c, struct pins *p, int i, bool stop)
+{
+	xl_reg_served(c, i, __atomic_load_n(&c->reg[i].next, __ATOMIC_RELAXED), stop);
+	p->pg[i] = NULL;
+}
+
+static void unpin_all(struct xl_ctx *c, struct pins *p)
+{
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		if (p->pg[i])
+			unpin(c, p, i, false);
+}
+
+/* May page i still be served? Racy reads: a stop seen a turn late costs
+ * one more look, as a lock taken a moment earlier would. */
+static bool servable(struct xl_ctx *c, int i)
+{
+	return !__atomic_load_n(&c->reg[i].stopped, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&c->frozen, __ATOMIC_RELAXED);
+}
+
+/* Pin page i unless pinned already: false if it may not be served. */
+static bool pin(struct xl_ctx *c, struct pins *p, int i)
+{
+	struct xl_reg *r = &c->reg[i];
+	if (p->pg[i])
+		return true;
+	spin_lock(&c->lock);
+	if (r->k && !r->stopped && !c->frozen) {
+		r->refs++;
+		p->pg[i] = r->k;
+	}
+	spin_unlock(&c->lock);
+	return p->pg[i];
+}
+
+/* One turn over c's pages, a page at a time, each pinned (p) while we
+ * serve it. Returns how many entries ran. */
+static int serve(struct xl_pool *pl, struct pins *p, unsigned *rr)
 {
 	struct xl_ctx *c = pl->ctx;
 	int ran = 0;
@@ -80,7 +129,9 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 		unsigned want;
 		bool stop = false;
 
-		/* A look without the lock first: reading a page that is being
+		if (p->pg[i] && !servable(c, i))
+			unpin(c, p, i, false);
+		/* A look without a pin first: reading a page that is being
 		 * unregistered is harmless; only taking an entry needs the
 		 * reference that keeps it pinned. */
 		if (!(b.pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED)) ||
@@ -90,18 +141,15 @@ static int serve(struct xl_pool *pl, unsigned *rr)
 			look_done(r, gen, 0);
 			continue;
 		}
-		spin_lock(&c->lock);
-		if (!r->k || r->stopped || c->frozen) {
-			spin_unlock(&c->lock);
+		if (!pin(c, p, i))
 			continue;
-		}
-		r->refs++;
-		b.pg = r->k;
-		next = r->next;
-		spin_unlock(&c->lock);
+		b.pg = p->pg[i];
+		next = __atomic_load_n(&r->next, __ATOMIC_RELAXED);
 		ran += xl_serve_page(&b, &work, &next, &stop);
 		look_done(r, gen, work);
-		xl_reg_served(c, i, next, stop);
+		__atomic_store_n(&r->next, next, __ATOMIC_RELAXED); /* a hint: racy */
+		if (stop)
+			unpin(c, p, i, true);
 	}
 	(*rr)++;
 	return ran;
@@ -246,12 +294,13 @@ void xl_syscall_thread_main(void *arg)
 	struct xl_ctx *c = pl->ctx;
 	struct xl_worker *w = &xl_workers[pl->worker];
 	uint64_t last = arch_time();
+	struct pins pins = { 0 };
 	unsigned rr = 0;
 	bool stay = true, stale = false;
 
 	while (stay && !proc_killed()) {
 		uint64_t i0 = xl_instret ? arch_instret() : 0;
-		int ran = serve(pl, &rr);
+		int ran = serve(pl, &pins, &rr);
 		if (ran + xl_poll_pass(w, c) > 0)
 			stale = true;
 		if (xl_instret)
@@ -259,17 +308,21 @@ void xl_syscall_thread_main(void *arg)
 		if (ran && !others_ready(w))
 			continue;
 		if (ran || !spun_out(&last, &stale)) {
-			if (others_ready(w))
+			if (others_ready(w)) {
+				unpin_all(c, &pins);
 				sched_yield(); /* fair turns with other processes */
-			else
+			} else {
 				arch_relax();
+			}
 			continue;
 		}
+		unpin_all(c, &pins);
 		__atomic_sub_fetch(&w->active, 1, __ATOMIC_RELAXED);
 		stay = idle(pl);
 		__atomic_add_fetch(&w->active, 1, __ATOMIC_RELAXED);
 		last = arch_time();
 	}
+	unpin_all(c, &pins);
 	__atomic_sub_fetch(&w->active, 1, __ATOMIC_RELAXED);
 	spin_lock(&c->lock);
 	pl->nthreads--;
