@@ -48,6 +48,9 @@ struct xl_ring {
 				 * workers slept (NEED_WAKEUP) */
 	unsigned long unspun;   /* xl_wait_done calls that slept without a
 				 * spin: the page's hdr.busy was high */
+	uint32_t wait_ticks;    /* xl_wait_done's running mean of how long a
+				 * wait took, in rdtime ticks (x 8): it looks
+				 * at the entry only after half of it */
 	bool serve_here; /* xl_wait_done runs an entry no worker has taken
 			  * itself (XL_WAIT_SERVE); off after xl_setup: with
 			  * one worker hart it measured slower (docs/xl.md) */

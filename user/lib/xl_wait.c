@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Exception-less system calls from user space, waiting: spin for an
 // entry's completion, or sleep in xl_wait for it (not spinning behind a
-// busy worker: the header's busy hint), and the synchronous xl_call built
+// busy worker: the header's busy hint; not looking at the entry for half
+// the usual wait: hybrid waiting), and the synchronous xl_call built
 // on it (docs/xl.md, "When a caller spins").
 #include "../xl.h"
 
@@ -23,6 +24,38 @@ static bool is_completed(struct xl_entry *e)
 	return true;
 }
 
+static inline uint64_t now(void)
+{
+	uint64_t t;
+	asm volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* Hybrid waiting (Linux's hybrid polling, applied to the page): for
+ * half the ring's mean wait, do not look at the entry. The worker
+ * writes the entry's line several times while it serves it (takes it,
+ * completes it), and every look of a spinning caller takes that line
+ * back to this hart, so each of the worker's writes must fetch it again;
+ * on this host that cost a lone call more than the looks gained
+ * (docs/xl.md, "When a caller spins"). The time is read once per
+ * XL_SPIN_POLLS pauses. Returns when the hold started. */
+static uint64_t hold_off(const struct xl_ring *r)
+{
+	uint64_t t0 = now(), until = t0 + MIN(r->wait_ticks / 16, XL_TAKE_TICKS);
+	while (until > t0 && now() < until)
+		for (int k = 0; k < XL_SPIN_POLLS / 8; k++)
+			asm volatile(".insn i 0x0f, 0, x0, x0, 0x010"); /* pause */
+	return t0;
+}
+
+/* The wait that began at t0 just saw its entry done: fold its length
+ * into the ring's mean (an eighth of the new one). */
+static void wait_took(struct xl_ring *r, uint64_t t0)
+{
+	uint64_t d = MIN(now() - t0, (uint64_t)XL_SPIN_TICKS);
+	r->wait_ticks = (uint32_t)(r->wait_ticks - r->wait_ticks / 8 + d);
+}
+
 void xl_wait_done(struct xl_ring *r, int slot)
 {
 	struct xl_entry *e = xl_entry_of(r, slot);
@@ -33,6 +66,7 @@ void xl_wait_done(struct xl_ring *r, int slot)
 	 * than a spin, and a spinning caller takes the hart (and the host's
 	 * cores) from the processes and harts that do the work. */
 	bool spin = __atomic_load_n(&pg->hdr.busy, __ATOMIC_RELAXED) <= XL_BUSY_FEW;
+	uint64_t t0 = spin ? hold_off(r) : now();
 	long done;
 
 	r->unspun += !spin;
@@ -44,8 +78,10 @@ void xl_wait_done(struct xl_ring *r, int slot)
 		uint64_t end = 0, untaken = 0, now;
 		for (; spin;) {
 			for (int k = 0; k < XL_SPIN_POLLS; k++)
-				if (is_completed(e))
+				if (is_completed(e)) {
+					wait_took(r, t0);
 					return;
+				}
 			asm volatile("rdtime %0" : "=r"(now));
 			if (!end) {
 				end = now + XL_SPIN_TICKS;

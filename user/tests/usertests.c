@@ -171,6 +171,7 @@ static const struct test quick[] = {
 	{"fiberinplace", test_fiberinplace, 60},
 	{"xlhere", test_xlhere, 0},
 	{"xlbusy", test_xlbusy, 0},
+	{"xlhold", test_xlhold, 0},
 	{"sysbounded", test_sysbounded, 0},
 	{"fiberlone", test_fiberlone, 0},
 	{"fiberhandover", test_fiberhandover, 60},
