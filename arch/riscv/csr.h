@@ -63,25 +63,18 @@
 #define csr_clear(csr, bits) \
 	__asm__ volatile("csrc " #csr ", %0" ::"rK"((unsigned long)(bits)) : "memory")
 /* csr_read_set / csr_read_clear - set or clear bits, return the old
- * value, in one instruction. */
-#define csr_read_set(csr, bits)                                                      \
-	({                                                                           \
-		unsigned long __v;                                                   \
-		__asm__ volatile("csrrs %0, " #csr ", %1"                            \
-				 : "=r"(__v)                                         \
-				 : "rK"((unsigned long)(bits))                       \
-				 : "memory");                                        \
-		__v;                                                                 \
+ * value, in one instruction (insn: csrrs or csrrc). */
+#define csr_read_modify_(insn, csr, bits)                                             \
+	({                                                                            \
+		unsigned long __v;                                                    \
+		__asm__ volatile(insn " %0, " #csr ", %1"                             \
+				 : "=r"(__v)                                          \
+				 : "rK"((unsigned long)(bits))                        \
+				 : "memory");                                         \
+		__v;                                                                  \
 	})
-#define csr_read_clear(csr, bits)                                                    \
-	({                                                                           \
-		unsigned long __v;                                                   \
-		__asm__ volatile("csrrc %0, " #csr ", %1"                            \
-				 : "=r"(__v)                                         \
-				 : "rK"((unsigned long)(bits))                       \
-				 : "memory");                                        \
-		__v;                                                                 \
-	})
+#define csr_read_set(csr, bits) csr_read_modify_("csrrs", csr, bits)
+#define csr_read_clear(csr, bits) csr_read_modify_("csrrc", csr, bits)
 /* csr_swap - write val, return the old value, in one instruction. */
 #define csr_swap(csr, val)                                                       \
 	({                                                                       \

@@ -294,13 +294,12 @@ int xl_serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop
 	return ran;
 }
 
-void xl_reg_served(struct xl_ctx *c, int i, unsigned next, bool stop)
+void xl_reg_served(struct xl_ctx *c, int i, bool stop)
 {
 	struct xl_reg *r = &c->reg[i];
 	struct xl_page *pg;
 
 	spin_lock(&c->lock);
-	__atomic_store_n(&r->next, next, __ATOMIC_RELAXED); /* a hint: racy by design */
 	if (stop && !r->stopped) {
 		r->stopped = true;
 		__atomic_or_fetch(&r->k->hdr.flags, XL_STOPPED, __ATOMIC_RELEASE);
@@ -337,7 +336,8 @@ int xl_serve_here(struct xl_ctx *c, unsigned pages)
 		next = __atomic_load_n(&r->next, __ATOMIC_RELAXED);
 		spin_unlock(&c->lock);
 		ran += xl_serve_page(&b, &work, &next, &stop);
-		xl_reg_served(c, i, next, stop);
+		__atomic_store_n(&r->next, next, __ATOMIC_RELAXED); /* a hint: racy */
+		xl_reg_served(c, i, stop);
 	}
 	return ran;
 }

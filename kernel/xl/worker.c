@@ -79,7 +79,7 @@ struct pins {
 /* Drop the pin on page i (stop: an END entry was met). Takes c->lock. */
 static void unpin(struct xl_ctx *c, struct pins *p, int i, bool stop)
 {
-	xl_reg_served(c, i, __atomic_load_n(&c->reg[i].next, __ATOMIC_RELAXED), stop);
+	xl_reg_served(c, i, stop);
 	p->pg[i] = NULL;
 }
 
@@ -110,7 +110,7 @@ static bool pin(struct xl_ctx *c, struct pins *p, int i)
 		p->pg[i] = r->k;
 	}
 	spin_unlock(&c->lock);
-	return p->pg[i];
+	return p->pg[i] != NULL;
 }
 
 /* One turn over c's pages, a page at a time, each pinned (p) while we

@@ -11,7 +11,8 @@ struct xl_reg {
 	struct xl_page *k;     /* the same page, pinned, as the kernel sees it */
 	int refs;              /* 1 while registered, +1 per thread serving it */
 	bool stopped;          /* END seen or unregistered: serve nothing more */
-	unsigned next;         /* where the next scan starts (round robin) */
+	unsigned next;         /* where the next scan starts (round robin; a
+				* hint read and written atomically, unlocked) */
 	uint32_t cq_tail;      /* CQ records written: the kernel's own copy
 				* (the header's is the user's to scribble on);
 				* under the context's cq_lock */
@@ -124,10 +125,11 @@ int xl_serve_page(struct xl_batch *b, uint64_t *work, unsigned *next, bool *stop
 void xl_flush(struct xl_batch *b, int how);
 
 /* xl_reg_served - a server is done with c->reg[i] (it held a reference):
- * keep where the next look starts, mark the page stopped if it met an
- * END entry, drop the reference (and release the page if it was the
- * last). Takes c->lock; no lock held. */
-void xl_reg_served(struct xl_ctx *c, int i, unsigned next, bool stop);
+ * mark the page stopped if it met an END entry, drop the reference (and
+ * release the page if it was the last). Where the next look starts
+ * (reg[i].next) is the server's to store, atomically: a hint, racy
+ * between servers. Takes c->lock; no lock held. */
+void xl_reg_served(struct xl_ctx *c, int i, bool stop);
 /* xl_serve_here - the current thread, one of c's process's, is about to
  * wait for completions (xl_wait with XL_WAIT_SERVE): run the SUBMITTED
  * entries of its pages whose index is a bit of pages (0: all) here, up to

@@ -75,18 +75,18 @@ void xl_wait_done(struct xl_ring *r, int slot)
 		 * looks, not per look (a look is a load and a compare). Stop
 		 * after 5 us if the entry is still SUBMITTED: no worker has
 		 * got to it, and xl_wait will run it here. */
-		uint64_t end = 0, untaken = 0, now;
+		uint64_t end = 0, untaken = 0, t;
 		for (; spin;) {
 			for (int k = 0; k < XL_SPIN_POLLS; k++)
 				if (is_completed(e)) {
 					wait_took(r, t0);
 					return;
 				}
-			asm volatile("rdtime %0" : "=r"(now));
+			t = now();
 			if (!end) {
-				end = now + XL_SPIN_TICKS;
-				untaken = now + XL_TAKE_TICKS;
-			} else if (now >= end || (serve && now >= untaken &&
+				end = t + XL_SPIN_TICKS;
+				untaken = t + XL_TAKE_TICKS;
+			} else if (t >= end || (serve && t >= untaken &&
 						  __atomic_load_n(&e->state, __ATOMIC_RELAXED) ==
 							  XL_SUBMITTED)) {
 				break;
