@@ -22,19 +22,21 @@ static bool device_poll(struct xl_worker *w)
 	return __atomic_load_n(&w->io_waiters, __ATOMIC_RELAXED) > 0;
 }
 
-int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self)
+int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self, bool exact)
 {
 	int found = device_poll(w) ? pmem_poll() : 0;
+	unsigned pass = (unsigned)__atomic_add_fetch(&w->st.passes, 1, __ATOMIC_RELAXED);
+	if (exact)
+		pass = 0; /* xl_pending_hinted looks at every entry then */
 	xl_count(&w->st.polled, (uint64_t)found);
-	xl_count(&w->st.passes, 1);
 	for (int i = 0; i < xl_nctx; i++) {
 		struct xl_ctx *c = &xl_ctxs[i];
 		if (c == self || !__atomic_load_n(&c->proc, __ATOMIC_RELAXED))
 			continue;
-		if (!xl_pending(c)) /* unlocked look first (reads only) */
+		if (!xl_pending_hinted(c, pass)) /* unlocked look first (reads only) */
 			continue;
 		spin_lock(&c->lock);
-		if (c->proc && xl_pending(c)) {
+		if (c->proc && xl_pending_hinted(c, pass)) {
 			found++;
 			xl_get_going(c, w);
 		}
@@ -96,7 +98,7 @@ static void deep_sleep(struct xl_worker *w)
 	/* The flag before the last look: pairs with the fence in xl_kick
 	 * (user/lib/xl.c) between SUBMITTED and its look at the flag. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	work = xl_poll_pass(w, NULL) > 0 || device_poll(w);
+	work = xl_poll_pass(w, NULL, true) > 0 || device_poll(w);
 	spin_lock(&sleep_lock);
 	if (work && w->sleeping)
 		wake_locked(w);
@@ -194,7 +196,7 @@ void xl_worker_main(void *arg)
 	uint64_t last = arch_time();
 	pmem_poller_register(&xl_pmem_poller); /* every worker: the same, harmless */
 	for (;;) {
-		if (xl_poll_pass(w, NULL) > 0)
+		if (xl_poll_pass(w, NULL, false) > 0)
 			last = arch_time();
 		/* Active syscall threads do our work: stay out of their way.
 		 * Threads here waiting for polled I/O need us awake. */

@@ -15,7 +15,6 @@
 #include "lib/errno.h"
 
 #define XL_QUOTA 32      /* entries one syscall thread runs before yielding */
-#define XL_FULL_LOOK 64  /* every this many turns look at every page's states */
 
 /* Is a thread other than the worker thread waiting for this hart? The
  * worker thread is always runnable while awake, and a polling syscall
@@ -145,6 +144,10 @@ static int serve(struct xl_pool *pl, struct pins *p, unsigned *rr)
 			continue;
 		b.pg = p->pg[i];
 		next = __atomic_load_n(&r->next, __ATOMIC_RELAXED);
+		/* Seen before it runs: while a handler of this batch sleeps,
+		 * pollers look past its entries, but at every entry if it
+		 * holds more than one (those may need another thread). */
+		look_done(r, gen, work & (work - 1));
 		ran += xl_serve_page(&b, &work, &next, &stop);
 		look_done(r, gen, work);
 		__atomic_store_n(&r->next, next, __ATOMIC_RELAXED); /* a hint: racy */
@@ -153,6 +156,24 @@ static int serve(struct xl_pool *pl, struct pins *p, unsigned *rr)
 	}
 	(*rr)++;
 	return ran;
+}
+
+bool xl_pending_hinted(struct xl_ctx *c, unsigned pass)
+{
+	if (__atomic_load_n(&c->frozen, __ATOMIC_RELAXED))
+		return false;
+	for (int i = 0; i < XL_MAX_PAGES; i++) {
+		struct xl_reg *r = &c->reg[i];
+		struct xl_page *pg = __atomic_load_n(&r->k, __ATOMIC_RELAXED);
+		unsigned want;
+		uint32_t gen;
+		if (!pg || __atomic_load_n(&r->stopped, __ATOMIC_RELAXED) ||
+		    !(want = must_look(r, pg, pass, &gen)))
+			continue;
+		if (xl_page_work_from(pg, look_from(r), want))
+			return true;
+	}
+	return false;
 }
 
 bool xl_pending(struct xl_ctx *c)
@@ -301,7 +322,7 @@ void xl_syscall_thread_main(void *arg)
 	while (stay && !proc_killed()) {
 		uint64_t i0 = xl_instret ? arch_instret() : 0;
 		int ran = serve(pl, &pins, &rr);
-		if (ran + xl_poll_pass(w, c) > 0)
+		if (ran + xl_poll_pass(w, c, false) > 0)
 			stale = true;
 		if (xl_instret)
 			count_instret(w, ran, arch_instret() - i0);
@@ -321,6 +342,9 @@ void xl_syscall_thread_main(void *arg)
 		stay = idle(pl);
 		__atomic_add_fetch(&w->active, 1, __ATOMIC_RELAXED);
 		last = arch_time();
+		/* Woken: a poller found entries, maybe by a look that did
+		 * not go by the hint. The first turn looks at every entry. */
+		rr = (rr | (XL_FULL_LOOK - 1)) + 1;
 	}
 	unpin_all(c, &pins);
 	__atomic_sub_fetch(&w->active, 1, __ATOMIC_RELAXED);

@@ -180,6 +180,7 @@ static const struct test quick[] = {
 	{"ringbadtail", test_ringbadtail, 60},
 	{"ringrawslot", test_ringrawslot, 0},
 	{"ringbadgen", test_ringbadgen, 60},
+	{"ringbadgenmany", test_ringbadgenmany, 60},
 	{"ringhogs", test_ringhogs, 120},
 	{"xldouble", test_xldouble, 0},
 	{"xlprepbatch", test_xlprepbatch, 0},
