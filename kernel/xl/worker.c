@@ -317,7 +317,7 @@ void xl_syscall_thread_main(void *arg)
 	uint64_t last = arch_time();
 	struct pins pins = { 0 };
 	unsigned rr = 0;
-	bool stay = true, stale = false;
+	bool stay = true, stale = false, crowd;
 
 	while (stay && !proc_killed()) {
 		uint64_t i0 = xl_instret ? arch_instret() : 0;
@@ -326,15 +326,18 @@ void xl_syscall_thread_main(void *arg)
 			stale = true;
 		if (xl_instret)
 			count_instret(w, ran, arch_instret() - i0);
-		if (ran && !others_ready(w))
+		crowd = others_ready(w);
+		if (ran && crowd) {
+			unpin_all(c, &pins);
+			sched_yield(); /* fair turns with other processes */
 			continue;
-		if (ran || !spun_out(&last, &stale)) {
-			if (others_ready(w)) {
-				unpin_all(c, &pins);
-				sched_yield(); /* fair turns with other processes */
-			} else {
-				arch_relax();
-			}
+		}
+		/* Spin alone only: among others, a thread with nothing to do
+		 * sleeps, and the pollers wake it when its entries come. Each
+		 * spinner's turn costs a switch and a poll pass, and with
+		 * tens of them a process waited that many turns for its own. */
+		if (ran || (!crowd && !spun_out(&last, &stale))) {
+			arch_relax();
 			continue;
 		}
 		unpin_all(c, &pins);
