@@ -146,7 +146,7 @@ def bench_quick_runs_every_section():
 @boot_test
 def bench_fibers_quick_rows():
     """`bench -q fibers`: the yield row, then a us_per_call row for each of
-    the 9 configurations at u = 1, 8, 64 (fibers+pageonly with polling
+    the 11 configurations at u = 1, 8, 64 (fibers+pageonly with polling
     only), every one > 0, an explanation line for each at u = 64, and no
     failure. Times are not checked."""
     q = Qemu("bench-fibers", smp=4, limit=240, image="fresh", bootargs="pmemctl=open")
@@ -160,14 +160,14 @@ def bench_fibers_quick_rows():
         check(re.search(r"^csv,fibers,yield,-,2,1,0,yield,ns,[1-9][\d.]*$", out, re.M),
               "no yield row")
         rows = re.findall(r"^csv,fibers,(fibers\+page|fibers\+pageonly|fibers\+trap|threads\+trap|"
-                          r"procs\+trap),"
+                          r"procs\+trap|procs\+page),"
                           r"(irq|poll),(\d+),1,0,file,us_per_call,([\d.]+)$", out, re.M)
         got = set((p, m, u) for p, m, u, v in rows if float(v) > 0)
-        check(len(rows) == 27 and len(got) == 27,
-              "%d rows, %d distinct and > 0; wanted 27 (4 paths x 2 modes + pageonly x poll, "
+        check(len(rows) == 33 and len(got) == 33,
+              "%d rows, %d distinct and > 0; wanted 33 (5 paths x 2 modes + pageonly x poll, "
               "x u 1 8 64)" % (len(rows), len(got)))
         explained = re.findall(r"^  (\S+\+\S+\+\S+) +[\d.]+ ms; workers:", out, re.M)
-        check(len(set(explained)) == 9, "u=64 explained for %d configurations" % len(explained))
+        check(len(set(explained)) == 11, "u=64 explained for %d configurations" % len(explained))
         def entries(name, until):
             block = re.search(r"^  %s .*?(?=^  %s)" % (re.escape(name), re.escape(until)), out,
                               re.M | re.S)

@@ -217,7 +217,7 @@ static void fiber_switch_cost(void)
 
 struct fcfg {
 	const char *path; /* the CSV's path column */
-	int how;          /* FIBERLOAD_*, or -1: u processes (seed_run) */
+	int how;          /* FIBERLOAD_*, or -1: u processes (seed_run), -2: by the page */
 	bool poll_only;   /* not run with interrupt completions */
 };
 /* Processes first: each fork copies the heap, which the fiber and thread
@@ -225,6 +225,7 @@ struct fcfg {
  * do not fit in memory. */
 static const struct fcfg fcfgs[] = {
 	{ "procs+trap", -1, false },
+	{ "procs+page", -2, false }, /* the seed section's page rows, explained */
 	{ "threads+trap", FIBERLOAD_THREADS, false },
 	{ "fibers+trap", FIBERLOAD_TRAP, false },
 	{ "fibers+page", FIBERLOAD_PAGE, false },
@@ -361,8 +362,8 @@ static void bench_fibers(void)
 			snprintf(name, sizeof(name), "%s+%s", fcfgs[c].path, mode_name(mode));
 			set_mode(mode);
 			for (int i = 0; i < nus; i++) {
-				struct seed_load w = { us[i], SEED_D, rounds_at(us[i]), false, SEED_DIR,
-						       false };
+				struct seed_load w = { us[i], SEED_D, rounds_at(us[i]),
+						       fcfgs[c].how == -2, SEED_DIR, false };
 				long calls = (long)us[i] * w.rounds * (2 * SEED_D + 4);
 				res[c * 2 + m][i] = 0;
 				if (fcfgs[c].how < 0 && us[i] > FIBER_MAX_PROCS)
