@@ -27,16 +27,16 @@ int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self, bool exact)
 	int found = device_poll(w) ? pmem_poll() : 0;
 	unsigned pass = (unsigned)__atomic_add_fetch(&w->st.passes, 1, __ATOMIC_RELAXED);
 	if (exact)
-		pass = 0; /* xl_pending_hinted looks at every entry then */
+		pass = 0; /* xl_pending looks at every entry then */
 	xl_count(&w->st.polled, (uint64_t)found);
 	for (int i = 0; i < xl_nctx; i++) {
 		struct xl_ctx *c = &xl_ctxs[i];
 		if (c == self || !__atomic_load_n(&c->proc, __ATOMIC_RELAXED))
 			continue;
-		if (!xl_pending_hinted(c, pass)) /* unlocked look first (reads only) */
+		if (!xl_pending(c, pass)) /* unlocked look first (reads only) */
 			continue;
 		spin_lock(&c->lock);
-		if (c->proc && xl_pending_hinted(c, pass)) {
+		if (c->proc && xl_pending(c, pass)) {
 			found++;
 			xl_get_going(c, w);
 		}

@@ -158,7 +158,7 @@ static int serve(struct xl_pool *pl, struct pins *p, unsigned *rr)
 	return ran;
 }
 
-bool xl_pending_hinted(struct xl_ctx *c, unsigned pass)
+bool xl_pending(struct xl_ctx *c, unsigned pass)
 {
 	if (__atomic_load_n(&c->frozen, __ATOMIC_RELAXED))
 		return false;
@@ -171,18 +171,6 @@ bool xl_pending_hinted(struct xl_ctx *c, unsigned pass)
 		    !(want = must_look(r, pg, pass, &gen)))
 			continue;
 		if (xl_page_work_from(pg, look_from(r), want))
-			return true;
-	}
-	return false;
-}
-
-bool xl_pending(struct xl_ctx *c)
-{
-	if (c->frozen)
-		return false;
-	for (int i = 0; i < XL_MAX_PAGES; i++) {
-		struct xl_page *pg = c->reg[i].k;
-		if (pg && !c->reg[i].stopped && xl_page_work(pg))
 			return true;
 	}
 	return false;
@@ -330,13 +318,14 @@ void xl_syscall_thread_main(void *arg)
 		if (ran && crowd) {
 			unpin_all(c, &pins);
 			sched_yield(); /* fair turns with other processes */
-			continue;
 		}
+		if (ran)
+			continue;
 		/* Spin alone only: among others, a thread with nothing to do
 		 * sleeps, and the pollers wake it when its entries come. Each
 		 * spinner's turn costs a switch and a poll pass, and with
 		 * tens of them a process waited that many turns for its own. */
-		if (ran || (!crowd && !spun_out(&last, &stale))) {
+		if (!crowd && !spun_out(&last, &stale)) {
 			arch_relax();
 			continue;
 		}

@@ -243,7 +243,7 @@ long xl_wait(long min, long timeout, uint64_t pages)
 		return -EINVAL;
 	if (here)
 		xl_serve_here(c, (unsigned)pages);
-	if (!here || xl_pending(c))
+	if (!here || xl_pending(c, 0))
 		xl_wake_all();
 	spin_lock(&c->lock);
 	c->waiters++;

@@ -154,20 +154,18 @@ void xl_worker_main(void *arg);
  * hart: reap pmem completions (polled mode, and only while a thread on
  * w's hart waits for one), get a syscall thread going on w's hart for
  * each process (but self) with submitted entries. A pass looks at each
- * page as far as its hint says (xl_pending_hinted), and at every entry
+ * page as far as its hint says (xl_pending), and at every entry
  * when exact or on every XL_FULL_LOOK-th pass: with many processes, a
  * look at all their entries each pass was most of a worker's time.
  * Takes each busy context's lock in turn. Returns how much it found
  * (processes with submitted entries, and completions). kernel/xl/poll.c */
 int xl_poll_pass(struct xl_worker *w, struct xl_ctx *self, bool exact);
 /* xl_pending - is an entry of c SUBMITTED or END (to be noticed) on a
- * page it serves? c->lock held, or a racy look that only reads. */
-bool xl_pending(struct xl_ctx *c);
-/* xl_pending_hinted - xl_pending, but at each page only as far as its
- * sub_gen hint says entries were published since the last look, and at
- * every entry on a pass that is a multiple of XL_FULL_LOOK (pass 0: an
- * exact look). A racy look that only reads; kernel/xl/worker.c. */
-bool xl_pending_hinted(struct xl_ctx *c, unsigned pass);
+ * page it serves? At each page only as far as its sub_gen hint says
+ * entries were published since the last look, but at every entry when
+ * pass is a multiple of XL_FULL_LOOK (0: an exact look). c->lock held,
+ * or a racy look that only reads; kernel/xl/worker.c. */
+bool xl_pending(struct xl_ctx *c, unsigned pass);
 /* xl_get_going - c has submitted entries: make sure one of its syscall
  * threads on w's hart is going (wake an idle one, or make one). If no
  * thread can be had and every one of c's sleeps in a handler, complete
