@@ -136,9 +136,17 @@ struct fsstat {
 	uint64_t resets;    /* 16 times the log's run was full and started again */
 	uint32_t peak;      /* 24 most blocks one commit held */
 	uint32_t logcap;    /* 28 blocks the log holds */
+	/* Where the commits' time went, in ns summed over them: */
+	uint64_t commit_ns; /* 32 closing the group to its commit point (durable) */
+	uint64_t home_ns;   /* 40 the commit point to its blocks written home */
+	uint64_t between_ns; /* 48 one commit's end to the next group's close: the
+			      *    group filling, or waiting for its last call */
 };
-_Static_assert(sizeof(struct fsstat) == 32, "struct fsstat");
+_Static_assert(sizeof(struct fsstat) == 56, "struct fsstat");
 _Static_assert(offsetof(struct fsstat, peak) == 24, "fsstat.peak");
+_Static_assert(offsetof(struct fsstat, commit_ns) == 32, "fsstat.commit_ns");
+_Static_assert(offsetof(struct fsstat, home_ns) == 40, "fsstat.home_ns");
+_Static_assert(offsetof(struct fsstat, between_ns) == 48, "fsstat.between_ns");
 
 /* pmemctl(op, arg): the pmem driver at run time (docs/pmem.md). */
 #define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ, _POLL or _HYBRID: completion mode */

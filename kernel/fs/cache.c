@@ -9,6 +9,7 @@
 #include "kernel/proc/proc.h"
 #include "kernel/proc/sched.h"
 #include "kernel/proc/thread.h"
+#include "kernel/time.h"
 #endif
 
 /* ---- Waiting: the scheduler in the kernel, a panic on the host. ---- */
@@ -32,6 +33,11 @@ void *fs_host_thread = (void *)1;
 void *fs_self(void)
 {
 	return fs_host_thread;
+}
+
+uint64_t fs_now_ns(void)
+{
+	return 0;
 }
 #else
 void fs_wait(void *chan, struct spinlock *lk)
@@ -59,6 +65,11 @@ bool fs_killed(void)
 void *fs_self(void)
 {
 	return curthread();
+}
+
+uint64_t fs_now_ns(void)
+{
+	return timer_ns();
 }
 #endif
 

@@ -54,6 +54,9 @@ void fs_wake(void *chan);
 /* fs_self - the calling thread, as a token for ownership (the one
  * thread of a host test: a constant). */
 void *fs_self(void);
+/* fs_now_ns - the kernel's clock, in nanoseconds since boot (the log
+ * times its commits by it); 0 on the host, where nothing is timed. */
+uint64_t fs_now_ns(void);
 #ifdef NAGI_HOSTED
 /* fs_host_thread - what fs_self returns on the host: a test may pose as
  * several threads by setting it (a wait still panics there). */

@@ -108,10 +108,9 @@ int fs_log_begin_always(void)
  * the group has no member left, and a new one needs the lock to begin. */
 static void commit_group(void)
 {
-	uint64_t mine = fslog.seq;
-	int err;
-
+	uint64_t mine = fslog.seq, t0 = fs_now_ns(), t1;
 	uint32_t logged = 0, home = fslog.n;
+	int err;
 
 	fslog.committing = true;
 	fslog.cn = fslog.n;
@@ -133,6 +132,7 @@ static void commit_group(void)
 	spin_unlock(&fslog.lock);
 	err = fslog.cn ? log_commit() : 0;
 	spin_lock(&fslog.lock);
+	t1 = fs_now_ns();
 	/* Past the commit point the group is durable: its members may
 	 * return while its blocks go home (the next commit waits for that,
 	 * committing stays set). */
@@ -146,8 +146,14 @@ static void commit_group(void)
 	if (fslog.cn > fslog.peak)
 		fslog.peak = fslog.cn;
 	if (fslog.cn && fslog.done == mine) {
+		uint64_t t2 = fs_now_ns();
 		fslog.commits++;
 		fslog.logged += fslog.cn;
+		fslog.commit_ns += t1 - t0;
+		fslog.home_ns += t2 - t1;
+		if (fslog.ended_at)
+			fslog.between_ns += t0 - fslog.ended_at;
+		fslog.ended_at = t2;
 	}
 	/* Unpinned only now: until its home write, a buffer is the only
 	 * place that holds the block's new contents. */
@@ -293,6 +299,9 @@ void fs_log_stats(struct fs_stats *s)
 	s->logged = fslog.logged;
 	s->resets = fslog.resets;
 	s->peak = fslog.peak;
+	s->commit_ns = fslog.commit_ns;
+	s->home_ns = fslog.home_ns;
+	s->between_ns = fslog.between_ns;
 	s->maxop = fslog.maxop;
 	s->logcap = fslog.cap;
 }

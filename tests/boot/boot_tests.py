@@ -147,7 +147,8 @@ def bench_quick_runs_every_section():
 def bench_fibers_quick_rows():
     """`bench -q fibers`: the yield row, then a us_per_call row for each of
     the 11 configurations at u = 1, 8, 64 (fibers+pageonly with polling
-    only), every one > 0, an explanation line for each at u = 64, and no
+    only), every one > 0, an explanation for each at u = 64 (with a log
+    line that counts its commits), and no
     failure. Times are not checked."""
     q = Qemu("bench-fibers", smp=4, limit=240, image="fresh", bootargs="pmemctl=open")
     try:
@@ -168,6 +169,11 @@ def bench_fibers_quick_rows():
               "x u 1 8 64)" % (len(rows), len(got)))
         explained = re.findall(r"^  (\S+\+\S+\+\S+) +[\d.]+ ms; workers:", out, re.M)
         check(len(set(explained)) == 11, "u=64 explained for %d configurations" % len(explained))
+        # every configuration writes, so each one's log line counts commits
+        commits = re.findall(r"^ +log: (\d+) commits \(\d+ calls each\), \d+ blocks each; "
+                             r"a commit \d+ us to its commit point, \d+ us home", out, re.M)
+        check(len(commits) == 11 and all(int(n) > 0 for n in commits),
+              "log lines with commits: %s" % commits)
         def entries(name, until):
             block = re.search(r"^  %s .*?(?=^  %s)" % (re.escape(name), re.escape(until)), out,
                               re.M | re.S)

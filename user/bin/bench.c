@@ -237,6 +237,7 @@ struct fsnap {
 	struct xl_stats xs;
 	struct intr_table it;
 	struct pmem_stats ps;
+	struct fsstat fst;
 	uint64_t t;
 };
 
@@ -245,6 +246,8 @@ static void fsnap_take(struct fsnap *s)
 	xlstat(&s->xs, sizeof(s->xs));
 	intrstat(&s->it, sizeof(s->it));
 	pmemctl(PMEMCTL_STATS, (unsigned long)&s->ps);
+	if (fsstat(&s->fst, sizeof(s->fst)) < 0)
+		memset(&s->fst, 0, sizeof(s->fst));
 	s->t = measure_time();
 }
 
@@ -258,8 +261,20 @@ static uint64_t intr_sum(const struct intr_table *t, const char *prefix, unsigne
 	return v;
 }
 
+/* The log's line: its commits during the run and where their time went. */
+static void log_explain(const struct fsstat *a, const struct fsstat *b, long calls)
+{
+	uint64_t n = b->commits - a->commits, d = n ? n * 1000 : 1; /* ns -> us a commit */
+
+	printf("  %18s log: %lu commits (%lu calls each), %lu blocks each; a commit %lu us to its "
+	       "commit point, %lu us home, %lu us from the one before\n", "", n,
+	       n ? (uint64_t)calls / n : 0, n ? (b->logged - a->logged) / n : 0,
+	       (b->commit_ns - a->commit_ns) / d, (b->home_ns - a->home_ns) / d,
+	       (b->between_ns - a->between_ns) / d);
+}
+
 static void fiber_explain(const char *name, const struct fsnap *a, const struct fsnap *b,
-			  const struct fiber_stats *fs)
+			  const struct fiber_stats *fs, long calls)
 {
 	uint64_t served = 0, passes = 0, sleeps = 0, wakeups = 0, polled = 0, parked = 0;
 	uint64_t here = b->xs.served_here - a->xs.served_here;
@@ -281,6 +296,7 @@ static void fiber_explain(const char *name, const struct fsnap *a, const struct 
 	printf("  %18s device: %lu commands, %lu waits polled in place on a worker hart, "
 	       "%lu slept for its poller\n", "", b->ps.commands - a->ps.commands,
 	       b->ps.inplace_polls - a->ps.inplace_polls, b->ps.poller_sleeps - a->ps.poller_sleeps);
+	log_explain(&a->fst, &b->fst, calls);
 	printf("  %18s harts:", "");
 	for (unsigned c = 0; c < b->it.nharts && c < INTR_MAX_HARTS; c++)
 		printf(" %d: %lu IPI %lu traps %lu tim;", b->it.hartid[c],
@@ -324,7 +340,8 @@ static uint64_t fiber_median(const struct fcfg *c, struct seed_load *w, long cal
 		t[i] = t[i] * 100 / (MEASURE_TIMEBASE_HZ / 1000000) / (uint64_t)calls; /* us x100 */
 	}
 	if (explain)
-		fiber_explain(name, &a, &b, c->how == FIBERLOAD_THREADS || c->how < 0 ? NULL : &fs);
+		fiber_explain(name, &a, &b, c->how == FIBERLOAD_THREADS || c->how < 0 ? NULL : &fs,
+			      calls);
 	sort_u64(t, (size_t)n);
 	return percentile(t, (size_t)n, 50);
 }

@@ -132,6 +132,7 @@ static const struct test quick[] = {
 	{"fspipe", test_fspipe, 0},
 	{"fsexec", test_fsexec, 0},
 	{"fsfsync", test_fsfsync, 0},
+	{"fscommittime", test_fscommittime, 0},
 	{"fspmem", test_fspmem, 0},
 	{"pmemprobe", test_pmemprobe, 60},
 	{"pmemperm", test_pmemperm, 0},
