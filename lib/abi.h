@@ -139,14 +139,14 @@ struct fsstat {
 	/* Where the commits' time went, in ns summed over them: */
 	uint64_t commit_ns; /* 32 closing the group to its commit point (durable) */
 	uint64_t home_ns;   /* 40 the commit point to its blocks written home */
-	uint64_t between_ns; /* 48 one commit's end to the next group's close: the
-			      *    group filling, or waiting for its last call */
+	uint64_t open_ns;   /* 48 a group's first call to its close: filling, and
+			     *    waiting for its last call or the commit before */
 };
 _Static_assert(sizeof(struct fsstat) == 56, "struct fsstat");
 _Static_assert(offsetof(struct fsstat, peak) == 24, "fsstat.peak");
 _Static_assert(offsetof(struct fsstat, commit_ns) == 32, "fsstat.commit_ns");
 _Static_assert(offsetof(struct fsstat, home_ns) == 40, "fsstat.home_ns");
-_Static_assert(offsetof(struct fsstat, between_ns) == 48, "fsstat.between_ns");
+_Static_assert(offsetof(struct fsstat, open_ns) == 48, "fsstat.open_ns");
 
 /* pmemctl(op, arg): the pmem driver at run time (docs/pmem.md). */
 #define PMEMCTL_MODE 1    /* arg PMEMCTL_IRQ, _POLL or _HYBRID: completion mode */

@@ -168,6 +168,6 @@ long sys_fsstat(const struct sys_args *a)
 	fs_get_stats(&s);
 	st = (struct fsstat){ .commits = s.commits, .logged = s.logged, .resets = s.resets,
 			      .peak = s.peak, .logcap = s.logcap, .commit_ns = s.commit_ns,
-			      .home_ns = s.home_ns, .between_ns = s.between_ns };
+			      .home_ns = s.home_ns, .open_ns = s.open_ns };
 	return copyout(arg_uaddr(a, 0), &st, sizeof(st));
 }

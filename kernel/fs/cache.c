@@ -12,7 +12,8 @@
 #include "kernel/time.h"
 #endif
 
-/* ---- Waiting: the scheduler in the kernel, a panic on the host. ---- */
+/* ---- Waiting and the clock: the scheduler and timer in the kernel; on
+ * the host a panic and no time. ---- */
 
 #ifdef NAGI_HOSTED
 /* Host tests run one thread: a wait could never end. */

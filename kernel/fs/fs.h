@@ -142,7 +142,7 @@ struct fs_stats {
 	uint64_t damage;       /* times damage on disk was found and refused */
 	uint64_t commit_ns;    /* the commits' time from close to commit point */
 	uint64_t home_ns;      /* ... from commit point to their blocks home */
-	uint64_t between_ns;   /* ... from one commit's end to the next close */
+	uint64_t open_ns;      /* ... from their group's first call to its close */
 };
 /* fs_get_stats - a snapshot of the counters (racy reads). */
 void fs_get_stats(struct fs_stats *s);

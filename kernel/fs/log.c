@@ -53,6 +53,8 @@ static int begin(uint32_t need, bool killable)
 		log_wait(&room);
 	}
 	fslog.member[fslog.outstanding++] = (struct log_member){ fs_self(), need, 0 };
+	if (!fslog.opened_at)
+		fslog.opened_at = fs_now_ns();
 	fslog.reserved += need;
 	spin_unlock(&fslog.lock);
 	return 0;
@@ -108,11 +110,12 @@ int fs_log_begin_always(void)
  * the group has no member left, and a new one needs the lock to begin. */
 static void commit_group(void)
 {
-	uint64_t mine = fslog.seq, t0 = fs_now_ns(), t1;
+	uint64_t mine = fslog.seq, opened = fslog.opened_at, t0 = fs_now_ns(), t1;
 	uint32_t logged = 0, home = fslog.n;
 	int err;
 
 	fslog.committing = true;
+	fslog.opened_at = 0; /* the next group's first call sets it */
 	fslog.cn = fslog.n;
 	/* The blocks to log from the front of log_stage, home ones from the
 	 * back: log_commit writes the former as one run. */
@@ -149,11 +152,9 @@ static void commit_group(void)
 		uint64_t t2 = fs_now_ns();
 		fslog.commits++;
 		fslog.logged += fslog.cn;
+		fslog.open_ns += opened ? t0 - opened : 0;
 		fslog.commit_ns += t1 - t0;
 		fslog.home_ns += t2 - t1;
-		if (fslog.ended_at)
-			fslog.between_ns += t0 - fslog.ended_at;
-		fslog.ended_at = t2;
 	}
 	/* Unpinned only now: until its home write, a buffer is the only
 	 * place that holds the block's new contents. */
@@ -301,7 +302,7 @@ void fs_log_stats(struct fs_stats *s)
 	s->peak = fslog.peak;
 	s->commit_ns = fslog.commit_ns;
 	s->home_ns = fslog.home_ns;
-	s->between_ns = fslog.between_ns;
+	s->open_ns = fslog.open_ns;
 	s->maxop = fslog.maxop;
 	s->logcap = fslog.cap;
 }

@@ -44,12 +44,12 @@ struct fs_log_state {
 	bool chome[FS_LOGMAX];
 	uint64_t commits, logged, resets;
 	uint32_t peak;
-	/* Where a commit's time goes (fs_now_ns, summed over the commits):
-	 * closing to the commit point, the commit point to the blocks home,
-	 * and from one commit's end to the next group's close (the group
-	 * filling, or waiting for its last call to end). */
-	uint64_t commit_ns, home_ns, between_ns;
-	uint64_t ended_at;    /* when the last commit_group ended; 0: none yet */
+	/* Where a group's time goes (fs_now_ns, summed over the commits):
+	 * its first call to its close (filling, and waiting for its last
+	 * call to end or for the commit before), closing to the commit
+	 * point, the commit point to the blocks home. */
+	uint64_t open_ns, commit_ns, home_ns;
+	uint64_t opened_at;   /* the open group's first call began; 0: none yet */
 };
 
 /* fslog - the one log (defined in log.c), under fslog.lock except where noted. */

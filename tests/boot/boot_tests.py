@@ -171,7 +171,7 @@ def bench_fibers_quick_rows():
         check(len(set(explained)) == 11, "u=64 explained for %d configurations" % len(explained))
         # every configuration writes, so each one's log line counts commits
         commits = re.findall(r"^ +log: (\d+) commits \(\d+ calls each\), \d+ blocks each; "
-                             r"a commit \d+ us to its commit point, \d+ us home", out, re.M)
+                             r"a group \d+ us open, \d+ us to its commit point, \d+ us home", out, re.M)
         check(len(commits) == 11 and all(int(n) > 0 for n in commits),
               "log lines with commits: %s" % commits)
         def entries(name, until):

@@ -266,11 +266,10 @@ static void log_explain(const struct fsstat *a, const struct fsstat *b, long cal
 {
 	uint64_t n = b->commits - a->commits, d = n ? n * 1000 : 1; /* ns -> us a commit */
 
-	printf("  %18s log: %lu commits (%lu calls each), %lu blocks each; a commit %lu us to its "
-	       "commit point, %lu us home, %lu us from the one before\n", "", n,
-	       n ? (uint64_t)calls / n : 0, n ? (b->logged - a->logged) / n : 0,
-	       (b->commit_ns - a->commit_ns) / d, (b->home_ns - a->home_ns) / d,
-	       (b->between_ns - a->between_ns) / d);
+	printf("  %18s log: %lu commits (%lu calls each), %lu blocks each; a group %lu us open, "
+	       "%lu us to its commit point, %lu us home\n", "", n, n ? (uint64_t)calls / n : 0,
+	       n ? (b->logged - a->logged) / n : 0, (b->open_ns - a->open_ns) / d,
+	       (b->commit_ns - a->commit_ns) / d, (b->home_ns - a->home_ns) / d);
 }
 
 static void fiber_explain(const char *name, const struct fsnap *a, const struct fsnap *b,
