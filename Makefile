@@ -54,7 +54,7 @@ CFLAGS += $(if $(DEBUG),-DXL_DEBUG)
 LIBGCC := $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name 2>/dev/null)
 LDFLAGS := -nostdlib -no-pie -T linker.ld -Wl,--no-warn-rwx-segments
 
-QEMUOPTS = -machine virt -bios default -smp $(SMP) -m $(MEM) \
+QEMUOPTS = -machine virt,aclint=on -bios default -smp $(SMP) -m $(MEM) \
 	-kernel $(B)/kernel.elf -append "$(BOOTARGS)"
 # share=on: writes reach the file (and survive QEMU being killed).
 PMEMOPTS = -object memory-backend-file,id=mem,size=$(MEM),mem-path=$(PMEM_IMG),share=on \
@@ -227,8 +227,11 @@ $(B)/tools/pmemimg: tools/pmemimg.c kernel/hw/pmem_regs.h
 $(B)/dtb/virt-smp%.dtb: $(B)/kernel.elf
 	@mkdir -p $(@D)
 	@timeout 30 $(QEMU) -machine virt,dumpdtb=$@ -smp $* -m 256M -kernel $< -append "ktest hz=50" >/dev/null 2>&1
+$(B)/dtb/virt-aclint-smp%.dtb: $(B)/kernel.elf
+	@mkdir -p $(@D)
+	@timeout 30 $(QEMU) -machine virt,aclint=on,dumpdtb=$@ -smp $* -m 256M -kernel $< >/dev/null 2>&1
 
-test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsprof
+test-unit: $(UNIT_TESTS) $(B)/dtb/virt-smp4.dtb $(B)/dtb/virt-smp8.dtb $(B)/dtb/virt-aclint-smp4.dtb $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsprof
 test-boot: $(B)/kernel.elf $(FS_IMG) $(B)/tools/pmemimg $(B)/tools/mkfs $(B)/tools/fsck $(B)/tools/fsutil
 
 test: deps

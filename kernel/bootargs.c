@@ -29,6 +29,7 @@ static const struct {
 	{ "workers", "syscall worker harts (default 1 with at least 4 harts; 0: none)" },
 	{ "xl_spin", "microseconds a syscall worker polls before it sleeps (default 200)" },
 	{ "isolate", "page-table isolation: off (default), on (satp switch and TLB flush per trap), asid" },
+	{ "ipi", "ipi=sbi: raise IPIs through the firmware even if the machine has an ACLINT SSWI" },
 	{ "help", "list these arguments" },
 };
 

@@ -3,6 +3,7 @@
 #include "ipi.h"
 #include "hart.h"
 #include "printk.h"
+#include "bootargs.h"
 #include "lib/errno.h"
 
 static const char *const names[NR_IPI] = {
@@ -41,6 +42,18 @@ void ipi_serve_spinning(void)
 		if ((bits & 1) && fn)
 			fn();
 	}
+}
+
+static bool direct; /* by the ACLINT SSWI */
+
+void ipi_route_init(void)
+{
+	direct = arch_ipi_direct(!bootarg_is("ipi", "sbi"));
+}
+
+const char *ipi_route(void)
+{
+	return direct ? "ACLINT SSWI (one store)" : "SBI (through the firmware)";
 }
 
 int ipi_send(int id, enum ipi_reason reason)

@@ -27,6 +27,12 @@ typedef void (*ipi_fn)(void);
 int ipi_register(enum ipi_reason reason, ipi_fn fn, bool while_spinning);
 /* ipi_serve_spinning - run the while_spinning handlers (spin_lock's wait). */
 void ipi_serve_spinning(void);
+/* ipi_route_init - how IPIs are raised: by one store to the machine's
+ * ACLINT SSWI if it has one, else (or with bootarg ipi=sbi) by an SBI
+ * call through the firmware. Boot hart, after the kernel's page table
+ * and before other harts start. ipi_route - which, for the banner. */
+void ipi_route_init(void);
+const char *ipi_route(void);
 /* ipi_send - post reason to hart id and interrupt it. Returns 0 or -E*. */
 int ipi_send(int id, enum ipi_reason reason);
 /* ipi_handle - the software-interrupt handler: clears and serves every

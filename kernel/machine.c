@@ -5,6 +5,7 @@
 #include "../lib/errno.h"
 #include "../lib/string.h"
 
+#define IRQ_S_SOFT 1 /* supervisor software interrupt, in interrupts-extended */
 #define IRQ_S_EXT 9 /* supervisor external interrupt, in interrupts-extended */
 
 struct machine machine;
@@ -67,19 +68,22 @@ static int parse_harts(const struct fdt *f, struct machine *m)
 	return m->nharts && m->timebase ? 0 : -EINVAL;
 }
 
-/* Map each PLIC context to its hart: context i is interrupts-extended pair i. */
-static void parse_plic_contexts(const struct fdt *f, int plic, struct machine *m)
+/* Which hart each of node's interrupts-extended pairs with irq goes to:
+ * out[hart] = the pair's index (a PLIC's context, an SSWI's register). */
+static void parse_targets(const struct fdt *f, int node, uint32_t irq, int out[MAX_HARTS])
 {
 	int len;
-	const uint8_t *p = fdt_getprop(f, plic, "interrupts-extended", &len);
+	const uint8_t *p = node >= 0 ? fdt_getprop(f, node, "interrupts-extended", &len) : NULL;
+	for (int i = 0; i < MAX_HARTS; i++)
+		out[i] = -1;
 	for (int i = 0; p && (i + 1) * 8 <= len; i++) {
 		int intc = fdt_phandle(f, fdt_be32(p + 8 * i));
 		int cpu = intc >= 0 ? fdt_parent(f, intc) : -1;
 		uint64_t hart, unused;
-		if (fdt_be32(p + 8 * i + 4) != IRQ_S_EXT || cpu < 0 ||
+		if (fdt_be32(p + 8 * i + 4) != irq || cpu < 0 ||
 		    fdt_reg(f, cpu, 0, &hart, &unused) || hart >= MAX_HARTS)
 			continue;
-		m->plic_sctx[hart] = i;
+		out[hart] = i;
 	}
 }
 
@@ -89,15 +93,17 @@ static int parse_devices(const struct fdt *f, struct machine *m)
 	int uart = fdt_compatible(f, -1, "ns16550a");
 	int plic = fdt_compatible(f, -1, "riscv,plic0");
 	int test = fdt_compatible(f, -1, "sifive,test0");
+	int sswi = fdt_compatible(f, -1, "riscv,aclint-sswi");
 
 	if (uart < 0 || plic < 0 || fdt_reg(f, uart, 0, &m->uart_base, &size) ||
 	    fdt_reg(f, plic, 0, &m->plic_base, &size))
 		return -EINVAL;
 	m->uart_irq = fdt_u32(f, uart, "interrupts", 0);
 	m->plic_ndev = fdt_u32(f, plic, "riscv,ndev", 0);
-	for (int i = 0; i < MAX_HARTS; i++)
-		m->plic_sctx[i] = -1;
-	parse_plic_contexts(f, plic, m);
+	parse_targets(f, plic, IRQ_S_EXT, m->plic_sctx);
+	parse_targets(f, sswi, IRQ_S_SOFT, m->sswi_reg);
+	if (sswi < 0 || fdt_reg(f, sswi, 0, &m->sswi_base, &m->sswi_size))
+		m->sswi_base = m->sswi_size = 0;
 	if (test >= 0)
 		fdt_reg(f, test, 0, &m->finisher_base, &size);
 	return 0;

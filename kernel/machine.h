@@ -22,6 +22,8 @@ struct machine {
 	uint64_t plic_base;               /* riscv,plic0 */
 	uint32_t plic_ndev;
 	int plic_sctx[MAX_HARTS];         /* S-mode context per hart id, -1: none */
+	uint64_t sswi_base, sswi_size;    /* riscv,aclint-sswi; 0 if absent */
+	int sswi_reg[MAX_HARTS];          /* its SETSSIP register per hart id, -1: none */
 	uint64_t finisher_base;           /* sifive,test0; 0 if absent */
 	const char *bootargs;             /* /chosen/bootargs or "" */
 	int nreserved;                    /* OpenSBI's region, memreserve entries */

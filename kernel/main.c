@@ -86,6 +86,7 @@ static void banner(void)
 			pm.base + pm.size);
 	kprintf("nagi: timebase %lu Hz, timer via %s, %u Hz tick\n", machine.timebase,
 		timer_mode(), timer_hz());
+	kprintf("nagi: IPIs via %s\n", ipi_route());
 	arch_firmware_info();
 	kprintf("nagi: bootargs \"%s\"\n", machine.bootargs);
 	kprintf("nagi: hart %d is the boot hart (role: %s)\n", hart_id(),
@@ -118,6 +119,7 @@ void kmain(unsigned long hartid, void *dtb)
 	/* Before any other hart runs: a shootdown may come from anywhere. */
 	ipi_register(IPI_TLB, tlb_serve, true);
 	mmu_kernel_init();
+	ipi_route_init();
 	timer_init(machine.timebase, bootarg_ulong("hz", 100), machine.sstc);
 	banner();
 	hart_local_init();

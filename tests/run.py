@@ -49,7 +49,8 @@ def report(name, ok, detail="", skip=False):
 def unit_args(binary):
     if binary.endswith("fdt_test"):
         return [os.path.join(ROOT, "build/dtb/virt-smp4.dtb"),
-                os.path.join(ROOT, "build/dtb/virt-smp8.dtb")]
+                os.path.join(ROOT, "build/dtb/virt-smp8.dtb"),
+                os.path.join(ROOT, "build/dtb/virt-aclint-smp4.dtb")]
     return []
 
 

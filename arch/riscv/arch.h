@@ -84,6 +84,10 @@ void arch_timer_set(uint64_t deadline);
 void arch_timer_use_sstc(bool on);
 /* arch_ipi_send - raise a software interrupt on hart; returns 0 or -E*. */
 int arch_ipi_send(int hartid);
+/* arch_ipi_direct - want: raise them by one store to the ACLINT SSWI
+ * (machine.sswi_base, mapped by mmu_kernel_init), not by an SBI call.
+ * Returns whether any hart is reached so. Call before other harts start. */
+bool arch_ipi_direct(bool want);
 /* arch_ipi_clear - acknowledge this hart's software interrupt. */
 static inline void arch_ipi_clear(void) { csr_clear(sip, SIE_SSIE); }
 /* arch_start_hart - start hart id at the kernel entry on its boot stack;

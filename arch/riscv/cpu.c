@@ -61,8 +61,34 @@ void arch_timer_set(uint64_t deadline)
 		sbi_set_timer(deadline);
 }
 
+/* The ACLINT SSWI's SETSSIP register of each hart id, or NULL: its IPIs
+ * go through the SBI. */
+static volatile uint32_t *setssip[MAX_HARTS];
+
+bool arch_ipi_direct(bool want)
+{
+	bool any = false;
+	for (int i = 0; i < MAX_HARTS; i++) {
+		int reg = machine.sswi_reg[i];
+		bool ok = want && machine.sswi_base && reg >= 0 &&
+			  4 * (uint64_t)(reg + 1) <= machine.sswi_size;
+		setssip[i] = ok ? (volatile uint32_t *)(machine.sswi_base + 4 * (uint64_t)reg) : NULL;
+		any |= ok;
+	}
+	return any;
+}
+
 int arch_ipi_send(int hartid)
 {
+	if (setssip[hartid]) {
+		/* What the sender wrote (ipi_send's reason) before the device
+		 * write that raises the target's SSIP: pairs with the target's
+		 * interrupt, after which its handler reads them (the SBI's
+		 * ecall orders them the same way). */
+		__asm__ volatile("fence w, o" ::: "memory");
+		*setssip[hartid] = 1;
+		return 0;
+	}
 	return sbi_send_ipi(1UL, hartid);
 }
 

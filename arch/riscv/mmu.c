@@ -135,6 +135,8 @@ void mmu_kernel_init(void)
 	map_range(machine.finisher_base, machine.finisher_base + PAGE_SIZE, MMU_R | MMU_W);
 	map_range(machine.uart_base, machine.uart_base + PAGE_SIZE, MMU_R | MMU_W);
 	map_range(machine.plic_base, machine.plic_base + 0x400000, MMU_R | MMU_W);
+	if (machine.sswi_base)
+		map_range(machine.sswi_base, machine.sswi_base + machine.sswi_size, MMU_R | MMU_W);
 	/* RAM (slot 2): the firmware's part too, so the page walk of a bad
 	 * address faults cleanly; text executable and read-only. */
 	map_range(machine.mem_base, (uint64_t)__kernel_start, MMU_R | MMU_W);

@@ -4,7 +4,7 @@ import os
 import re
 import time
 
-from qemu import ROOT, Qemu
+from qemu import MACHINE, ROOT, Qemu
 
 TESTS = []
 
@@ -47,6 +47,7 @@ def banner_case(smp):
                 q.expect(r"nagi: pmem on hart %d: " % dev[0])
             q.expect(r"memory 0x80000000-0x90000000 \(256 MiB\)")
             q.expect(r"timebase 10000000 Hz")
+            q.expect(r"nagi: IPIs via ACLINT SSWI \(one store\)")
             q.expect(r"nagi> ")
             q.send("poweroff\r")
             check(q.wait(30) == 0, "poweroff should exit QEMU with status 0")
@@ -107,6 +108,21 @@ def timer_falls_back_to_sbi_without_sstc():
         q.expect(r"ktest: timer_ticks_on_every_hart ok")
     finally:
         q.close()
+
+
+@boot_test
+def ipis_through_the_sbi():
+    """Without an ACLINT SSWI (plain virt), and with ipi=sbi on a machine
+    that has one, IPIs go through the firmware, and every hart takes them."""
+    for name, machine, arg in (("ipi-virt", "virt", ""), ("ipi-sbi", MACHINE, " ipi=sbi")):
+        q = Qemu(name, smp=4, machine=machine, limit=60,
+                 bootargs="ktest=ipi_reaches_every_hart pmem=off" + arg)
+        try:
+            q.expect(r"nagi: IPIs via SBI \(through the firmware\)")
+            check(q.wait(60) == 0, "%s: ktest ipi_reaches_every_hart failed" % name)
+            q.expect(r"ktest: ipi_reaches_every_hart ok")
+        finally:
+            q.close()
 
 
 @boot_test

@@ -6,8 +6,8 @@
 #include "unit.h"
 #include <string.h>
 
-static unsigned char *blob4, *blob8;
-static size_t size4, size8;
+static unsigned char *blob4, *blob8, *blob_aclint;
+static size_t size4, size8, size_aclint;
 
 static unsigned char *load(const char *path, size_t *size)
 {
@@ -66,6 +66,9 @@ static void test_machine_smp4(void)
 		CHECK(m.plic_sctx[i] == 2 * i + 1);
 	CHECK(m.plic_sctx[4] == -1);
 	CHECK(m.finisher_base == 0x100000);
+	CHECK(m.sswi_base == 0 && m.sswi_size == 0); /* plain virt: IPIs through the SBI */
+	for (int i = 0; i < MAX_HARTS; i++)
+		CHECK(m.sswi_reg[i] == -1);
 	CHECK(strcmp(m.bootargs, "ktest hz=50") == 0);
 	CHECK(m.dtb_size > 4096 && m.dtb_size <= size4); /* header totalsize; the file is padded */
 }
@@ -76,6 +79,20 @@ static void test_machine_smp8(void)
 	CHECK(machine_parse(blob8, &m) == 0);
 	CHECK(m.nharts == 8);
 	CHECK(m.plic_sctx[7] == 15);
+}
+
+/* virt,aclint=on: the SSWI, one SETSSIP register per hart in order. */
+static void test_machine_aclint(void)
+{
+	struct machine m;
+	CHECK(machine_parse(blob_aclint, &m) == 0);
+	CHECK(m.nharts == 4);
+	CHECK(m.sswi_base == 0x2f00000 && m.sswi_size == 0x4000);
+	for (int i = 0; i < 4; i++)
+		CHECK(m.sswi_reg[i] == i);
+	CHECK(m.sswi_reg[4] == -1);
+	for (int i = 0; i < 4; i++) /* the PLIC's contexts are the same */
+		CHECK(m.plic_sctx[i] == 2 * i + 1);
 }
 
 /* Every single-byte corruption must be refused or parsed, never crash
@@ -102,18 +119,21 @@ static void test_corruption_is_safe(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		printf("usage: fdt_test virt-smp4.dtb virt-smp8.dtb\n");
+	if (argc != 4) {
+		printf("usage: fdt_test virt-smp4.dtb virt-smp8.dtb virt-aclint-smp4.dtb\n");
 		return 2;
 	}
 	blob4 = load(argv[1], &size4);
 	blob8 = load(argv[2], &size8);
+	blob_aclint = load(argv[3], &size_aclint);
 	RUN(test_header_checks);
 	RUN(test_paths);
 	RUN(test_machine_smp4);
 	RUN(test_machine_smp8);
+	RUN(test_machine_aclint);
 	RUN(test_corruption_is_safe);
 	free(blob4);
 	free(blob8);
+	free(blob_aclint);
 	UNIT_EXIT();
 }
