@@ -198,7 +198,8 @@ static void pingpong_root(void *arg)
 }
 
 /* Two fibers yielding to each other on one thread: a yield is a switch to
- * the scheduler loop and one back to the other fiber, a queue push and pop. */
+ * the scheduler loop and one back to the other fiber, and the requeue (a
+ * push and a pop under one hold of the queue's lock). */
 static void fiber_switch_cost(void)
 {
 	struct fiber_opts o = { .threads = 1 };

@@ -37,6 +37,7 @@ struct fiber {
 struct fsched {
 	void *sp;                 /* the scheduler loop's context */
 	struct fiber *cur;        /* running fiber, or NULL in the loop */
+	struct fiber *next;       /* the loop runs it before popping (requeue) */
 	int after;                /* enum after: set by the fiber switching out */
 	struct ulock *after_lock; /* A_PARK: released once switched out */
 	int idx, tid;
