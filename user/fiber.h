@@ -113,6 +113,17 @@ int *fiber_errno(void);
 /* fiber_thread - index of the kernel thread running the caller (-1 outside). */
 int fiber_thread(void);
 
+/* The context switch alone, under the scheduler (docs/fibers.md "The
+ * switch"): for bench's switch row, tests and the lab; programs yield.
+ * fiber_switch - save ra and s0-s11 on the current stack and its sp in
+ * *save, then go on at to: a context saved by fiber_switch, or one made
+ * by fiber_context (it starts there). Returns when something switches
+ * back to *save. fiber_context - a context at the top of stack (size
+ * bytes) whose first switch starts entry, which must never return (it
+ * has nothing to return to). */
+void fiber_switch(void **save, void *to);
+void *fiber_context(void *stack, unsigned long size, void (*entry)(void));
+
 /* Synchronisation between fibers, on any of the run's threads. Zeroed
  * structures are ready (unlocked mutex, semaphore 0, empty condvar and
  * wait group). Waiters are served in FIFO order. From fibers only. */

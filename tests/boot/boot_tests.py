@@ -161,7 +161,7 @@ def bench_quick_runs_every_section():
 
 @boot_test
 def bench_fibers_quick_rows():
-    """`bench -q fibers`: the yield row, then a us_per_call row for each of
+    """`bench -q fibers`: the switch and yield rows, then a us_per_call row for each of
     the 11 configurations at u = 1, 8, 64 (fibers+pageonly with polling
     only), every one > 0, an explanation for each at u = 64 (with a log
     line that counts its commits), and no
@@ -176,6 +176,8 @@ def bench_fibers_quick_rows():
         check(not errors, "bench said: %s" % "; ".join(errors))
         check(re.search(r"^csv,fibers,yield,-,2,1,0,yield,ns,[1-9][\d.]*$", out, re.M),
               "no yield row")
+        check(re.search(r"^csv,fibers,switch,-,2,1,0,switch,ns,[1-9][\d.]*$", out, re.M),
+              "no switch row")
         rows = re.findall(r"^csv,fibers,(fibers\+page|fibers\+pageonly|fibers\+trap|threads\+trap|"
                           r"procs\+trap|procs\+page),"
                           r"(irq|poll),(\d+),1,0,file,us_per_call,([\d.]+)$", out, re.M)

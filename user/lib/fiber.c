@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Fibers: creation, exit and join, and each kernel thread's scheduler loop
-// with its run queue, stealing and idling (docs/fibers.md); the run's
-// threads and fiber_main are in fiber_run.c.
+// Fibers: creation (the first context), exit and join, and each kernel
+// thread's scheduler loop with its run queue, stealing and idling
+// (docs/fibers.md); the run's threads and fiber_main are in fiber_run.c.
 #include "fiber_impl.h"
 #include "fiber_frame.h"
 #include "../lab.h" /* the student tree's stubs */
@@ -9,28 +9,6 @@
 
 struct frun *fiber_run_now;
 static int no_fiber_errno; /* ferrno outside fibers */
-
-void fq_push(struct fiber_queue *q, struct fiber *f)
-{
-	f->next = NULL;
-	if (q->tail)
-		q->tail->next = f;
-	else
-		q->head = f;
-	q->tail = f;
-}
-
-struct fiber *fq_pop(struct fiber_queue *q)
-{
-	struct fiber *f = q->head;
-	if (f) {
-		q->head = f->next;
-		if (!q->head)
-			q->tail = NULL;
-		f->next = NULL;
-	}
-	return f;
-}
 
 /* Wake o if it is asleep in nap(): claim its mark, write to its pipe. A
  * write by trap: the caller may be a fiber holding a spinlock, which must
@@ -192,6 +170,17 @@ int fiber_sleep(long ticks)
 	return sleep(ticks);
 }
 
+void *fiber_context(void *stack, unsigned long size, void (*entry)(void))
+{
+	/* The frame fiber_switch pops; its ret goes to entry, with sp at the
+	 * stack's (16-byte aligned) top. */
+	struct fiber_frame *fr =
+		(struct fiber_frame *)(((uint64_t)stack + size) & ~15UL) - 1;
+	memset(fr, 0, sizeof(*fr));
+	fr->ra = (uint64_t)entry;
+	return fr;
+}
+
 /* A new fiber's first instruction (its frame's ra). */
 static void __attribute__((noreturn)) fiber_boot(void)
 {
@@ -204,7 +193,6 @@ struct fiber *fiber_new(struct frun *r, void (*fn)(void *), void *arg, const cha
 			unsigned long stack)
 {
 	struct fiber *f = calloc(1, sizeof(*f));
-	struct fiber_frame *fr;
 
 	stack = ALIGN_UP(stack ? stack : r->stack, 16);
 	if (!f || stack < 1024 || !(f->stack = malloc(stack))) {
@@ -217,10 +205,7 @@ struct fiber *fiber_new(struct frun *r, void (*fn)(void *), void *arg, const cha
 	snprintf(f->name, sizeof(f->name), "%s", name ? name : "fiber");
 	for (int i = 0; i < CANARY_WORDS; i++)
 		((uint64_t *)f->stack)[i] = CANARY;
-	fr = (struct fiber_frame *)(f->stack + stack - FIBER_FRAME);
-	memset(fr, 0, sizeof(*fr));
-	fr->ra = (uint64_t)fiber_boot;
-	f->sp = fr;
+	f->sp = fiber_context(f->stack, stack, fiber_boot);
 	ulock_acquire(&r->lk);
 	f->all_next = r->all;
 	if (r->all)

@@ -75,10 +75,6 @@ struct frun {
 };
 extern struct frun *fiber_run_now;
 
-/* fiber_switch.S: save callee-saved registers on the current stack and
- * its sp in *save, then load to's. */
-void fiber_switch(void **save, void *to);
-
 static inline struct fsched *cur_sched(void)
 {
 	struct fsched *s;
@@ -93,9 +89,29 @@ static inline uint64_t fiber_rdtime(void)
 	return t;
 }
 
-/* Queues (caller holds whatever lock guards q). */
-void fq_push(struct fiber_queue *q, struct fiber *f);
-struct fiber *fq_pop(struct fiber_queue *q);
+/* The FIFO queues of fibers: run queues and every waiter list (caller
+ * holds whatever lock guards q). Inline: a yield makes a push and a pop. */
+static inline void fq_push(struct fiber_queue *q, struct fiber *f)
+{
+	f->next = NULL;
+	if (q->tail)
+		q->tail->next = f;
+	else
+		q->head = f;
+	q->tail = f;
+}
+
+static inline struct fiber *fq_pop(struct fiber_queue *q)
+{
+	struct fiber *f = q->head;
+	if (f) {
+		q->head = f->next;
+		if (!q->head)
+			q->tail = NULL;
+		f->next = NULL;
+	}
+	return f;
+}
 
 /* fiber_park - switch out, parked; lk (may be NULL) is released only once
  * the fiber's context is saved, so whoever wakes it under lk cannot run it

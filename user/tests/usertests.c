@@ -159,6 +159,7 @@ static const struct test quick[] = {
 	{"xlcallwait", test_xlcallwait, 60},
 	{"xlnoworkers", test_xlnoworkers, 0},
 	{"fiberorder", test_fiberorder, 0},
+	{"fiberswitch", test_fiberswitch, 0},
 	{"fibermutex", test_fibermutex, 0},
 	{"fibersem", test_fibersem, 0},
 	{"fibercond", test_fibercond, 60},
