@@ -59,9 +59,73 @@ def main():
         f.write("".join(text))
     with open(os.path.join(ROOT, "build", "bench.csv"), "w") as f:
         f.write("\n".join(rows) + "\n")
+    said = headline(rows)
+    if said:
+        print("\n" + "\n".join(said))
+        with open(os.path.join(ROOT, "build", "bench.txt"), "a") as f:
+            f.write("\n".join(said) + "\n")
     print("\nbench: %d harts%s, %.0f s; build/bench.txt, build/bench.csv (%d rows)" % (
         a.smp, ", icount" if a.icount else "", time.monotonic() - start, len(rows) - 1))
     return 0
+
+
+BEST_TRAP = ("fibers+trap", "threads+trap", "procs+trap")
+
+
+def headline(rows):
+    """The ratios the course's lesson rests on, from the CSV rows (the
+    header first, then isolate,test,path,mode,u,batch,latency_ns,op,
+    metric,value): a few lines per boot, each figure only where its rows
+    are there (docs/bench.md, "The headline")."""
+    if not rows:
+        return []
+    keys = rows[0].split(",")
+    recs = [dict(zip(keys, r.split(","))) for r in rows[1:]]
+
+    def get(iso, test, path, metric, **want):
+        for r in recs:
+            if (r["isolate"], r["test"], r["path"], r["metric"]) == (iso, test, path, metric) \
+                    and all(r[k] == str(v) for k, v in want.items()):
+                return float(r["value"])
+        return None
+
+    def x(v):
+        return ("%.2f" if v >= 0.1 else "%.3f") % v
+
+    out, base = ["bench: the headline (ratios of this run's medians)"], None
+    for iso in dict.fromkeys(r["isolate"] for r in recs):
+        if out[-1].endswith(":"):
+            out.pop()  # the boot before had none of these figures
+        trap = get(iso, "null", "trap", "ns")
+        b1, b32 = get(iso, "null", "page", "ns", batch=1), get(iso, "null", "page", "ns", batch=32)
+        floor = get(iso, "null", "floor", "ns", batch=1)
+        out.append("  isolate=%s:" % iso)
+        if trap:
+            base = base or (iso, trap)
+            out[-1] += " a trap %.0f ns%s" % (trap, "" if base[0] == iso else
+                                             " (%.1f x isolate=%s's)" % (trap / base[1], base[0]))
+        if trap and b32 and b1:
+            out.append("    null through the page: %s x a trap at batch 32, %s x alone%s" % (
+                x(b32 / trap), x(b1 / trap),
+                " (%.1f x the %.0f ns floor)" % (b1 / floor, floor) if floor else ""))
+        tp, pp = (get(iso, "seed", p, "us_per_call", mode="poll", u=64) for p in ("trap", "page"))
+        if tp and pp:
+            out.append("    u = 64, processes: page + poll %s x trap + poll" % x(pp / tp))
+        fp, ft = (get(iso, "fibers", p, "us_per_call", mode="poll", u=64)
+                  for p in ("fibers+page", "fibers+trap"))
+        best = [(v, "%s+%s" % (p, m)) for p in BEST_TRAP for m in ("irq", "poll")
+                for v in [get(iso, "fibers", p, "us_per_call", mode=m, u=64)] if v]
+        if fp and ft and best:
+            v, name = min(best)
+            out.append("    u = 64, fibers: page + poll %s x fibers + trap + poll; %s x the best"
+                       % (x(fp / ft), x(fp / v)))
+            out.append("      trap configuration (%s, %.1f us a call)" % (name, v))
+        sw, y = get(iso, "fibers", "switch", "ns"), get(iso, "fibers", "yield", "ns")
+        if sw and y:
+            out.append("    a fiber switch %.1f ns, a yield %.1f ns" % (sw, y))
+    if out[-1].endswith(":"):
+        out.pop()
+    return out if len(out) > 1 else []
 
 
 def run_bench(a, extra, bootargs):

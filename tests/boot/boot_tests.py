@@ -2,6 +2,7 @@
 """Boot tests: boot nagi under QEMU and check what it prints, as a user would."""
 import os
 import re
+import sys
 import time
 
 from qemu import MACHINE, ROOT, Qemu
@@ -125,10 +126,28 @@ def ipis_through_the_sbi():
             q.close()
 
 
+def check_headline(out):
+    """make bench's headline (tools/bench.py) from these CSV lines: each of
+    its ratios is there, with a number."""
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import bench as bench_tool
+    csv = [l[4:] for l in out.splitlines() if l.startswith("csv,")]
+    said = "\n".join(bench_tool.headline(["isolate," + csv[0]] + ["off," + r for r in csv[1:]]))
+    for want in (r"isolate=off: a trap [\d.]+ ns",
+                 r"null through the page: [\d.]+ x a trap at batch 32, [\d.]+ x alone "
+                 r"\([\d.]+ x the [\d.]+ ns floor\)",
+                 r"u = 64, processes: page \+ poll [\d.]+ x trap \+ poll",
+                 r"u = 64, fibers: page \+ poll [\d.]+ x fibers \+ trap \+ poll; [\d.]+ x the best",
+                 r"trap configuration \((fibers|threads|procs)\+trap\+(irq|poll), [\d.]+ us a call\)",
+                 r"a fiber switch [\d.]+ ns, a yield [\d.]+ ns"):
+        check(re.search(want, said), "the headline lacks /%s/:\n%s" % (want, said))
+
+
 @boot_test
 def bench_quick_runs_every_section():
     """`bench -q` from the shell: every section prints its rows and a CSV
-    line per figure, and nothing fails. Times are not checked (make bench)."""
+    line per figure, make bench's headline reads its ratios from them, and
+    nothing fails. Times are not checked (make bench)."""
     q = Qemu("bench-quick", smp=4, limit=180, image="fresh", bootargs="pmemctl=open")
     try:
         q.expect(r"^\$ ", timeout=60)
@@ -154,6 +173,7 @@ def bench_quick_runs_every_section():
                           re.M)
         check(len(seed) == 12 and all(float(v) > 0 for *_, v in seed),
               "seed: %d rows, wanted 12 (u 1 8 64 x trap/page x irq/poll)" % len(seed))
+        check_headline(out)
         return "%d csv rows" % len(re.findall(r"^csv,", out, re.M))
     finally:
         q.close()
