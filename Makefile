@@ -260,9 +260,10 @@ crash-test: deps
 	@$(PYTHON) tests/boot/crash_tests.py $(RUNS) $(SEED)
 
 # The benchmark (docs/bench.md): bench in a fresh nagi, table and CSV kept
-# in build/bench.txt and build/bench.csv. BENCH= picks sections (null dev
-# seed, -q), ICOUNT=1 runs QEMU deterministically (-icount shift=0),
-# ISOLATE=off,on (the default) boots once per page-table isolation mode.
+# in build/bench.txt and build/bench.csv, the run's headline ratios last.
+# BENCH= picks sections (null dev seed fibers yield, -q), ICOUNT=1 runs
+# QEMU deterministically (-icount shift=0), ISOLATE=off,on (the default)
+# boots once per page-table isolation mode.
 bench: deps
 	@$(MAKE) --no-print-directory all $(FS_IMG) $(B)/tools/pmemimg
 	@$(PYTHON) tools/bench.py --smp $(SMP) --bootargs "$(BOOTARGS)" \
