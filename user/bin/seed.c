@@ -23,8 +23,8 @@ static const struct {
 
 static void usage(void)
 {
-	fprintf(2, "usage: seed [-u U] [-r ROUNDS] [-n RUNS] [-m poll|irq] "
-		   "[procs|procs-page|threads|fibers-trap|fibers|fibers-pageonly]\n");
+	fprintf(2, "usage: seed [-u U] [-r ROUNDS] [-n RUNS] [-m poll|irq] [procs|procs-page|\n"
+		   "            procs-page-serve|threads|fibers-trap|fibers|fibers-pageonly|fibers-serve]\n");
 	exit(1);
 }
 
