@@ -101,9 +101,52 @@ static long pin_user_page(struct vm *vm, uint64_t uva, struct xl_page **out)
 	return err;
 }
 
+/* How long xl_register waits for an unregistered page's slot: the
+ * syscall thread that holds it lets go at the end of its turn, within
+ * microseconds; an entry still blocked in flight may never, and then the
+ * caller gets ENOSPC. */
+#define XL_DRAIN_TICKS 2
+
+/* A free slot of c, or -1 (c->lock held). */
+static int free_slot(struct xl_ctx *c)
+{
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		if (!c->reg[i].k)
+			return i;
+	return -1;
+}
+
+/* Is a slot of c unregistered but still held by a syscall thread (its
+ * turn, or an entry in flight)? c->lock held. */
+static bool draining(struct xl_ctx *c)
+{
+	for (int i = 0; i < XL_MAX_PAGES; i++)
+		if (c->reg[i].k && c->reg[i].stopped)
+			return true;
+	return false;
+}
+
+/* A free slot of c, waiting up to XL_DRAIN_TICKS for a draining one (a
+ * page unregistered a moment ago whose syscall thread has not let go
+ * yet): -ENOSPC if none frees, -EINTR on a kill. c->lock held. */
+static int take_slot(struct xl_ctx *c)
+{
+	uint64_t deadline = sched_ticks() + XL_DRAIN_TICKS;
+	int i, err = 0;
+
+	while ((i = free_slot(c)) < 0 && !err && draining(c) && sched_ticks() < deadline) {
+		c->reg_waiters++;
+		err = sleep_on_until(&c->reg, &c->lock, deadline); /* xl_reg_put wakes */
+		c->reg_waiters--;
+	}
+	return i >= 0 ? i : err ? err : -ENOSPC;
+}
+
 /* xl_register(page) -> the page's index, or -ENXIO (no workers), -EINVAL
  * (not page aligned), -EFAULT (not mapped writable user memory), -EBUSY
- * (registered already), -ENOSPC (XL_MAX_PAGES). Takes vm, page, ctx locks. */
+ * (registered already), -ENOSPC (XL_MAX_PAGES, none of them draining
+ * within XL_DRAIN_TICKS), -EINTR (killed while waiting for one). Takes
+ * vm, page, ctx locks; may sleep. */
 long xl_register(uint64_t uva)
 {
 	struct proc *p = curproc();
@@ -123,12 +166,10 @@ long xl_register(uint64_t uva)
 	if ((err = pin_user_page(p->vm, uva, &k)))
 		return err;
 	spin_lock(&c->lock);
-	for (i = 0; i < XL_MAX_PAGES && c->reg[i].k; i++)
-		;
-	if (i == XL_MAX_PAGES) {
+	if ((i = take_slot(c)) < 0) {
 		spin_unlock(&c->lock);
 		xl_page_release(k);
-		return -ENOSPC;
+		return i;
 	}
 	memset(&k->hdr, 0, sizeof(k->hdr));
 	k->hdr.worker = (uint32_t)xl_workers[0].hart;
@@ -145,6 +186,8 @@ struct xl_page *xl_reg_put(struct xl_ctx *c, int i)
 	if (--r->refs > 0)
 		return NULL;
 	*r = (struct xl_reg){ 0 };
+	if (c->reg_waiters)
+		wakeup(&c->reg); /* a slot for take_slot */
 	return k;
 }
 

@@ -46,6 +46,7 @@ struct xl_ctx {
 	struct xl_reg reg[XL_MAX_PAGES];
 	struct xl_pool pool[XL_MAX_WORKERS]; /* one per worker */
 	int waiters;           /* xl_wait callers asleep */
+	int reg_waiters;       /* xl_register callers asleep for a slot */
 	char done_chan;
 };
 

@@ -143,6 +143,7 @@ static const struct test quick[] = {
 	{"xlblock", test_xlblock, 0},
 	{"xlforbidden", test_xlforbidden, 0},
 	{"xlbadreg", test_xlbadreg, 0},
+	{"xlreuse", test_xlreuse, 0},
 	{"xlunmap", test_xlunmap, 0},
 	{"xlexit", test_xlexit, 60},
 	{"xlend", test_xlend, 0},
