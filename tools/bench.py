@@ -110,6 +110,13 @@ def headline(rows):
             out.append("    null through the page: %s x a trap at batch 32, %s x alone%s" % (
                 x(b32 / trap), x(b1 / trap),
                 " (%.1f x the %.0f ns floor)" % (b1 / floor, floor) if floor else ""))
+        dev = {m: get(iso, "dev", "driver", "median_ns", mode=m, latency_ns=0, op="read")
+               for m in ("irq", "irq+co", "hybrid", "poll")}
+        if all(dev.values()):
+            out.append("    a 512 B read at 0 us, median: polled %.1f us, hybrid %.1f, by interrupt"
+                       % (dev["poll"] / 1000, dev["hybrid"] / 1000))
+            out.append("      %.1f (%.1f x polled), coalesced %.1f" % (
+                dev["irq"] / 1000, dev["irq"] / dev["poll"], dev["irq+co"] / 1000))
         tp, pp = (get(iso, "seed", p, "us_per_call", mode="poll", u=64) for p in ("trap", "page"))
         if tp and pp:
             out.append("    u = 64, processes: page + poll %s x trap + poll" % x(pp / tp))

@@ -136,6 +136,8 @@ def check_headline(out):
     for want in (r"isolate=off: a trap [\d.]+ ns",
                  r"null through the page: [\d.]+ x a trap at batch 32, [\d.]+ x alone "
                  r"\([\d.]+ x the [\d.]+ ns floor\)",
+                 r"a 512 B read at 0 us, median: polled [\d.]+ us, hybrid [\d.]+, by interrupt\n"
+                 r"      [\d.]+ \([\d.]+ x polled\), coalesced [\d.]+",
                  r"u = 64, processes: page \+ poll [\d.]+ x trap \+ poll",
                  r"u = 64, fibers: page \+ poll [\d.]+ x fibers \+ trap \+ poll; [\d.]+ x the best",
                  r"trap configuration \((fibers|threads|procs)\+trap\+(irq|poll), [\d.]+ us a call\)",
