@@ -94,47 +94,45 @@ def headline(rows):
     def x(v):
         return ("%.2f" if v >= 0.1 else "%.3f") % v
 
-    out, base = ["bench: the headline (ratios of this run's medians)"], None
+    out, base = [], None
     for iso in dict.fromkeys(r["isolate"] for r in recs):
-        if out[-1].endswith(":"):
-            out.pop()  # the boot before had none of these figures
+        block = ["  isolate=%s:" % iso]
         trap = get(iso, "null", "trap", "ns")
         b1, b32 = get(iso, "null", "page", "ns", batch=1), get(iso, "null", "page", "ns", batch=32)
         floor = get(iso, "null", "floor", "ns", batch=1)
-        out.append("  isolate=%s:" % iso)
         if trap:
             base = base or (iso, trap)
-            out[-1] += " a trap %.0f ns%s" % (trap, "" if base[0] == iso else
-                                             " (%.1f x isolate=%s's)" % (trap / base[1], base[0]))
+            block[0] += " a trap %.0f ns%s" % (trap, "" if base[0] == iso else
+                                               " (%.1f x isolate=%s's)" % (trap / base[1], base[0]))
         if trap and b32 and b1:
-            out.append("    null through the page: %s x a trap at batch 32, %s x alone%s" % (
+            block.append("    null through the page: %s x a trap at batch 32, %s x alone%s" % (
                 x(b32 / trap), x(b1 / trap),
                 " (%.1f x the %.0f ns floor)" % (b1 / floor, floor) if floor else ""))
         dev = {m: get(iso, "dev", "driver", "median_ns", mode=m, latency_ns=0, op="read")
                for m in ("irq", "irq+co", "hybrid", "poll")}
         if all(dev.values()):
-            out.append("    a 512 B read at 0 us, median: polled %.1f us, hybrid %.1f, by interrupt"
-                       % (dev["poll"] / 1000, dev["hybrid"] / 1000))
-            out.append("      %.1f (%.1f x polled), coalesced %.1f" % (
+            block.append("    a 512 B read at 0 us, median: polled %.1f us, hybrid %.1f, by interrupt"
+                         % (dev["poll"] / 1000, dev["hybrid"] / 1000))
+            block.append("      %.1f (%.1f x polled), coalesced %.1f" % (
                 dev["irq"] / 1000, dev["irq"] / dev["poll"], dev["irq+co"] / 1000))
         tp, pp = (get(iso, "seed", p, "us_per_call", mode="poll", u=64) for p in ("trap", "page"))
         if tp and pp:
-            out.append("    u = 64, processes: page + poll %s x trap + poll" % x(pp / tp))
+            block.append("    u = 64, processes: page + poll %s x trap + poll" % x(pp / tp))
         fp, ft = (get(iso, "fibers", p, "us_per_call", mode="poll", u=64)
                   for p in ("fibers+page", "fibers+trap"))
         best = [(v, "%s+%s" % (p, m)) for p in BEST_TRAP for m in ("irq", "poll")
                 for v in [get(iso, "fibers", p, "us_per_call", mode=m, u=64)] if v]
         if fp and ft and best:
             v, name = min(best)
-            out.append("    u = 64, fibers: page + poll %s x fibers + trap + poll; %s x the best"
-                       % (x(fp / ft), x(fp / v)))
-            out.append("      trap configuration (%s, %.1f us a call)" % (name, v))
+            block.append("    u = 64, fibers: page + poll %s x fibers + trap + poll; %s x the best"
+                         % (x(fp / ft), x(fp / v)))
+            block.append("      trap configuration (%s, %.1f us a call)" % (name, v))
         sw, y = get(iso, "fibers", "switch", "ns"), get(iso, "fibers", "yield", "ns")
         if sw and y:
-            out.append("    a fiber switch %.1f ns, a yield %.1f ns" % (sw, y))
-    if out[-1].endswith(":"):
-        out.pop()
-    return out if len(out) > 1 else []
+            block.append("    a fiber switch %.1f ns, a yield %.1f ns" % (sw, y))
+        if trap or len(block) > 1:  # a boot with none of these figures says nothing
+            out += block
+    return ["bench: the headline (ratios of this run's medians)"] + out if out else []
 
 
 def run_bench(a, extra, bootargs):
