@@ -164,8 +164,8 @@ def bench_quick_runs_every_section():
         check(len(null) == 5 and all(float(v) > 0 for _, _, v in null),
               "null: %d ns rows, wanted 5 (trap and 4 batches)" % len(null))
         ops = re.findall(r"^csv,null,op,-,1,0,0,([a-z/]+),ns,([\d.]+)$", out, re.M)
-        check(len(ops) == 7 and all(float(v) > 0 for _, v in ops),
-              "null: %d op rows, wanted 7 (nop rdtime rdinstret fence amoadd lr/sc pause)"
+        check(len(ops) == 8 and all(float(v) > 0 for _, v in ops),
+              "null: %d op rows, wanted 8 (nop rdtime rdinstret fence amoadd lr/sc pause call)"
               % len(ops))
         dev = re.findall(r"^csv,dev,driver,(irq|irq\+co|hybrid|poll),1,1,(\d+),(read|write),"
                          r"median_ns,", out, re.M)
