@@ -39,7 +39,9 @@ def fuzz_run(report, smp, mode, calls, rounds, limit):
         out = q.output
         m = re.search(r"^fuzz: (\d+) trap calls, (\d+) page calls; (\w+)$", out, re.M)
         rounds_seen = re.findall(r"^fuzz: round \d+: .*$", out, re.M)
-        detail = "seed %d (replay: SEED=%d); %s; %.0f s" % (s, s, m.group(0), time.monotonic() - t0)
+        why = re.findall(r"^fuzz: .*(?:NOT BACK|UNEXPECTED)$", out, re.M)  # what failed a round
+        detail = "seed %d (replay: SEED=%d); %s; %.0f s%s" % (
+            s, s, m.group(0), time.monotonic() - t0, "".join("\n    " + w for w in why[:8]))
         report("%s: %d rounds, each back to its free pages and thread slots" % (tag, rounds),
                m.group(3) == "ok" and len(rounds_seen) == rounds and
                not any("NOT BACK" in r for r in rounds_seen), detail)

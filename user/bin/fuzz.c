@@ -312,6 +312,7 @@ static void supervise(uint64_t seed, enum path p, long target, int out)
 	long max_bursts = 4 * (target / BURST + 1);
 	while (t.calls < target && t.bursts < max_bursts) {
 		int st = watched(mix(seed, (uint64_t)t.bursts), p);
+		bool odd = false;
 		t.bursts++;
 		if (st >= 0 && st <= BURST * 4)
 			t.calls += st;
@@ -320,10 +321,15 @@ static void supervise(uint64_t seed, enum path p, long target, int out)
 		else if (st == EXIT_FAULT)
 			t.faulted++;
 		else
-			t.other++;
-		if (st < 0 && st != EXIT_KILLED)
-			printf("fuzz: %s burst %ld (seed %lu): status %d\n", p == PAGE ? "page" : "trap",
-			       t.bursts - 1, mix(seed, (uint64_t)t.bursts - 1), st);
+			t.other++, odd = true;
+		/* A fault is worth a line (replay the burst by its seed); any
+		 * other status fails the round, and its line says which:
+		 * -1000 is a burst that was never reaped. */
+		if (odd || st == EXIT_FAULT)
+			printf("fuzz: %s burst %ld (seed %lu): status %d%s\n",
+			       p == PAGE ? "page" : "trap", t.bursts - 1,
+			       mix(seed, (uint64_t)t.bursts - 1), st,
+			       odd ? " UNEXPECTED" : "");
 	}
 	write(out, &t, sizeof(t));
 	exit(0);
@@ -440,11 +446,12 @@ int main(int argc, char **argv)
 		for (int p = TRAP; p <= PAGE; p++)
 			sum[p] += t[p].calls;
 		printf("fuzz: round %ld: calls %ld+%ld, bursts %ld+%ld, killed by their dog %ld+%ld, "
-		       "faulted %ld+%ld; lost pages %ld, thread slots %ld%s\n",
+		       "faulted %ld+%ld; lost pages %ld, thread slots %ld%s%s\n",
 		       round, t[0].calls, t[1].calls, t[0].bursts, t[1].bursts, t[0].killed,
 		       t[1].killed, t[0].faulted, t[1].faulted,
 		       (long)(base.pages_free + base.kstack_pages - now.pages_free - now.kstack_pages),
-		       (long)base.threads_free - (long)now.threads_free, ok ? "" : " NOT BACK");
+		       (long)base.threads_free - (long)now.threads_free, ok ? "" : " NOT BACK",
+		       t[0].other || t[1].other ? " UNEXPECTED" : "");
 		bad += !ok || t[0].other || t[1].other;
 	}
 	printf("fuzz: %ld trap calls, %ld page calls; %s\n", sum[0], sum[1],
