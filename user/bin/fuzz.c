@@ -320,8 +320,10 @@ static void supervise(uint64_t seed, enum path p, long target, int out)
 			t.killed++;
 		else if (st == EXIT_FAULT)
 			t.faulted++;
-		else
-			t.other++, odd = true;
+		else {
+			t.other++;
+			odd = true;
+		}
 		/* A fault is worth a line (replay the burst by its seed); any
 		 * other status fails the round, and its line says which:
 		 * -1000 is a burst that was never reaped. */
